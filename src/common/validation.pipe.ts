@@ -1,0 +1,92 @@
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { AppError, ErrorCode, type ValidationIssue } from './errors.js';
+
+/** class-validator constraint → FastAPI-style error `type`. */
+const TYPE_OF: Record<string, string> = {
+  isDefined: 'missing',
+  isNotEmpty: 'missing',
+  isInt: 'int_parsing',
+  isNumber: 'float_parsing',
+  isBoolean: 'bool_parsing',
+  isString: 'string_type',
+  isArray: 'list_type',
+  isEmail: 'value_error',
+  isEnum: 'enum',
+  isIn: 'enum',
+  min: 'greater_than_equal',
+  max: 'less_than_equal',
+  minLength: 'string_too_short',
+  maxLength: 'string_too_long',
+  arrayMaxSize: 'too_long',
+  arrayMinSize: 'too_short',
+  isISO8601: 'datetime_parsing',
+  isDateString: 'datetime_parsing',
+  matches: 'string_pattern_mismatch',
+  whitelistValidation: 'extra_forbidden',
+  isObject: 'dict_type',
+  nestedValidation: 'model_type',
+};
+
+class ValidationFailed extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('validation failed');
+  }
+}
+
+function flatten(errors: ValidationError[], prefix: (string | number)[], out: ValidationIssue[]): void {
+  for (const e of errors) {
+    const path = [...prefix, /^\d+$/.test(e.property) ? Number(e.property) : e.property];
+    const constraints = e.constraints ?? {};
+    // A missing value reports only "Field required" instead of every rule it trivially breaks.
+    if (constraints.isDefined) {
+      out.push({ loc: path, msg: 'Field required', type: 'missing' });
+    } else {
+      for (const [name, msg] of Object.entries(constraints)) {
+        out.push({ loc: path, msg, type: TYPE_OF[name] ?? 'value_error' });
+      }
+    }
+    if (e.children?.length) flatten(e.children, path, out);
+  }
+}
+
+/**
+ * Global validation: unknown keys are dropped (as the original did), types are converted from the DTO,
+ * and failures become a 422 whose `detail` lists `{loc, msg, type}` like FastAPI.
+ */
+export class AppValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: false,
+      transform: true,
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new ValidationFailed(errors),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const where = metadata.type === 'custom' ? 'body' : metadata.type;
+    const isDto = typeof metadata.metatype === 'function' && this.toValidate(metadata);
+    if (isDto && metadata.type === 'body') {
+      if (value === undefined || value === null) {
+        throw new AppError(422, ErrorCode.VALIDATION_FAILED, [{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
+      }
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new AppError(422, ErrorCode.VALIDATION_FAILED, [
+          { loc: ['body'], msg: 'Input should be a valid dictionary or object', type: 'model_attributes_type' },
+        ]);
+      }
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (e) {
+      if (e instanceof ValidationFailed) {
+        const issues: ValidationIssue[] = [];
+        flatten(e.errors, [where], issues);
+        throw new AppError(422, ErrorCode.VALIDATION_FAILED, issues);
+      }
+      throw e;
+    }
+  }
+}

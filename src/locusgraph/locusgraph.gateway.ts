@@ -1,0 +1,52 @@
+import type {
+  GatewayHealth,
+  ListQuery,
+  ListResult,
+  Payload,
+  SearchQuery,
+  StoredRecord,
+  StoreRequest,
+} from './locusgraph.types.js';
+
+/**
+ * The one port through which all health and personal data flows (decisions.md §2).
+ * Modules inject `LocusGraphGateway` (the abstract class is the DI token) and never see a driver.
+ *
+ * Drivers: the embedded event store (default, system of record; SQLite file or PostgreSQL) and, when
+ * LOCUSGRAPH_API_KEY is set, the same store plus write-behind replication to LocusGraph cloud.
+ *
+ * Guarantees every driver keeps (the contract tests check them):
+ * - one current record per context id; `store` with an expected version is compare-and-swap;
+ * - a write has committed durably when the promise resolves;
+ * - `list` filters by owner and type before ordering and limiting;
+ * - `delete` / `deleteAllForUser` erase (no tombstones), replicas included.
+ */
+export abstract class LocusGraphGateway {
+  /** Creates or replaces (see StoreRequest.expectedVersion). Returns the record as stored. */
+  abstract store<P extends Payload>(req: StoreRequest<P>): Promise<StoredRecord<P>>;
+
+  /** Several writes in one transaction: all commit or none. */
+  abstract storeMany(reqs: StoreRequest[]): Promise<StoredRecord[]>;
+
+  /** The current record of a context, or null. Callers check ownership. */
+  abstract get<P extends Payload>(contextId: string): Promise<StoredRecord<P> | null>;
+
+  abstract list<P extends Payload>(query: ListQuery): Promise<ListResult<P>>;
+
+  /** Erases one record. Returns false when there was nothing to erase. */
+  abstract delete(contextId: string): Promise<boolean>;
+
+  /** Erases every record owned by a user (account deletion). Returns how many. */
+  abstract deleteAllForUser(userId: string): Promise<number>;
+
+  /** Full-text search over one user's records (payload text), best match first. */
+  abstract search<P extends Payload>(query: SearchQuery): Promise<StoredRecord<P>[]>;
+
+  /** Every record, oldest first, as a stream (constant memory). Optionally one user's only. */
+  abstract exportRecords(options?: { userId?: string }): AsyncIterable<StoredRecord>;
+
+  /** Upserts records from a stream (as produced by exportRecords). Returns how many were written. */
+  abstract importRecords(records: AsyncIterable<StoredRecord>): Promise<number>;
+
+  abstract health(): Promise<GatewayHealth>;
+}

@@ -1,0 +1,119 @@
+/**
+ * LocusGraph vocabulary, shared by the port and its drivers (see shared/spec/locusgraph-v1.md §7).
+ */
+
+/** The closed list of event kinds LocusGraph accepts (22 type strings). */
+export const EVENT_KINDS = [
+  'fact', 'knowledge', 'observation', 'learned', 'feedback',
+  'constraint', 'rule', 'constraint_violation',
+  'action', 'task', 'operation', 'execution', 'completed',
+  'decision', 'choice', 'selection', 'determination',
+  'routine', 'heartbeat', 'status',
+  'noise', 'debug', 'log',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** The trust ladder of sources (canonical names only; aliases are mapped before storing). */
+export const EVENT_SOURCES = ['policy', 'verified', 'tool', 'document', 'user', 'assistant', 'derived', 'system'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export const LINK_TYPES = ['related_to', 'extends'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
+/** Links from a record to other contexts (context ids, forward references allowed). */
+export interface RecordLinks {
+  related_to: string[];
+  extends: string[];
+}
+
+/** JSON payload of a record (≤ 64 KB serialised, UTF-8 bytes). */
+export type Payload = Record<string, unknown>;
+
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** One current memory of a context, as stored. */
+export interface StoredRecord<P extends Payload = Payload> {
+  /** `<type>:<id>`. */
+  contextId: string;
+  /** Context type (the part before the first colon), e.g. `vitals`. */
+  type: string;
+  /** Record id (the part after the first colon). */
+  id: string;
+  /** Owner; null for shared records (the meditation catalogue). */
+  userId: string | null;
+  kind: EventKind;
+  source: EventSource;
+  payload: P;
+  links: RecordLinks;
+  /** When the thing happened (logged_at / scheduled_at …); the list order and time-range key. */
+  occurredAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  /** 1 on create, +1 on each replace. */
+  version: number;
+}
+
+export interface StoreRequest<P extends Payload = Payload> {
+  contextId: string;
+  userId: string | null;
+  kind: EventKind;
+  source: EventSource;
+  payload: P;
+  links?: Partial<RecordLinks>;
+  /** Defaults to now. */
+  occurredAt?: Date;
+  /**
+   * Absent: create; the context must be empty (else ConflictError).
+   * A number: replace; the current version must equal it (else ConflictError; NotFoundError if absent).
+   * 'any': create or replace whatever is there (upsert).
+   */
+  expectedVersion?: number | 'any';
+}
+
+export type FilterValue = string | number | boolean | null;
+
+export interface ListQuery {
+  /** Owner to list for; null lists shared records. Required: lists are always per owner. */
+  userId: string | null;
+  type: string;
+  /** Inclusive lower bound on occurredAt. */
+  from?: Date;
+  /** Exclusive upper bound on occurredAt. */
+  to?: Date;
+  /** Equality on top-level payload fields (e.g. `{ meal_type: 'lunch', active: true }`). */
+  where?: Record<string, FilterValue>;
+  /** By occurredAt; default 'desc' (newest first). */
+  order?: 'asc' | 'desc';
+  limit: number;
+  offset?: number;
+}
+
+export interface ListResult<P extends Payload = Payload> {
+  items: StoredRecord<P>[];
+  /** Count of all matches, ignoring limit/offset. */
+  total: number;
+}
+
+export interface SearchQuery {
+  userId: string;
+  text: string;
+  /** Restrict to these context types. */
+  types?: string[];
+  limit: number;
+}
+
+export interface GatewayHealth {
+  /** 'up' when the system of record can serve reads and writes. */
+  status: 'up' | 'down';
+  /** Driver-specific details (driver name, outbox depth, dead letters …). Never contains record contents. */
+  details: Record<string, unknown>;
+}
+
+/** Splits `<type>:<id>`. Throws on a malformed context id. */
+export function splitContextId(contextId: string): { type: string; id: string } {
+  const i = contextId.indexOf(':');
+  if (i <= 0 || i === contextId.length - 1) throw new Error(`malformed context id "${contextId}"`);
+  return { type: contextId.slice(0, i), id: contextId.slice(i + 1) };
+}
+
+export const contextIdOf = (type: string, id: string): string => `${type}:${id}`;

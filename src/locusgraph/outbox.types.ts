@@ -1,0 +1,42 @@
+import type { StoredRecord } from './locusgraph.types.js';
+
+/**
+ * The durable outbox that carries writes from the embedded store to LocusGraph cloud.
+ * Entries are written in the SAME transaction as the record change they describe, so an acknowledged
+ * write is never lost for replication, whatever crashes afterwards.
+ */
+export type OutboxOp =
+  | { op: 'store'; record: StoredRecord }
+  | { op: 'delete'; contextId: string };
+
+export interface OutboxEntry {
+  /** Monotonic sequence; drained in this order per context. */
+  seq: number;
+  contextId: string;
+  op: OutboxOp;
+  attempts: number;
+  /** Epoch ms before which the entry must not be retried. */
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface DeadLetter extends OutboxEntry {
+  failedAt: number;
+}
+
+/** Implemented by the embedded drivers; used by the cloud replication worker. */
+export interface OutboxStore {
+  /** Oldest due entries, at most one (the oldest) per context so per-context order is kept. */
+  claimDue(now: number, limit: number): Promise<OutboxEntry[]>;
+  /** Removes a delivered entry. */
+  complete(seq: number): Promise<void>;
+  /** Schedules a retry. */
+  retryLater(seq: number, nextAttemptAt: number, error: string): Promise<void>;
+  /** Moves a poison entry to the dead-letter list (later entries of its context may proceed). */
+  deadLetter(seq: number, error: string): Promise<void>;
+  depth(): Promise<number>;
+  deadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Re-queues dead letters (operator action, CLI). */
+  requeueDeadLetters(): Promise<number>;
+}
