@@ -41,7 +41,8 @@ export interface AppConfig {
   sentryDsn: string | null;
   locusgraph: { apiUrl: string; apiKey: string | null; graphId: string | null };
   openai: { apiKey: string | null; baseUrl: string; model: string };
-  sarvam: { apiKey: string | null; baseUrl: string };
+  sarvam: { apiKey: string | null; baseUrl: string; chatModel: string; sttModel: string; ttsModel: string; timeoutMs: number };
+  chat: { provider: 'auto' | 'offline' | 'openai' | 'sarvam'; timeoutMs: number; ratePerMinute: number };
   defaultTimezone: string;
 }
 
@@ -220,6 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const openaiUrl = url('OPENAI_BASE_URL', ['http:', 'https:']) ?? 'https://api.openai.com/v1';
   const sarvamUrl = url('SARVAM_BASE_URL', ['http:', 'https:']) ?? 'https://api.sarvam.ai';
   const sentry = url('SENTRY_DSN', ['http:', 'https:']);
+  const chatProviderRaw = raw('CHAT_PROVIDER').trim().toLowerCase();
+  const chatProviders = ['auto', 'offline', 'openai', 'sarvam'] as const;
+  if (!(chatProviders as readonly string[]).includes(chatProviderRaw)) {
+    problems.push(`CHAT_PROVIDER: must be one of ${chatProviders.join(', ')} (got "${chatProviderRaw}")`);
+  }
+  const chatProvider = ((chatProviders as readonly string[]).includes(chatProviderRaw) ? chatProviderRaw : 'auto') as AppConfig['chat']['provider'];
 
   const config: AppConfig = {
     nodeEnv,
@@ -252,7 +259,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sentryDsn: sentry,
     locusgraph: { apiUrl: lgUrl, apiKey: lgKey, graphId: lgGraph },
     openai: { apiKey: raw('OPENAI_API_KEY').trim() || null, baseUrl: openaiUrl, model: raw('OPENAI_MODEL').trim() },
-    sarvam: { apiKey: raw('SARVAM_API_KEY').trim() || null, baseUrl: sarvamUrl },
+    sarvam: {
+      apiKey: raw('SARVAM_API_KEY').trim() || null,
+      baseUrl: sarvamUrl,
+      chatModel: raw('SARVAM_CHAT_MODEL').trim(),
+      sttModel: raw('SARVAM_STT_MODEL').trim(),
+      ttsModel: raw('SARVAM_TTS_MODEL').trim(),
+      timeoutMs: int('VOICE_TIMEOUT_MS', 100, 300_000),
+    },
+    chat: { provider: chatProvider, timeoutMs: int('CHAT_TIMEOUT_MS', 50, 120_000), ratePerMinute: int('CHAT_RATE_PER_MINUTE', 1, 100_000) },
     defaultTimezone: tz,
   };
   if (problems.length) throw new ConfigError(problems);

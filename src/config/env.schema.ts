@@ -104,5 +104,16 @@ export const ENV_VARS: EnvVarSpec[] = [
   { name: 'OPENAI_MODEL', default: 'gpt-4o-mini', description: 'Chat model name' },
   { name: 'SARVAM_API_KEY', default: '', description: 'Enables Sarvam speech (voice routes) and chat', secret: true },
   { name: 'SARVAM_BASE_URL', default: 'https://api.sarvam.ai', description: 'Sarvam API base URL' },
+  {
+    name: 'CHAT_PROVIDER',
+    default: 'auto',
+    description: 'Who phrases chat replies: auto (OpenAI when OPENAI_API_KEY, else Sarvam when SARVAM_API_KEY, else offline) | offline | openai | sarvam',
+  },
+  { name: 'CHAT_TIMEOUT_MS', default: '8000', description: 'Timeout of one chat-model call; on timeout the offline assistant answers' },
+  { name: 'CHAT_RATE_PER_MINUTE', default: '20', description: 'Chat requests (text and voice) per user per minute before 429' },
+  { name: 'SARVAM_CHAT_MODEL', default: 'sarvam-m', description: 'Sarvam chat-completions model' },
+  { name: 'SARVAM_STT_MODEL', default: 'saarika:v2.5', description: 'Sarvam speech-to-text model' },
+  { name: 'SARVAM_TTS_MODEL', default: 'bulbul:v2', description: 'Sarvam text-to-speech model' },
+  { name: 'VOICE_TIMEOUT_MS', default: '20000', description: 'Timeout of one Sarvam speech call (503 when exceeded)' },
   { name: 'DEFAULT_TIMEZONE', default: 'Asia/Kolkata', description: 'IANA time zone for users without one on their profile' },
 ];
