@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Query strings arrive as text: 'true'/'1' → true, 'false'/'0' → false; anything else fails @IsBoolean (422). */
 export const ToBoolean = (): PropertyDecorator =>

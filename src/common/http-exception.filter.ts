@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { AppError, ErrorCode, type ErrorBody } from './errors.js';
 
 export interface RenderedError {
@@ -52,6 +52,12 @@ export function renderError(err: unknown): RenderedError {
   if (err instanceof AppError) {
     return { status: err.status, body: { detail: err.detail, code: err.code }, headers: err.headers };
   }
+  // Fastify's own errors (body parsing…) arrive raw or wrapped in an HttpException with the original as cause.
+  const fastifyErr = (err instanceof HttpException ? err.cause : err) as { code?: unknown } | null | undefined;
+  if (fastifyErr && typeof fastifyErr.code === 'string' && FASTIFY_CODES[fastifyErr.code]) {
+    const m = FASTIFY_CODES[fastifyErr.code];
+    return { status: m.status, body: { detail: m.detail, code: m.code }, headers: {} };
+  }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const res = err.getResponse();
@@ -74,11 +80,7 @@ export function renderError(err: unknown): RenderedError {
     }
     return { status, body: { detail, code }, headers: {} };
   }
-  const fe = err as { code?: string; statusCode?: number; message?: string } | null;
-  if (fe && typeof fe.code === 'string' && FASTIFY_CODES[fe.code]) {
-    const m = FASTIFY_CODES[fe.code];
-    return { status: m.status, body: { detail: m.detail, code: m.code }, headers: {} };
-  }
+  const fe = err as { statusCode?: number } | null;
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const status = fe.statusCode;
     return {
@@ -103,8 +105,6 @@ export function sendError(reply: FastifyReply, err: unknown): void {
 export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void host.switchToHttp().getRequest<FastifyRequest>();
-    sendError(reply, exception);
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
 }

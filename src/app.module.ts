@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import type { CounterStore } from './common/counter-store.js';
+import { AppValidationPipe } from './common/validation.pipe.js';
+import type { AppConfig } from './config/app-config.js';
+import { APP_CONFIG, ConfigModule } from './config/config.module.js';
+import { COUNTER_STORE, InfraModule } from './infra/infra.module.js';
+import { OpsModule } from './ops/ops.module.js';
+import { AppThrottlerGuard, CounterThrottlerStorage } from './ops/rate-limit/rate-limit.js';
+
+/**
+ * The application: cross-cutting infrastructure first, then the feature modules.
+ * Global order matters: the JWT guard runs before the throttler so limits are per user.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        InfraModule,
+        OpsModule,
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG, COUNTER_STORE],
+          useFactory: (cfg: AppConfig, counters: CounterStore) => ({
+            throttlers: [{ name: 'default', ttl: 60_000, limit: cfg.rateLimitPerMinute }],
+            storage: new CounterThrottlerStorage(counters),
+          }),
+        }),
+        // Feature modules.
+        AuthModule.forRoot(config),
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: AppThrottlerGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useClass: AppValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { authDataSourceOptions, AUTH_ENTITIES } from './auth-datasource.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { AuthHealth } from './auth.health.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { LoginLimiter } from './login-limiter.js';
+import { PasswordService } from './password.service.js';
+import { TokenService } from './token.service.js';
+
+/** Accounts and sessions on TypeORM (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
+@Module({})
+export class AuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        PassportModule,
+        TypeOrmModule.forRoot({ ...authDataSourceOptions(config), migrationsRun: true }),
+        TypeOrmModule.forFeature(AUTH_ENTITIES),
+      ],
+      controllers: [AuthController],
+      providers: [AuthService, PasswordService, TokenService, LoginLimiter, JwtStrategy, AuthHealth],
+      exports: [AuthService, TokenService],
+    };
+  }
+}

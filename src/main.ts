@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { createApp } from './app.factory.js';
+import { ConfigError, loadConfig, readDotEnv, type AppConfig } from './config/app-config.js';
+import { createRootLogger } from './ops/logger.js';
+import { ShutdownState } from './ops/shutdown-state.js';
+
+readDotEnv(resolve('.env'), process.env);
+let config: AppConfig;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
+    process.exit(1);
+  }
+  throw e;
+}
+
+const log = createRootLogger(config.logLevel);
+if (config.jwt.generated) {
+  log.warn({ file: `${config.dataDir}/.jwt_secret` }, 'JWT_SECRET is not set: using a generated development secret (never do this in production)');
+}
+
+const app = await createApp(config, { logger: log });
+await app.listen({ port: config.port, host: config.host });
+log.info({ port: config.port, host: config.host, env: config.nodeEnv }, 'Podd API listening');
+
+// Graceful shutdown: readiness goes 503, the server stops accepting, in-flight requests finish, then exit.
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  app.get(ShutdownState).begin();
+  const timer = setTimeout(() => {
+    log.error({ grace_ms: config.shutdownGraceMs }, 'shutdown grace period exceeded, exiting');
+    process.exit(1);
+  }, config.shutdownGraceMs);
+  timer.unref();
+  try {
+    await app.close();
+    log.info('stopped');
+    log.flush();
+    process.exit(0);
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'error during shutdown');
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
