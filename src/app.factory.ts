@@ -31,7 +31,10 @@ export interface CreateAppOptions {
  * Builds the whole application (not yet listening): Fastify adapter, security headers, CORS, request ids,
  * access logs, metrics, Swagger, and the Nest module graph. Used by main.ts and by the e2e tests alike.
  */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const log = options.logger ?? createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -60,13 +63,21 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     },
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(multipart as never, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 } });
+  await app.register(multipart as never, {
+    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
+  });
   app.enableCors({
     origin: config.corsOrigins,
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Accept', 'Accept-Language'],
-    exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'Retry-After',
+    ],
     maxAge: 600,
   });
 
@@ -84,14 +95,24 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     if (route !== '/health/live' && route !== '/metrics') {
       const user = (req as { user?: { id?: string } }).user?.id;
       access.info(
-        { req_id: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, user },
+        {
+          req_id: req.id,
+          method: req.method,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          user,
+        },
         'request',
       );
     }
     done();
   });
 
-  SwaggerModule.setup('docs', app, buildOpenApi(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  SwaggerModule.setup('docs', app, buildOpenApi(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
   await app.init();
   await fastify.ready();
   return app;
@@ -107,5 +128,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}` });
+  return SwaggerModule.createDocument(app, doc, {
+    operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}`,
+  });
 }

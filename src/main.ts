@@ -19,7 +19,10 @@ try {
 
 const log = createRootLogger(config.logLevel);
 if (config.jwt.generated) {
-  log.warn({ file: `${config.dataDir}/.jwt_secret` }, 'JWT_SECRET is not set: using a generated development secret (never do this in production)');
+  log.warn(
+    { file: `${config.dataDir}/.jwt_secret` },
+    'JWT_SECRET is not set: using a generated development secret (never do this in production)',
+  );
 }
 
 const app = await createApp(config, { logger: log });

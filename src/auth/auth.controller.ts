@@ -45,7 +45,14 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair (rotation; reuse revokes the session)' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiErrors({ only: true }, 400, { status: 401, description: 'Invalid, expired or revoked refresh token' }, 413, 422, 429)
+  @ApiErrors(
+    { only: true },
+    400,
+    { status: 401, description: 'Invalid, expired or revoked refresh token' },
+    413,
+    422,
+    429,
+  )
   refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refresh_token);
   }

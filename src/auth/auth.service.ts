@@ -7,7 +7,13 @@ import { ErrorCode, badRequest, conflict, unauthorized } from '../common/errors.
 import { newUserId } from '../common/ids.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { ChangePasswordDto, LoginDto, RegisterDto, TokenResponseDto, UserResponseDto } from './dto/auth.dto.js';
+import type {
+  ChangePasswordDto,
+  LoginDto,
+  RegisterDto,
+  TokenResponseDto,
+  UserResponseDto,
+} from './dto/auth.dto.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { LoginLimiter } from './login-limiter.js';
@@ -41,7 +47,8 @@ export class AuthService {
   ) {}
 
   async register(dto: RegisterDto): Promise<TokenResponseDto> {
-    if (await this.users.existsBy({ email: dto.email })) throw conflict('Email already registered', ErrorCode.EMAIL_TAKEN);
+    if (await this.users.existsBy({ email: dto.email }))
+      throw conflict('Email already registered', ErrorCode.EMAIL_TAKEN);
     const now = this.clock.nowMs();
     const user = this.users.create({
       id: newUserId(),
@@ -56,7 +63,8 @@ export class AuthService {
       await this.users.insert(user);
     } catch (e) {
       // Two registrations racing for one e-mail: the unique index decides.
-      if (await this.users.existsBy({ email: dto.email })) throw conflict('Email already registered', ErrorCode.EMAIL_TAKEN);
+      if (await this.users.existsBy({ email: dto.email }))
+        throw conflict('Email already registered', ErrorCode.EMAIL_TAKEN);
       throw e;
     }
     return this.startSession(user);
@@ -65,7 +73,9 @@ export class AuthService {
   async login(dto: LoginDto, ip: string): Promise<TokenResponseDto> {
     await this.limiter.assertAllowed(dto.email, ip);
     const user = await this.users.findOneBy({ email: dto.email });
-    const ok = user ? await this.passwords.verify(dto.password, user.passwordHash) : await this.passwords.verifyAgainstNothing(dto.password);
+    const ok = user
+      ? await this.passwords.verify(dto.password, user.passwordHash)
+      : await this.passwords.verifyAgainstNothing(dto.password);
     if (!user || !ok) {
       await this.limiter.recordFailure(dto.email, ip);
       throw unauthorized('Invalid credentials', ErrorCode.INVALID_CREDENTIALS);
@@ -100,7 +110,11 @@ export class AuthService {
     const nextHash = sha256(next.token);
     const rotated = await this.db.transaction(async (m) => {
       // Conditional update: of two concurrent refreshes with the same token, exactly one wins.
-      const res = await m.update(RefreshTokenEntity, { tokenHash: hash, revokedAt: IsNull() }, { revokedAt: now, replacedBy: nextHash });
+      const res = await m.update(
+        RefreshTokenEntity,
+        { tokenHash: hash, revokedAt: IsNull() },
+        { revokedAt: now, replacedBy: nextHash },
+      );
       if (!res.affected) return false;
       await m.insert(RefreshTokenEntity, {
         tokenHash: nextHash,
@@ -118,13 +132,21 @@ export class AuthService {
       await this.revokeFamily(row.familyId, now);
       throw unauthorized('Token revoked', ErrorCode.TOKEN_REVOKED);
     }
-    return { access_token: access.token, refresh_token: next.token, token_type: 'bearer', expires_in: access.expiresIn };
+    return {
+      access_token: access.token,
+      refresh_token: next.token,
+      token_type: 'bearer',
+      expires_in: access.expiresIn,
+    };
   }
 
   /** Always succeeds (the original's contract); revokes the token when it is one of ours. */
   async logout(refreshToken: string): Promise<void> {
     if (typeof refreshToken !== 'string' || !refreshToken) return;
-    await this.tokens.update({ tokenHash: sha256(refreshToken), revokedAt: IsNull() }, { revokedAt: this.clock.nowMs() });
+    await this.tokens.update(
+      { tokenHash: sha256(refreshToken), revokedAt: IsNull() },
+      { revokedAt: this.clock.nowMs() },
+    );
   }
 
   /** Ends every session of the user: refresh tokens revoked, access tokens refused from now on. */
@@ -143,7 +165,8 @@ export class AuthService {
     if (!(await this.passwords.verify(dto.current_password, user.passwordHash))) {
       throw badRequest('Current password is incorrect', ErrorCode.INVALID_CREDENTIALS);
     }
-    if (dto.current_password === dto.new_password) throw badRequest('New password must differ from the current one');
+    if (dto.current_password === dto.new_password)
+      throw badRequest('New password must differ from the current one');
     const passwordHash = await this.passwords.hash(dto.new_password);
     await this.db.transaction(async (m) => {
       await m.update(UserEntity, { id: userId }, { passwordHash, updatedAt: this.clock.nowMs() });
@@ -178,7 +201,12 @@ export class AuthService {
 
   /** Every user id (for the CLI and maintenance jobs), in pages. */
   async userIds(offset: number, limit: number): Promise<string[]> {
-    const rows = await this.users.find({ select: { id: true }, order: { id: 'ASC' }, skip: offset, take: limit });
+    const rows = await this.users.find({
+      select: { id: true },
+      order: { id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
     return rows.map((r) => r.id);
   }
 
@@ -228,11 +256,15 @@ export class AuthService {
       revokedAt: null,
       replacedBy: null,
     });
-    return { access_token: access.token, refresh_token: refresh.token, token_type: 'bearer', expires_in: access.expiresIn };
+    return {
+      access_token: access.token,
+      refresh_token: refresh.token,
+      token_type: 'bearer',
+      expires_in: access.expiresIn,
+    };
   }
 
   private async revokeFamily(familyId: string, now: number): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
   }
 }
-

@@ -15,7 +15,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     return super.canActivate(context);
   }
@@ -23,8 +26,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<TUser>(err: unknown, user: TUser, _info: unknown, context: ExecutionContext): TUser {
     if (err instanceof AppError) throw err;
     if (err || !user) {
-      const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization;
-      if (!header || !/^bearer\s+\S+/i.test(header)) throw unauthorized('Not authenticated', ErrorCode.NOT_AUTHENTICATED);
+      const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
+        .headers.authorization;
+      if (!header || !/^bearer\s+\S+/i.test(header))
+        throw unauthorized('Not authenticated', ErrorCode.NOT_AUTHENTICATED);
       throw unauthorized('Invalid token');
     }
     return user;

@@ -22,7 +22,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: Partial<AccessClaims>): Promise<AuthUser> {
-    if (claims.type !== 'access' || typeof claims.sub !== 'string' || !claims.sub) throw unauthorized('Invalid token');
+    if (claims.type !== 'access' || typeof claims.sub !== 'string' || !claims.sub)
+      throw unauthorized('Invalid token');
     const p = await this.auth.principal(claims.sub);
     if (!p) throw unauthorized('User not found', ErrorCode.USER_NOT_FOUND);
     if ((claims.tv ?? 0) !== p.tokenVersion) throw unauthorized('Token revoked', ErrorCode.TOKEN_REVOKED);

@@ -28,9 +28,14 @@ export class LoginLimiter {
       const { count, resetInMs } = await this.counters.peek(key);
       if (count >= this.config.login.maxFailures) {
         const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
-        throw new AppError(429, ErrorCode.LOGIN_THROTTLED, 'Too many failed login attempts, try again later', {
-          'retry-after': String(retryAfter),
-        });
+        throw new AppError(
+          429,
+          ErrorCode.LOGIN_THROTTLED,
+          'Too many failed login attempts, try again later',
+          {
+            'retry-after': String(retryAfter),
+          },
+        );
       }
     }
   }

@@ -64,7 +64,8 @@ export class TokenService {
   verifyRefresh(token: string): RefreshClaims | null {
     try {
       const claims = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as Partial<RefreshClaims>;
-      if (claims.type !== 'refresh' || typeof claims.sub !== 'string' || typeof claims.fam !== 'string') return null;
+      if (claims.type !== 'refresh' || typeof claims.sub !== 'string' || typeof claims.fam !== 'string')
+        return null;
       return claims as RefreshClaims;
     } catch {
       return null;

@@ -62,12 +62,20 @@ export class RedisCounterStore implements CounterStore {
   ) {}
 
   async increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
-    const [count, ttl] = (await this.redis.eval(INCREMENT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [number, number];
+    const [count, ttl] = (await this.redis.eval(
+      INCREMENT_SCRIPT,
+      1,
+      this.prefix + key,
+      String(windowMs),
+    )) as [number, number];
     return { count: Number(count), resetInMs: Number(ttl) };
   }
 
   async peek(key: string): Promise<{ count: number; resetInMs: number }> {
-    const [v, ttl] = await Promise.all([this.redis.get(this.prefix + key), this.redis.pttl(this.prefix + key)]);
+    const [v, ttl] = await Promise.all([
+      this.redis.get(this.prefix + key),
+      this.redis.pttl(this.prefix + key),
+    ]);
     return { count: v ? Number(v) : 0, resetInMs: ttl > 0 ? ttl : 0 };
   }
 

@@ -12,7 +12,9 @@ export const ToBoolean = (): PropertyDecorator =>
 
 /** Query strings → integers when they look like one; otherwise left as is so @IsInt reports 422. */
 export const ToInt = (): PropertyDecorator =>
-  Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value));
+  Transform(({ value }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
 
 /** Query strings → numbers when they look like one. */
 export const ToNumber = (): PropertyDecorator =>

@@ -61,10 +61,14 @@ export const badRequest = (detail: string, code: ErrorCode | string = ErrorCode.
   new AppError(400, code, detail);
 export const conflict = (detail: string, code: ErrorCode | string = ErrorCode.CONFLICT): AppError =>
   new AppError(409, code, detail);
-export const unauthorized = (detail = 'Invalid token', code: ErrorCode | string = ErrorCode.INVALID_TOKEN): AppError =>
-  new AppError(401, code, detail, { 'www-authenticate': 'Bearer' });
-export const serviceUnavailable = (detail: string, code: ErrorCode | string = ErrorCode.SERVICE_UNAVAILABLE): AppError =>
-  new AppError(503, code, detail);
+export const unauthorized = (
+  detail = 'Invalid token',
+  code: ErrorCode | string = ErrorCode.INVALID_TOKEN,
+): AppError => new AppError(401, code, detail, { 'www-authenticate': 'Bearer' });
+export const serviceUnavailable = (
+  detail: string,
+  code: ErrorCode | string = ErrorCode.SERVICE_UNAVAILABLE,
+): AppError => new AppError(503, code, detail);
 /** A single-field validation error, shaped like the framework's own 422s. */
 export const validationError = (loc: (string | number)[], msg: string, type = 'value_error'): AppError =>
   new AppError(422, ErrorCode.VALIDATION_FAILED, [{ loc, msg, type }]);

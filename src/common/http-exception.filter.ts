@@ -24,20 +24,36 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 
 /** Fastify's own errors (body parsing happens before Nest sees the request). */
 const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; detail: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.MALFORMED_JSON, detail: 'Malformed JSON body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: ErrorCode.MALFORMED_JSON,
+    detail: 'Malformed JSON body',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     status: 400,
     code: ErrorCode.MALFORMED_JSON,
     detail: "Body cannot be empty when content-type is set to 'application/json'",
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, detail: 'Request body is too large' },
-  FST_REQ_FILE_TOO_LARGE: { status: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, detail: 'Uploaded file is too large' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: ErrorCode.PAYLOAD_TOO_LARGE,
+    detail: 'Request body is too large',
+  },
+  FST_REQ_FILE_TOO_LARGE: {
+    status: 413,
+    code: ErrorCode.PAYLOAD_TOO_LARGE,
+    detail: 'Uploaded file is too large',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     detail: 'Unsupported content type',
   },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.BAD_REQUEST, detail: 'Invalid content-length' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: ErrorCode.BAD_REQUEST,
+    detail: 'Invalid content-length',
+  },
   FST_INVALID_MULTIPART_CONTENT_TYPE: {
     status: 415,
     code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -53,7 +69,8 @@ export function renderError(err: unknown): RenderedError {
     return { status: err.status, body: { detail: err.detail, code: err.code }, headers: err.headers };
   }
   // Fastify's own errors (body parsing…) arrive raw or wrapped in an HttpException with the original as cause.
-  const fastifyErr = (err instanceof HttpException ? err.cause : err) as { code?: unknown } | null | undefined;
+  const fastifyErr = (err instanceof HttpException ? err.cause : err) as
+    { code?: unknown } | null | undefined;
   if (fastifyErr && typeof fastifyErr.code === 'string' && FASTIFY_CODES[fastifyErr.code]) {
     const m = FASTIFY_CODES[fastifyErr.code];
     return { status: m.status, body: { detail: m.detail, code: m.code }, headers: {} };
@@ -85,19 +102,30 @@ export function renderError(err: unknown): RenderedError {
     const status = fe.statusCode;
     return {
       status,
-      body: { detail: status === 413 ? 'Request body is too large' : 'Bad request', code: STATUS_CODES[status] ?? ErrorCode.BAD_REQUEST },
+      body: {
+        detail: status === 413 ? 'Request body is too large' : 'Bad request',
+        code: STATUS_CODES[status] ?? ErrorCode.BAD_REQUEST,
+      },
       headers: {},
     };
   }
   const e = err instanceof Error ? err : new Error(String(err));
   logger.error(`Unhandled ${e.name}: ${e.message}`, e.stack);
-  return { status: 500, body: { detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR }, headers: {} };
+  return {
+    status: 500,
+    body: { detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR },
+    headers: {},
+  };
 }
 
 export function sendError(reply: FastifyReply, err: unknown): void {
   const r = renderError(err);
   if (reply.sent) return;
-  reply.code(r.status).headers(r.headers).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(r.body));
+  reply
+    .code(r.status)
+    .headers(r.headers)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify(r.body));
 }
 
 /** The one global filter: every error leaves as `{"detail", "code"}` with the request id header already set. */

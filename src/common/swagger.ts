@@ -2,7 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
 export class ValidationIssueDto {
-  @ApiProperty({ type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, example: ['body', 'email'] })
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+    example: ['body', 'email'],
+  })
   loc: (string | number)[];
   @ApiProperty({ example: 'Field required' })
   msg: string;
@@ -41,9 +45,13 @@ const DESCRIPTIONS: Record<number, string> = {
  * Documents error responses of a route: `@ApiErrors(401, 404, 422)`. 401, 400 (malformed JSON), 413 and 429
  * apply to nearly every route, so they are added by default unless `{ only: true }` is passed first.
  */
-export function ApiErrors(...statuses: (number | { only: true } | { status: number; description: string })[]): MethodDecorator & ClassDecorator {
+export function ApiErrors(
+  ...statuses: (number | { only: true } | { status: number; description: string })[]
+): MethodDecorator & ClassDecorator {
   const only = statuses.some((s) => typeof s === 'object' && 'only' in s);
-  const list = statuses.filter((s) => !(typeof s === 'object' && 'only' in s)) as (number | { status: number; description: string })[];
+  const list = statuses.filter((s) => !(typeof s === 'object' && 'only' in s)) as (
+    number | { status: number; description: string }
+  )[];
   const entries = new Map<number, string>();
   if (!only) for (const s of [401, 429]) entries.set(s, DESCRIPTIONS[s]);
   for (const s of list) {

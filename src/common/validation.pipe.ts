@@ -70,11 +70,17 @@ export class AppValidationPipe extends ValidationPipe {
     const isDto = typeof metadata.metatype === 'function' && this.toValidate(metadata);
     if (isDto && metadata.type === 'body') {
       if (value === undefined || value === null) {
-        throw new AppError(422, ErrorCode.VALIDATION_FAILED, [{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
+        throw new AppError(422, ErrorCode.VALIDATION_FAILED, [
+          { loc: ['body'], msg: 'Field required', type: 'missing' },
+        ]);
       }
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw new AppError(422, ErrorCode.VALIDATION_FAILED, [
-          { loc: ['body'], msg: 'Input should be a valid dictionary or object', type: 'model_attributes_type' },
+          {
+            loc: ['body'],
+            msg: 'Input should be a valid dictionary or object',
+            type: 'model_attributes_type',
+          },
         ]);
       }
     }

@@ -41,7 +41,14 @@ export interface AppConfig {
   sentryDsn: string | null;
   locusgraph: { apiUrl: string; apiKey: string | null; graphId: string | null };
   openai: { apiKey: string | null; baseUrl: string; model: string };
-  sarvam: { apiKey: string | null; baseUrl: string; chatModel: string; sttModel: string; ttsModel: string; timeoutMs: number };
+  sarvam: {
+    apiKey: string | null;
+    baseUrl: string;
+    chatModel: string;
+    sttModel: string;
+    ttsModel: string;
+    timeoutMs: number;
+  };
   chat: { provider: 'auto' | 'offline' | 'openai' | 'sarvam'; timeoutMs: number; ratePerMinute: number };
   defaultTimezone: string;
 }
@@ -52,7 +59,14 @@ export class ConfigError extends Error {
   }
 }
 
-const PLACEHOLDER_SECRETS = [/change[-_ ]?me/i, /your[-_ ]?jwt/i, /secret[-_ ]?key/i, /^x+$/i, /placeholder/i, /generate/i];
+const PLACEHOLDER_SECRETS = [
+  /change[-_ ]?me/i,
+  /your[-_ ]?jwt/i,
+  /secret[-_ ]?key/i,
+  /^x+$/i,
+  /placeholder/i,
+  /generate/i,
+];
 
 /** Reads a `.env` file (KEY=VALUE lines) without overriding variables already set. */
 export function readDotEnv(file: string, env: NodeJS.ProcessEnv): void {
@@ -158,13 +172,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
     problems.push(`NODE_ENV: must be development, production or test (got "${nodeEnvRaw}")`);
   }
-  const nodeEnv = (['development', 'production', 'test'].includes(nodeEnvRaw) ? nodeEnvRaw : 'development') as AppConfig['nodeEnv'];
+  const nodeEnv = (
+    ['development', 'production', 'test'].includes(nodeEnvRaw) ? nodeEnvRaw : 'development'
+  ) as AppConfig['nodeEnv'];
   const isProduction = nodeEnv === 'production';
 
   const debug = bool('DEBUG');
   const levelRaw = (env.LOG_LEVEL ?? (debug ? 'debug' : raw('LOG_LEVEL'))).trim().toLowerCase();
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(levelRaw)) problems.push(`LOG_LEVEL: must be one of ${levels.join(', ')} (got "${levelRaw}")`);
+  if (!levels.includes(levelRaw))
+    problems.push(`LOG_LEVEL: must be one of ${levels.join(', ')} (got "${levelRaw}")`);
 
   const dataDir = resolve(raw('DATA_DIR'));
 
@@ -172,11 +189,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   let authDb: DatabaseTarget = { kind: 'sqlite', file: join(dataDir, 'podd_auth.db') };
   if (dbRaw) {
     const parsed = parseDatabaseUrl(dbRaw);
-    if (!parsed) problems.push('DATABASE_URL: must be sqlite+aiosqlite:///path, sqlite:///path or postgres://…');
+    if (!parsed)
+      problems.push('DATABASE_URL: must be sqlite+aiosqlite:///path, sqlite:///path or postgres://…');
     else authDb = parsed;
   }
   const esRaw = raw('EVENT_STORE_URL').trim();
-  let eventStore: DatabaseTarget = authDb.kind === 'postgres' ? authDb : { kind: 'sqlite', file: join(dataDir, 'locusgraph.db') };
+  let eventStore: DatabaseTarget =
+    authDb.kind === 'postgres' ? authDb : { kind: 'sqlite', file: join(dataDir, 'locusgraph.db') };
   if (esRaw) {
     const parsed = parseDatabaseUrl(esRaw);
     if (!parsed) problems.push('EVENT_STORE_URL: must be sqlite:///path or postgres://…');
@@ -189,7 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const weak = secret.length < 32 || PLACEHOLDER_SECRETS.some((re) => re.test(secret));
   if (isProduction) {
     if (!secret) problems.push('JWT_SECRET: required when NODE_ENV=production (e.g. `openssl rand -hex 32`)');
-    else if (weak) problems.push('JWT_SECRET: must be at least 32 characters and not a placeholder in production');
+    else if (weak)
+      problems.push('JWT_SECRET: must be at least 32 characters and not a placeholder in production');
   } else if (!secret) {
     generated = true; // filled in below, once the rest is known to be valid
   } else if (secret.length < 32) {
@@ -226,7 +246,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!(chatProviders as readonly string[]).includes(chatProviderRaw)) {
     problems.push(`CHAT_PROVIDER: must be one of ${chatProviders.join(', ')} (got "${chatProviderRaw}")`);
   }
-  const chatProvider = ((chatProviders as readonly string[]).includes(chatProviderRaw) ? chatProviderRaw : 'auto') as AppConfig['chat']['provider'];
+  const chatProvider = (
+    (chatProviders as readonly string[]).includes(chatProviderRaw) ? chatProviderRaw : 'auto'
+  ) as AppConfig['chat']['provider'];
 
   const config: AppConfig = {
     nodeEnv,
@@ -247,7 +269,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sessionMaxSeconds: sessionDays * 86400,
     },
     bcryptCost,
-    login: { maxFailures: int('LOGIN_MAX_FAILURES', 1, 1000), windowSeconds: int('LOGIN_WINDOW_MINUTES', 1, 1440) * 60 },
+    login: {
+      maxFailures: int('LOGIN_MAX_FAILURES', 1, 1000),
+      windowSeconds: int('LOGIN_WINDOW_MINUTES', 1, 1440) * 60,
+    },
     corsOrigins: origins ?? [],
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024),
     uploadLimitBytes: int('UPLOAD_LIMIT_BYTES', 1024, 200 * 1024 * 1024),
@@ -258,7 +283,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 0, 600_000),
     sentryDsn: sentry,
     locusgraph: { apiUrl: lgUrl, apiKey: lgKey, graphId: lgGraph },
-    openai: { apiKey: raw('OPENAI_API_KEY').trim() || null, baseUrl: openaiUrl, model: raw('OPENAI_MODEL').trim() },
+    openai: {
+      apiKey: raw('OPENAI_API_KEY').trim() || null,
+      baseUrl: openaiUrl,
+      model: raw('OPENAI_MODEL').trim(),
+    },
     sarvam: {
       apiKey: raw('SARVAM_API_KEY').trim() || null,
       baseUrl: sarvamUrl,
@@ -267,7 +296,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ttsModel: raw('SARVAM_TTS_MODEL').trim(),
       timeoutMs: int('VOICE_TIMEOUT_MS', 100, 300_000),
     },
-    chat: { provider: chatProvider, timeoutMs: int('CHAT_TIMEOUT_MS', 50, 120_000), ratePerMinute: int('CHAT_RATE_PER_MINUTE', 1, 100_000) },
+    chat: {
+      provider: chatProvider,
+      timeoutMs: int('CHAT_TIMEOUT_MS', 50, 120_000),
+      ratePerMinute: int('CHAT_RATE_PER_MINUTE', 1, 100_000),
+    },
     defaultTimezone: tz,
   };
   if (problems.length) throw new ConfigError(problems);

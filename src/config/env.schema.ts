@@ -19,7 +19,11 @@ export const ENV_VARS: EnvVarSpec[] = [
   { name: 'NODE_ENV', default: 'development', description: 'development | production | test' },
   { name: 'HOST', default: '0.0.0.0', description: 'Interface the HTTP server binds to' },
   { name: 'PORT', default: '8000', description: 'HTTP port' },
-  { name: 'DEBUG', default: 'false', description: 'Verbose logs (sets LOG_LEVEL=debug unless LOG_LEVEL is set)' },
+  {
+    name: 'DEBUG',
+    default: 'false',
+    description: 'Verbose logs (sets LOG_LEVEL=debug unless LOG_LEVEL is set)',
+  },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace | silent' },
   {
     name: 'DATA_DIR',
@@ -49,7 +53,11 @@ export const ENV_VARS: EnvVarSpec[] = [
   },
   { name: 'JWT_ALGORITHM', default: 'HS256', description: 'JWT algorithm (only HS256 is supported)' },
   { name: 'JWT_EXPIRATION_MINUTES', default: '60', description: 'Access token lifetime in minutes' },
-  { name: 'JWT_REFRESH_EXPIRATION_DAYS', default: '7', description: 'Refresh token lifetime in days (rotated on use)' },
+  {
+    name: 'JWT_REFRESH_EXPIRATION_DAYS',
+    default: '7',
+    description: 'Refresh token lifetime in days (rotated on use)',
+  },
   {
     name: 'SESSION_MAX_DAYS',
     default: '30',
@@ -68,22 +76,40 @@ export const ENV_VARS: EnvVarSpec[] = [
       '["http://localhost:3000","http://127.0.0.1:3000","http://localhost:8000","http://127.0.0.1:8000"]',
     description: 'Allowed CORS origins: a JSON list or a comma-separated list',
   },
-  { name: 'BODY_LIMIT_BYTES', default: '1048576', description: 'Maximum JSON request body size (413 above it)' },
-  { name: 'UPLOAD_LIMIT_BYTES', default: '10485760', description: 'Maximum audio upload size (413 above it)' },
-  { name: 'RATE_LIMIT_PER_MINUTE', default: '100', description: 'Requests per minute per user (per IP when anonymous)' },
+  {
+    name: 'BODY_LIMIT_BYTES',
+    default: '1048576',
+    description: 'Maximum JSON request body size (413 above it)',
+  },
+  {
+    name: 'UPLOAD_LIMIT_BYTES',
+    default: '10485760',
+    description: 'Maximum audio upload size (413 above it)',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    default: '100',
+    description: 'Requests per minute per user (per IP when anonymous)',
+  },
   {
     name: 'TRUST_PROXY',
     default: 'loopback',
-    description: 'Which proxies may set X-Forwarded-For: false, true, a hop count, or a comma list of addresses/CIDRs',
+    description:
+      'Which proxies may set X-Forwarded-For: false, true, a hop count, or a comma list of addresses/CIDRs',
   },
   {
     name: 'REDIS_URL',
     default: '',
-    description: 'redis://… — enables shared rate limits, cache, job queue and WebSocket fan-out across replicas',
+    description:
+      'redis://… — enables shared rate limits, cache, job queue and WebSocket fan-out across replicas',
     secret: true,
   },
   { name: 'CACHE_TTL', default: '3600', description: 'Default cache TTL in seconds' },
-  { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'Time allowed for in-flight requests after SIGTERM' },
+  {
+    name: 'SHUTDOWN_GRACE_MS',
+    default: '10000',
+    description: 'Time allowed for in-flight requests after SIGTERM',
+  },
   { name: 'SENTRY_DSN', default: '', description: 'Sentry DSN; errors are reported when set', secret: true },
   {
     name: 'LOCUSGRAPH_API_URL',
@@ -94,26 +120,62 @@ export const ENV_VARS: EnvVarSpec[] = [
   {
     name: 'LOCUSGRAPH_API_KEY',
     default: '',
-    description: 'LocusGraph agent secret; when set every write is replicated to the hosted graph (alias LOCUSGRAPH_AGENT_SECRET)',
+    description:
+      'LocusGraph agent secret; when set every write is replicated to the hosted graph (alias LOCUSGRAPH_AGENT_SECRET)',
     aliases: ['LOCUSGRAPH_AGENT_SECRET'],
     secret: true,
   },
-  { name: 'LOCUSGRAPH_GRAPH_ID', default: '', description: 'LocusGraph graph id (required with LOCUSGRAPH_API_KEY)' },
-  { name: 'OPENAI_API_KEY', default: '', description: 'Enables the OpenAI-compatible chat provider', secret: true },
-  { name: 'OPENAI_BASE_URL', default: 'https://api.openai.com/v1', description: 'OpenAI-compatible API base URL' },
+  {
+    name: 'LOCUSGRAPH_GRAPH_ID',
+    default: '',
+    description: 'LocusGraph graph id (required with LOCUSGRAPH_API_KEY)',
+  },
+  {
+    name: 'OPENAI_API_KEY',
+    default: '',
+    description: 'Enables the OpenAI-compatible chat provider',
+    secret: true,
+  },
+  {
+    name: 'OPENAI_BASE_URL',
+    default: 'https://api.openai.com/v1',
+    description: 'OpenAI-compatible API base URL',
+  },
   { name: 'OPENAI_MODEL', default: 'gpt-4o-mini', description: 'Chat model name' },
-  { name: 'SARVAM_API_KEY', default: '', description: 'Enables Sarvam speech (voice routes) and chat', secret: true },
+  {
+    name: 'SARVAM_API_KEY',
+    default: '',
+    description: 'Enables Sarvam speech (voice routes) and chat',
+    secret: true,
+  },
   { name: 'SARVAM_BASE_URL', default: 'https://api.sarvam.ai', description: 'Sarvam API base URL' },
   {
     name: 'CHAT_PROVIDER',
     default: 'auto',
-    description: 'Who phrases chat replies: auto (OpenAI when OPENAI_API_KEY, else Sarvam when SARVAM_API_KEY, else offline) | offline | openai | sarvam',
+    description:
+      'Who phrases chat replies: auto (OpenAI when OPENAI_API_KEY, else Sarvam when SARVAM_API_KEY, else offline) | offline | openai | sarvam',
   },
-  { name: 'CHAT_TIMEOUT_MS', default: '8000', description: 'Timeout of one chat-model call; on timeout the offline assistant answers' },
-  { name: 'CHAT_RATE_PER_MINUTE', default: '20', description: 'Chat requests (text and voice) per user per minute before 429' },
+  {
+    name: 'CHAT_TIMEOUT_MS',
+    default: '8000',
+    description: 'Timeout of one chat-model call; on timeout the offline assistant answers',
+  },
+  {
+    name: 'CHAT_RATE_PER_MINUTE',
+    default: '20',
+    description: 'Chat requests (text and voice) per user per minute before 429',
+  },
   { name: 'SARVAM_CHAT_MODEL', default: 'sarvam-m', description: 'Sarvam chat-completions model' },
   { name: 'SARVAM_STT_MODEL', default: 'saarika:v2.5', description: 'Sarvam speech-to-text model' },
   { name: 'SARVAM_TTS_MODEL', default: 'bulbul:v2', description: 'Sarvam text-to-speech model' },
-  { name: 'VOICE_TIMEOUT_MS', default: '20000', description: 'Timeout of one Sarvam speech call (503 when exceeded)' },
-  { name: 'DEFAULT_TIMEZONE', default: 'Asia/Kolkata', description: 'IANA time zone for users without one on their profile' },
+  {
+    name: 'VOICE_TIMEOUT_MS',
+    default: '20000',
+    description: 'Timeout of one Sarvam speech call (503 when exceeded)',
+  },
+  {
+    name: 'DEFAULT_TIMEZONE',
+    default: 'Asia/Kolkata',
+    description: 'IANA time zone for users without one on their profile',
+  },
 ];

@@ -40,9 +40,14 @@ export function createRedis(url: string, name = 'podd'): Redis {
     {
       provide: COUNTER_STORE,
       inject: [REDIS],
-      useFactory: (redis: Redis | null): CounterStore => (redis ? new RedisCounterStore(redis) : new MemoryCounterStore()),
+      useFactory: (redis: Redis | null): CounterStore =>
+        redis ? new RedisCounterStore(redis) : new MemoryCounterStore(),
     },
-    { provide: CacheService, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new CacheService(config) },
+    {
+      provide: CacheService,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new CacheService(config),
+    },
   ],
   exports: [Clock, HealthRegistry, REDIS, COUNTER_STORE, CacheService],
 })

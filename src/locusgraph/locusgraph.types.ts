@@ -4,17 +4,43 @@
 
 /** The closed list of event kinds LocusGraph accepts (22 type strings). */
 export const EVENT_KINDS = [
-  'fact', 'knowledge', 'observation', 'learned', 'feedback',
-  'constraint', 'rule', 'constraint_violation',
-  'action', 'task', 'operation', 'execution', 'completed',
-  'decision', 'choice', 'selection', 'determination',
-  'routine', 'heartbeat', 'status',
-  'noise', 'debug', 'log',
+  'fact',
+  'knowledge',
+  'observation',
+  'learned',
+  'feedback',
+  'constraint',
+  'rule',
+  'constraint_violation',
+  'action',
+  'task',
+  'operation',
+  'execution',
+  'completed',
+  'decision',
+  'choice',
+  'selection',
+  'determination',
+  'routine',
+  'heartbeat',
+  'status',
+  'noise',
+  'debug',
+  'log',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The trust ladder of sources (canonical names only; aliases are mapped before storing). */
-export const EVENT_SOURCES = ['policy', 'verified', 'tool', 'document', 'user', 'assistant', 'derived', 'system'] as const;
+export const EVENT_SOURCES = [
+  'policy',
+  'verified',
+  'tool',
+  'document',
+  'user',
+  'assistant',
+  'derived',
+  'system',
+] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export const LINK_TYPES = ['related_to', 'extends'] as const;

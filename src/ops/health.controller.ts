@@ -45,7 +45,9 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness: auth database, event store, Redis and replicas when configured' })
   @ApiOkResponse({ description: 'Ready' })
-  @ApiServiceUnavailableResponse({ description: 'A critical dependency is down, or the service is shutting down' })
+  @ApiServiceUnavailableResponse({
+    description: 'A critical dependency is down, or the service is shutting down',
+  })
   async ready() {
     if (this.shutdown.shuttingDown) {
       throw new ServiceUnavailableException({ status: 'shutting_down', message: 'Shutting down' });

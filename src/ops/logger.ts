@@ -35,9 +35,21 @@ export function createRootLogger(level: LogLevel, destination?: pino.Destination
 /** Routes Nest's own logging into the same JSON stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
-    const context = rest.length && typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    if (level === 'error' && rest.length >= 2 && typeof rest[0] === 'string' && rest[0].includes('\n    at ')) {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace',
+    message: unknown,
+    rest: unknown[],
+  ): void {
+    const context =
+      rest.length && typeof rest[rest.length - 1] === 'string'
+        ? (rest[rest.length - 1] as string)
+        : undefined;
+    if (
+      level === 'error' &&
+      rest.length >= 2 &&
+      typeof rest[0] === 'string' &&
+      rest[0].includes('\n    at ')
+    ) {
       this.logger.error({ context, stack: rest[0] }, String(message));
       return;
     }

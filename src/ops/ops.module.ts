@@ -14,7 +14,11 @@ if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultM
 @Module({
   imports: [
     TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
-    PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: false } }),
+    PrometheusModule.register({
+      path: '/metrics',
+      controller: MetricsController,
+      defaultMetrics: { enabled: false },
+    }),
   ],
   controllers: [HealthController],
   providers: [ShutdownState],

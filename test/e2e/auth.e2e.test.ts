@@ -12,7 +12,9 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
   });
 
   it('registers (201, bearer pair), stores e-mail lower-cased and refuses a duplicate with 409', async () => {
-    const res = await t.http.post('/api/auth/register').send({ email: 'Asha@Example.com', password: 'password-123', name: 'Asha' });
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'Asha@Example.com', password: 'password-123', name: 'Asha' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ token_type: 'bearer' });
     expect(typeof res.body.access_token).toBe('string');
@@ -20,7 +22,9 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
     const claims = jwt.decode(res.body.access_token) as Record<string, unknown>;
     expect(claims).toMatchObject({ type: 'access' });
     for (const k of ['sub', 'jti', 'iat', 'exp']) expect(claims[k]).toBeDefined();
-    const dup = await t.http.post('/api/auth/register').send({ email: 'asha@example.com', password: 'password-456', name: 'Other' });
+    const dup = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'asha@example.com', password: 'password-456', name: 'Other' });
     expect(dup.status).toBe(409);
     expect(dup.body).toEqual({ detail: 'Email already registered', code: 'EMAIL_TAKEN' });
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.access_token}`);
@@ -41,23 +45,39 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
       expect(typeof d.type).toBe('string');
     }
     // 8 and 72 characters are the bounds for a new password.
-    const seven = await t.http.post('/api/auth/register').send({ email: 'p7@example.com', password: '1234567', name: 'x' });
+    const seven = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'p7@example.com', password: '1234567', name: 'x' });
     expect(seven.status).toBe(422);
-    const eight = await t.http.post('/api/auth/register').send({ email: 'p8@example.com', password: '12345678', name: 'x' });
+    const eight = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'p8@example.com', password: '12345678', name: 'x' });
     expect(eight.status).toBe(201);
-    const s72 = await t.http.post('/api/auth/register').send({ email: 'p72@example.com', password: 'a'.repeat(72), name: 'x' });
+    const s72 = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'p72@example.com', password: 'a'.repeat(72), name: 'x' });
     expect(s72.status).toBe(201);
-    const s73 = await t.http.post('/api/auth/register').send({ email: 'p73@example.com', password: 'a'.repeat(73), name: 'x' });
+    const s73 = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'p73@example.com', password: 'a'.repeat(73), name: 'x' });
     expect(s73.status).toBe(422);
   });
 
   it('logs in; wrong password and unknown e-mail are the same 401', async () => {
     const u = await registerUser(t);
-    const ok = await t.http.post('/api/auth/login').send({ email: u.email.toUpperCase(), password: u.password });
+    const ok = await t.http
+      .post('/api/auth/login')
+      .send({ email: u.email.toUpperCase(), password: u.password });
     expect(ok.status).toBe(200);
     expect(ok.body.token_type).toBe('bearer');
-    const wrong = await t.http.post('/api/auth/login').set('X-Forwarded-For', '10.1.0.1').send({ email: u.email, password: 'nope-nope' });
-    const unknown = await t.http.post('/api/auth/login').set('X-Forwarded-For', '10.1.0.2').send({ email: 'ghost@example.com', password: 'nope-nope' });
+    const wrong = await t.http
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '10.1.0.1')
+      .send({ email: u.email, password: 'nope-nope' });
+    const unknown = await t.http
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '10.1.0.2')
+      .send({ email: 'ghost@example.com', password: 'nope-nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual({ detail: 'Invalid credentials', code: 'INVALID_CREDENTIALS' });
@@ -99,11 +119,19 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
     expect(missing.body).toEqual({ detail: 'Not authenticated', code: 'NOT_AUTHENTICATED' });
     const u = await registerUser(t);
     const claims = jwt.decode(u.accessToken) as jwt.JwtPayload;
-    const forged = jwt.sign({ sub: claims.sub, type: 'access', jti: 'x', tv: 0 }, 'another-secret-another-secret-another', { algorithm: 'HS256' });
+    const forged = jwt.sign(
+      { sub: claims.sub, type: 'access', jti: 'x', tv: 0 },
+      'another-secret-another-secret-another',
+      { algorithm: 'HS256' },
+    );
     expect((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${forged}`)).status).toBe(401);
-    const expired = jwt.sign({ sub: claims.sub, type: 'access', jti: 'x', tv: 0, exp: Math.floor(Date.now() / 1000) - 10 }, t.config.jwt.secret, {
-      algorithm: 'HS256',
-    });
+    const expired = jwt.sign(
+      { sub: claims.sub, type: 'access', jti: 'x', tv: 0, exp: Math.floor(Date.now() / 1000) - 10 },
+      t.config.jwt.secret,
+      {
+        algorithm: 'HS256',
+      },
+    );
     expect((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${expired}`)).status).toBe(401);
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: claims.sub, type: 'access', tv: 0 })).toString('base64url')}.`;
     expect((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${none}`)).status).toBe(401);
@@ -125,34 +153,71 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
     const second = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
     expect((await t.http.post('/api/auth/logout-all').set(u.auth)).status).toBe(200);
     expect((await t.http.get('/api/auth/me').set(u.auth)).status).toBe(401);
-    expect((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${second.body.access_token}`)).status).toBe(401);
-    expect((await t.http.post('/api/auth/refresh').send({ refresh_token: second.body.refresh_token })).status).toBe(401);
+    expect(
+      (await t.http.get('/api/auth/me').set('Authorization', `Bearer ${second.body.access_token}`)).status,
+    ).toBe(401);
+    expect(
+      (await t.http.post('/api/auth/refresh').send({ refresh_token: second.body.refresh_token })).status,
+    ).toBe(401);
     expect((await t.http.post('/api/auth/logout-all')).status).toBe(401);
     // A new login works.
-    expect((await t.http.post('/api/auth/login').send({ email: u.email, password: u.password })).status).toBe(200);
+    expect((await t.http.post('/api/auth/login').send({ email: u.email, password: u.password })).status).toBe(
+      200,
+    );
   });
 
   it('change-password checks the current password, ends other sessions and returns a new one', async () => {
     const u = await registerUser(t);
     const other = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
-    const bad = await t.http.post('/api/auth/change-password').set(u.auth).send({ current_password: 'wrong-one', new_password: 'brand-new-pass' });
+    const bad = await t.http
+      .post('/api/auth/change-password')
+      .set(u.auth)
+      .send({ current_password: 'wrong-one', new_password: 'brand-new-pass' });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('INVALID_CREDENTIALS');
-    const short = await t.http.post('/api/auth/change-password').set(u.auth).send({ current_password: u.password, new_password: 'short' });
+    const short = await t.http
+      .post('/api/auth/change-password')
+      .set(u.auth)
+      .send({ current_password: u.password, new_password: 'short' });
     expect(short.status).toBe(422);
-    const ok = await t.http.post('/api/auth/change-password').set(u.auth).send({ current_password: u.password, new_password: 'brand-new-pass' });
+    const ok = await t.http
+      .post('/api/auth/change-password')
+      .set(u.auth)
+      .send({ current_password: u.password, new_password: 'brand-new-pass' });
     expect(ok.status).toBe(200);
-    expect((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${ok.body.access_token}`)).status).toBe(200);
-    expect((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${other.body.access_token}`)).status).toBe(401);
-    expect((await t.http.post('/api/auth/refresh').send({ refresh_token: other.body.refresh_token })).status).toBe(401);
-    expect((await t.http.post('/api/auth/login').set('X-Forwarded-For', '10.2.0.1').send({ email: u.email, password: u.password })).status).toBe(401);
-    expect((await t.http.post('/api/auth/login').send({ email: u.email, password: 'brand-new-pass' })).status).toBe(200);
+    expect(
+      (await t.http.get('/api/auth/me').set('Authorization', `Bearer ${ok.body.access_token}`)).status,
+    ).toBe(200);
+    expect(
+      (await t.http.get('/api/auth/me').set('Authorization', `Bearer ${other.body.access_token}`)).status,
+    ).toBe(401);
+    expect(
+      (await t.http.post('/api/auth/refresh').send({ refresh_token: other.body.refresh_token })).status,
+    ).toBe(401);
+    expect(
+      (
+        await t.http
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', '10.2.0.1')
+          .send({ email: u.email, password: u.password })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await t.http.post('/api/auth/login').send({ email: u.email, password: 'brand-new-pass' })).status,
+    ).toBe(200);
   });
 
   it('throttles failed logins per account with 429 and Retry-After, even for the right password', async () => {
     const u = await registerUser(t);
     for (let i = 0; i < 3; i++) {
-      expect((await t.http.post('/api/auth/login').set('X-Forwarded-For', `10.9.0.${i}`).send({ email: u.email, password: 'bad-password' })).status).toBe(401);
+      expect(
+        (
+          await t.http
+            .post('/api/auth/login')
+            .set('X-Forwarded-For', `10.9.0.${i}`)
+            .send({ email: u.email, password: 'bad-password' })
+        ).status,
+      ).toBe(401);
     }
     const blocked = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
     expect(blocked.status).toBe(429);
@@ -162,21 +227,36 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
 
   it('throttles failed logins per IP across accounts', async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await t.http.post('/api/auth/login').set('X-Forwarded-For', '10.3.3.3').send({ email: `nobody${i}@example.com`, password: 'bad-password' });
+      const r = await t.http
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', '10.3.3.3')
+        .send({ email: `nobody${i}@example.com`, password: 'bad-password' });
       expect(r.status).toBe(401);
     }
     const u = await registerUser(t);
-    const blocked = await t.http.post('/api/auth/login').set('X-Forwarded-For', '10.3.3.3').send({ email: u.email, password: u.password });
+    const blocked = await t.http
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '10.3.3.3')
+      .send({ email: u.email, password: u.password });
     expect(blocked.status).toBe(429);
-    const elsewhere = await t.http.post('/api/auth/login').set('X-Forwarded-For', '10.3.3.4').send({ email: u.email, password: u.password });
+    const elsewhere = await t.http
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '10.3.3.4')
+      .send({ email: u.email, password: u.password });
     expect(elsewhere.status).toBe(200);
   });
 
   it('maps malformed JSON to 400, a too-large body to 413 and an unknown route to 404', async () => {
-    const bad = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"email": ');
+    const bad = await t.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": ');
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ detail: 'Malformed JSON body', code: 'MALFORMED_JSON' });
-    const big = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send(JSON.stringify({ email: 'x'.repeat(t.config.bodyLimitBytes) }));
+    const big = await t.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: 'x'.repeat(t.config.bodyLimitBytes) }));
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
     const nf = await t.http.get('/api/nothing-here');
@@ -204,7 +284,10 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
       .set('Access-Control-Request-Headers', 'content-type,authorization');
     expect(ok.status).toBeLessThan(300);
     expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');
-    const evil = await t.http.options('/api/auth/login').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const evil = await t.http
+      .options('/api/auth/login')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 

@@ -12,9 +12,18 @@ describe.runIf(adminUrl)('auth on PostgreSQL (DATABASE_URL=postgres://…)', () 
   beforeAll(async () => {
     db = await createTempDatabase(adminUrl!, 'podd_auth');
     // Two instances share the auth database (as replicas do); the migration runs once, the second sees it applied.
-    a = await createTestApp({ env: { DATABASE_URL: db.url, EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-a-${process.pid}.db`)}` } });
+    a = await createTestApp({
+      env: {
+        DATABASE_URL: db.url,
+        EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-a-${process.pid}.db`)}`,
+      },
+    });
     b = await createTestApp({
-      env: { DATABASE_URL: db.url, EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-b-${process.pid}.db`)}`, JWT_SECRET: a.config.jwt.secret },
+      env: {
+        DATABASE_URL: db.url,
+        EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-b-${process.pid}.db`)}`,
+        JWT_SECRET: a.config.jwt.secret,
+      },
     });
   });
   afterAll(async () => {
@@ -40,14 +49,21 @@ describe.runIf(adminUrl)('auth on PostgreSQL (DATABASE_URL=postgres://…)', () 
     expect(rotated.status).toBe(200);
     // Reuse of the rotated token on the other instance revokes the family there too.
     expect((await a.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken })).status).toBe(401);
-    expect((await a.http.post('/api/auth/refresh').send({ refresh_token: rotated.body.refresh_token })).status).toBe(401);
-    const dup = await b.http.post('/api/auth/register').send({ email: u.email, password: 'another-password', name: 'x' });
+    expect(
+      (await a.http.post('/api/auth/refresh').send({ refresh_token: rotated.body.refresh_token })).status,
+    ).toBe(401);
+    const dup = await b.http
+      .post('/api/auth/register')
+      .send({ email: u.email, password: 'another-password', name: 'x' });
     expect(dup.status).toBe(409);
   });
 
   it('change-password on one instance ends sessions on the other', async () => {
     const u = await registerUser(a);
-    const changed = await b.http.post('/api/auth/change-password').set(u.auth).send({ current_password: u.password, new_password: 'a-new-password' });
+    const changed = await b.http
+      .post('/api/auth/change-password')
+      .set(u.auth)
+      .send({ current_password: u.password, new_password: 'a-new-password' });
     expect(changed.status).toBe(200);
     expect((await a.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken })).status).toBe(401);
     await new Promise((r) => setTimeout(r, 2100)); // principal cache TTL

@@ -28,7 +28,10 @@ describe.runIf(redisUrl)('rate limits shared through Redis (two app instances)',
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       const target = i % 2 === 0 ? a : b;
-      const r = await target.http.post('/api/auth/logout').set('X-Forwarded-For', ip).send({ refresh_token: 'x' });
+      const r = await target.http
+        .post('/api/auth/logout')
+        .set('X-Forwarded-For', ip)
+        .send({ refresh_token: 'x' });
       statuses.push(r.status);
     }
     // 6 allowed in total (not 6 per instance), then 429 on whichever instance is asked.
@@ -41,9 +44,19 @@ describe.runIf(redisUrl)('rate limits shared through Redis (two app instances)',
     for (let i = 0; i < 3; i++) {
       const target = i % 2 === 0 ? a : b;
       const ip = `10.200.${i}.${randomBytes(1)[0]}`;
-      expect((await target.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password: 'wrong-password' })).status).toBe(401);
+      expect(
+        (
+          await target.http
+            .post('/api/auth/login')
+            .set('X-Forwarded-For', ip)
+            .send({ email, password: 'wrong-password' })
+        ).status,
+      ).toBe(401);
     }
-    const blocked = await b.http.post('/api/auth/login').set('X-Forwarded-For', '10.201.0.1').send({ email, password: 'wrong-password' });
+    const blocked = await b.http
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '10.201.0.1')
+      .send({ email, password: 'wrong-password' });
     expect(blocked.status).toBe(429);
     expect(blocked.body.code).toBe('LOGIN_THROTTLED');
   });

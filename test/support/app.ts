@@ -75,10 +75,15 @@ export interface TestUser {
 let counter = 0;
 
 /** Registers a fresh user through the API and returns its tokens. */
-export async function registerUser(t: TestApp, overrides: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
+export async function registerUser(
+  t: TestApp,
+  overrides: { email?: string; password?: string; name?: string } = {},
+): Promise<TestUser> {
   const email = overrides.email ?? `user${Date.now()}${counter++}@example.com`;
   const password = overrides.password ?? 'correct horse battery';
-  const res = await t.http.post('/api/auth/register').send({ email, password, name: overrides.name ?? 'Test User' });
+  const res = await t.http
+    .post('/api/auth/register')
+    .send({ email, password, name: overrides.name ?? 'Test User' });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.access_token}`);
   return {

@@ -5,7 +5,10 @@ import pg from 'pg';
  * Creates a throw-away database on the server named by `adminUrl` (TEST_DATABASE_URL) and returns its URL
  * and a drop function, so integration suites never share state.
  */
-export async function createTempDatabase(adminUrl: string, prefix = 'podd_test'): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTempDatabase(
+  adminUrl: string,
+  prefix = 'podd_test',
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -44,35 +44,55 @@ describe('configuration', () => {
   });
 
   it('accepts DATABASE_URL in the seed form, sqlite: URLs and postgres URLs', () => {
-    expect(parseDatabaseUrl('sqlite+aiosqlite:///./podd_auth.db')).toEqual({ kind: 'sqlite', file: resolve('podd_auth.db') });
-    expect(parseDatabaseUrl('sqlite:////var/lib/podd/auth.db')).toEqual({ kind: 'sqlite', file: '/var/lib/podd/auth.db' });
-    expect(parseDatabaseUrl('postgres://u:p@db:5432/podd')).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/podd' });
+    expect(parseDatabaseUrl('sqlite+aiosqlite:///./podd_auth.db')).toEqual({
+      kind: 'sqlite',
+      file: resolve('podd_auth.db'),
+    });
+    expect(parseDatabaseUrl('sqlite:////var/lib/podd/auth.db')).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/podd/auth.db',
+    });
+    expect(parseDatabaseUrl('postgres://u:p@db:5432/podd')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/podd',
+    });
     expect(parseDatabaseUrl('mysql://nope')).toBeNull();
     const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgresql://u:p@db/podd' });
     expect(c.eventStore).toEqual({ kind: 'postgres', url: 'postgresql://u:p@db/podd' });
   });
 
   it('reads CORS_ORIGINS as a JSON list or a comma list, and the LocusGraph aliases', () => {
-    expect(loadConfig({ DATA_DIR: tmp(), CORS_ORIGINS: '["https://a.example", "https://b.example"]' }).corsOrigins).toEqual([
-      'https://a.example',
-      'https://b.example',
-    ]);
-    expect(loadConfig({ DATA_DIR: tmp(), CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual([
-      'https://a.example',
-      'https://b.example',
-    ]);
-    const c = loadConfig({ DATA_DIR: tmp(), LOCUSGRAPH_SERVER_URL: 'http://lg.local', LOCUSGRAPH_AGENT_SECRET: 'k', LOCUSGRAPH_GRAPH_ID: 'g' });
+    expect(
+      loadConfig({ DATA_DIR: tmp(), CORS_ORIGINS: '["https://a.example", "https://b.example"]' }).corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
+    expect(
+      loadConfig({ DATA_DIR: tmp(), CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
+    const c = loadConfig({
+      DATA_DIR: tmp(),
+      LOCUSGRAPH_SERVER_URL: 'http://lg.local',
+      LOCUSGRAPH_AGENT_SECRET: 'k',
+      LOCUSGRAPH_GRAPH_ID: 'g',
+    });
     expect(c.locusgraph).toEqual({ apiUrl: 'http://lg.local', apiKey: 'k', graphId: 'g' });
   });
 
   it('lists every bad variable at once', () => {
     try {
-      loadConfig({ DATA_DIR: tmp(), PORT: 'eighty', CORS_ORIGINS: '[1,2]', DEFAULT_TIMEZONE: 'Mars/Olympus', REDIS_URL: 'http://x' });
+      loadConfig({
+        DATA_DIR: tmp(),
+        PORT: 'eighty',
+        CORS_ORIGINS: '[1,2]',
+        DEFAULT_TIMEZONE: 'Mars/Olympus',
+        REDIS_URL: 'http://x',
+      });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const names = (e as ConfigError).problems.map((p) => p.split(':')[0]);
-      expect(names).toEqual(expect.arrayContaining(['PORT', 'CORS_ORIGINS', 'DEFAULT_TIMEZONE', 'REDIS_URL']));
+      expect(names).toEqual(
+        expect.arrayContaining(['PORT', 'CORS_ORIGINS', 'DEFAULT_TIMEZONE', 'REDIS_URL']),
+      );
     }
   });
 
@@ -80,8 +100,12 @@ describe('configuration', () => {
     const base = { DATA_DIR: tmp(), NODE_ENV: 'production' };
     expect(() => loadConfig(base)).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ ...base, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
-    expect(() => loadConfig({ ...base, JWT_SECRET: 'change-me-in-production-change-me-in-production' })).toThrow(/JWT_SECRET/);
-    expect(loadConfig({ ...base, JWT_SECRET: 'f'.repeat(20) + '0123456789abcdef0123' }).jwt.generated).toBe(false);
+    expect(() =>
+      loadConfig({ ...base, JWT_SECRET: 'change-me-in-production-change-me-in-production' }),
+    ).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ ...base, JWT_SECRET: 'f'.repeat(20) + '0123456789abcdef0123' }).jwt.generated).toBe(
+      false,
+    );
     expect(existsSync(join(base.DATA_DIR, '.jwt_secret'))).toBe(false);
   });
 
@@ -94,7 +118,10 @@ describe('configuration', () => {
       timeout: 20_000,
     });
     expect(r.status).toBe(1);
-    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('config error:'));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('config error:'));
     expect(lines.some((l) => l.includes('PORT'))).toBe(true);
     expect(lines.some((l) => l.includes('JWT_SECRET'))).toBe(true);
   });

@@ -3,9 +3,13 @@ import { Test } from '@nestjs/testing';
 import { expect, it } from 'vitest';
 
 @Injectable()
-class A { v = 42; }
+class A {
+  v = 42;
+}
 @Injectable()
-class B { constructor(readonly a: A) {} }
+class B {
+  constructor(readonly a: A) {}
+}
 @Module({ providers: [A, B] })
 class M {}
 

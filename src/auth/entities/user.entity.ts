@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Epoch milliseconds stored as BIGINT (PostgreSQL returns bigint as a string; map it back to a number). */
-export const epochMs = { to: (v: number | null) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) };
+export const epochMs = {
+  to: (v: number | null) => v,
+  from: (v: string | number | null) => (v === null ? null : Number(v)),
+};
 
 /** Auth data only: no health data lives in this database. */
 @Entity({ name: 'users' })
