@@ -138,7 +138,9 @@ export function normalise(input: string): NormalisedText {
   s = s.replace(/[^\p{L}\p{M}\p{N}\s/.,:%?'+-]/gu, ' ');
   for (const re of FILLERS_ANYWHERE) s = s.replace(re, ' ');
   s = s.replace(/\s+/g, ' ').trim();
+  s = s.replace(/^[\s,.;:!-]+/u, '');
   s = s.replace(LEADING_FILLERS, '').trim();
+  s = s.replace(/\s+,/g, ',');
   // Tokens are whitespace-separated; trailing punctuation (",.?:!") is kept aside so "glasses." still maps.
   const parts = s.split(' ').map((t) => /^(.*?[\p{L}\p{M}\p{N}])([.?:!,]*)$/u.exec(t) ?? [t, t, '']);
   const words = replaceNumberWords(replaceUnits(parts.map((p) => p[1])));
