@@ -8,7 +8,8 @@ interface Item {
   intent: string;
   triage?: string;
 }
-const load = (f: string): Item[] => (JSON.parse(readFileSync(new URL(f, import.meta.url), 'utf8')) as { items: Item[] }).items;
+const load = (f: string): Item[] =>
+  (JSON.parse(readFileSync(new URL(f, import.meta.url), 'utf8')) as { items: Item[] }).items;
 const set = { items: [...load('./eval-set.json'), ...load('./eval-holdout.json')] };
 
 describe('chat pipeline evaluation set', () => {
@@ -32,7 +33,10 @@ describe('chat pipeline evaluation set', () => {
     });
     const misses = results
       .filter((r) => r.routed.intent !== r.item.intent)
-      .map((r) => `  ✗ [${r.item.lang}] "${r.item.text}" expected ${r.item.intent}, got ${r.routed.intent} (${r.routed.input.text})`);
+      .map(
+        (r) =>
+          `  ✗ [${r.item.lang}] "${r.item.text}" expected ${r.item.intent}, got ${r.routed.intent} (${r.routed.input.text})`,
+      );
     console.log(
       [
         `chat eval: ${results.length} messages`,

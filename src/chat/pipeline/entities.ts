@@ -52,7 +52,8 @@ export function mealTypeOf(text: string, localHour: number | null): MealType {
 
 const FOOD_PREFIX =
   /^(?:(?:breakfast|lunch|dinner|snack|supper|meal|nashta|नाश्ता)\s*(?:was|is|:|-)\s*|(?:i\s+)?(?:just\s+)?(?:have\s+|'ve\s+)?(?:had|ate|eaten|finished|drank)\s+(?:my\s+)?(?:(?:breakfast|lunch|dinner)\s*[,:-]?\s*)?|log\s+|maine\s+|मैंने\s+)/iu;
-const FOOD_SUFFIX = /\s+(?:for|in|at)\s+(?:my\s+)?(?:breakfast|lunch|dinner|snack|the morning|the evening)(?:\s+today)?\s*$|\s+today\s*$/iu;
+const FOOD_SUFFIX =
+  /\s+(?:for|in|at)\s+(?:my\s+)?(?:breakfast|lunch|dinner|snack|the morning|the evening)(?:\s+today)?\s*$|\s+today\s*$/iu;
 
 /** What was eaten, in the user's words, without "I had … for breakfast" around it. */
 export function foodDescription(original: string): string {
@@ -66,8 +67,11 @@ const TOOK = P(
   "took|taken|have taken|i've taken|had my|gave (?:\\S+ ){0,2}(?:her|his|my)?|given|le li|le liya|li hai|le chuka|le chuki|kha li|kha liya|laga liya|laga li|li thi|" +
     'ले ली|ले लिया|खा ली|खा लिया|लगा लिया|ले चुका|ले चुकी|mark(?:ed)? (?:\\S+ ){0,3}(?:as )?taken',
 );
-const NOT_TAKEN = P("skipped|skip|missed|forgot|forget|didn't take|did not take|nahi li|nahin li|bhool gaya|bhool gayi|भूल गया|भूल गई|नहीं ली|छूट गई|chhoot gayi");
-const QUESTION = /\?|(?<![\p{L}])(?:did|do|have|has|which|what|when|kya|kaun|kaunsi|kab|क्या|कौन|कब)(?![\p{L}])/u;
+const NOT_TAKEN = P(
+  "skipped|skip|missed|forgot|forget|didn't take|did not take|nahi li|nahin li|bhool gaya|bhool gayi|भूल गया|भूल गई|नहीं ली|छूट गई|chhoot gayi",
+);
+const QUESTION =
+  /\?|(?<![\p{L}])(?:did|do|have|has|which|what|when|kya|kaun|kaunsi|kab|क्या|कौन|कब)(?![\p{L}])/u;
 
 export interface DoseTaken {
   /** Medicine names from the user's list that the message names (lower-case as stored); empty = "the dose due now". */
@@ -78,9 +82,12 @@ export interface DoseTaken {
 export function extractDoseTaken(text: string, knownNames: string[]): DoseTaken | null {
   if (!TOOK.test(text) || NOT_TAKEN.test(text)) return null;
   // "did I take…?" is a question, not a statement; "took…?" with a question word too.
-  if (QUESTION.test(text) && !/(?<![\p{L}])(?:maine|मैंने|i)(?![\p{L}])/u.test(text.split('?')[0].slice(0, 8))) return null;
+  if (QUESTION.test(text) && !/(?<![\p{L}])(?:maine|मैंने|i)(?![\p{L}])/u.test(text.split('?')[0].slice(0, 8)))
+    return null;
   if (/\?\s*$/u.test(text)) return null;
-  const names = knownNames.filter((n) => n.trim() && new RegExp(`(?<![\\p{L}])${escapeRe(n.toLowerCase())}(?![\\p{L}])`, 'u').test(text));
+  const names = knownNames.filter(
+    (n) => n.trim() && new RegExp(`(?<![\\p{L}])${escapeRe(n.toLowerCase())}(?![\\p{L}])`, 'u').test(text),
+  );
   return { names };
 }
 
@@ -140,7 +147,12 @@ function parseTime(text: string): string | null {
 }
 
 const KINDS: [ReminderKind, RegExp][] = [
-  ['medication', P('medicine|medicines|medication|tablet|pill|pills|dose|insulin|eye drops|drops|dawai|dawa|davai|दवा|दवाई|इंसुलिन|inhaler|capsule')],
+  [
+    'medication',
+    P(
+      'medicine|medicines|medication|tablet|pill|pills|dose|insulin|eye drops|drops|dawai|dawa|davai|दवा|दवाई|इंसुलिन|inhaler|capsule',
+    ),
+  ],
   ['water', P('water|paani|pani|पानी')],
   ['appointment', P('appointment|doctor|checkup|check-up|dr|डॉक्टर|अपॉइंटमेंट|hospital|clinic')],
   ['meditation', P('meditation|meditate|yoga|pranayam|pranayama|dhyan|ध्यान|योग|प्राणायाम')],
@@ -176,7 +188,14 @@ function reminderTitle(original: string, kind: ReminderKind): string {
     .replace(/\s+/g, ' ')
     .trim();
   if (cleaned.length >= 2) return (cleaned[0].toUpperCase() + cleaned.slice(1)).slice(0, 100);
-  return { medication: 'Medicine', water: 'Drink water', meal: 'Meal', meditation: 'Meditation', appointment: 'Appointment', other: 'Reminder' }[kind];
+  return {
+    medication: 'Medicine',
+    water: 'Drink water',
+    meal: 'Meal',
+    meditation: 'Meditation',
+    appointment: 'Appointment',
+    other: 'Reminder',
+  }[kind];
 }
 
 export function extractReminder(text: string, original: string): ReminderRequest {
@@ -191,7 +210,8 @@ export function extractReminder(text: string, original: string): ReminderRequest
 }
 
 // ── Questions about one's own records ────────────────────────────────────────────────────────────────
-export type VitalField = 'blood_pressure' | 'blood_sugar' | 'weight_kg' | 'heart_rate' | 'temperature' | 'spo2';
+export type VitalField =
+  'blood_pressure' | 'blood_sugar' | 'weight_kg' | 'heart_rate' | 'temperature' | 'spo2';
 export type Question =
   | { kind: 'medicines_today' }
   | { kind: 'last_vital'; field: VitalField | null }
@@ -207,12 +227,22 @@ const FIELD_WORDS: [VitalField, RegExp][] = [
   ['temperature', P('temperature|fever|bukhar|बुखार|तापमान')],
   ['spo2', P('oxygen|spo2|ऑक्सीजन')],
 ];
-const LAST = P('last|latest|previous|recent|pichla|pichli|pichhli|pichhla|aakhri|akhri|आखिरी|आख़िरी|पिछली|पिछला|what (?:was|is|did)|kitna tha|kitni thi|कितना था|कितनी थी');
-const WEEK = P('this week|week|weekly|is hafte|iss hafte|hafte|इस हफ्ते|इस हफ़्ते|हफ्ते|trend|been|रही|rahi|raha|readings');
+const LAST = P(
+  'last|latest|previous|recent|pichla|pichli|pichhli|pichhla|aakhri|akhri|आखिरी|आख़िरी|पिछली|पिछला|what (?:was|is|did)|kitna tha|kitni thi|कितना था|कितनी थी',
+);
+const WEEK = P(
+  'this week|week|weekly|is hafte|iss hafte|hafte|इस हफ्ते|इस हफ़्ते|हफ्ते|trend|been|रही|rahi|raha|readings',
+);
 const APPOINTMENT = P('appointment|appointments|checkup|check-up|अपॉइंटमेंट|अपॉइन्टमेंट|doctor visit');
-const MEDS = P('medicine|medicines|medication|medications|meds|tablet|pill|pills|dose|dawai|dawa|dawaiyan|दवा|दवाई|दवाइयाँ|दवाइयां|गोली|insulin|इंसुलिन');
-const MEDS_Q = P('which|what|due|still|left|pending|remaining|next|baaki|baki|बाकी|kaun|kaunsi|kaun si|कौन|कौनसी|did i|have i|li ya nahi|ली\\?|tonight|today|aaj|आज|time for|on\\?|am i on');
-const WATER_Q = P('how much (?:water|paani|pani)|(?:kitna|kitni|कितना|कितनी) (?:\\S+ )?(?:paani|pani|पानी|water)|(?:paani|pani|पानी|water)(?: \\S+)? (?:kitna|kitni|कितना|कितनी)');
+const MEDS = P(
+  'medicine|medicines|medication|medications|meds|tablet|pill|pills|dose|dawai|dawa|dawaiyan|दवा|दवाई|दवाइयाँ|दवाइयां|गोली|insulin|इंसुलिन',
+);
+const MEDS_Q = P(
+  'which|what|due|still|left|pending|remaining|next|baaki|baki|बाकी|kaun|kaunsi|kaun si|कौन|कौनसी|did i|have i|li ya nahi|ली\\?|tonight|today|aaj|आज|time for|on\\?|am i on',
+);
+const WATER_Q = P(
+  'how much (?:water|paani|pani)|(?:kitna|kitni|कितना|कितनी) (?:\\S+ )?(?:paani|pani|पानी|water)|(?:paani|pani|पानी|water)(?: \\S+)? (?:kitna|kitni|कितना|कितनी)',
+);
 
 function fieldOf(text: string): VitalField | null {
   return FIELD_WORDS.find(([, re]) => re.test(text))?.[0] ?? null;
@@ -220,12 +250,16 @@ function fieldOf(text: string): VitalField | null {
 
 /** Which question about the user's own records the message asks, or null. */
 export function extractQuestion(text: string): Question | null {
-  if (WATER_Q.test(text)) return WEEK.test(text) && !/today|aaj|आज/u.test(text) ? { kind: 'week_trend', field: 'water' } : { kind: 'water_today' };
+  if (WATER_Q.test(text))
+    return WEEK.test(text) && !/today|aaj|आज/u.test(text)
+      ? { kind: 'week_trend', field: 'water' }
+      : { kind: 'water_today' };
   if (APPOINTMENT.test(text)) return { kind: 'next_appointment' };
   if (MEDS.test(text) && MEDS_Q.test(text)) return { kind: 'medicines_today' };
   const field = fieldOf(text);
   if (field && WEEK.test(text) && !LAST.test(text)) return { kind: 'week_trend', field };
-  if (field && (LAST.test(text) || /\?|kitna|kitni|कितना|कितनी|kya tha|show/u.test(text))) return { kind: 'last_vital', field };
+  if (field && (LAST.test(text) || /\?|kitna|kitni|कितना|कितनी|kya tha|show/u.test(text)))
+    return { kind: 'last_vital', field };
   if (field && WEEK.test(text)) return { kind: 'week_trend', field };
   return null;
 }

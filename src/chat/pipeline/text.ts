@@ -8,7 +8,10 @@
  * (JavaScript's \b only knows ASCII word characters).
  */
 export function words(pattern: string, flags = 'u'): RegExp {
-  return new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${pattern})(?![\\p{L}\\p{M}])`, flags.includes('u') ? flags : flags + 'u');
+  return new RegExp(
+    `(?<![\\p{L}\\p{M}\\p{N}])(?:${pattern})(?![\\p{L}\\p{M}])`,
+    flags.includes('u') ? flags : flags + 'u',
+  );
 }
 
 /** True when any of the patterns matches. */
@@ -19,7 +22,9 @@ export function anyMatch(text: string, patterns: RegExp[]): boolean {
 /** Splits a message into clauses (punctuation and conjunctions), so a negation or a "last year" stays local. */
 export function clauses(text: string): string[] {
   return text
-    .split(/[,;!?]|\.(?!\d)|(?<![\p{L}\p{M}])(?:and|but|however|aur|lekin|magar|par|और|लेकिन|मगर|पर)(?![\p{L}\p{M}])/u)
+    .split(
+      /[,;!?]|\.(?!\d)|(?<![\p{L}\p{M}])(?:and|but|however|aur|lekin|magar|par|और|लेकिन|मगर|पर)(?![\p{L}\p{M}])/u,
+    )
     .map((c) => c.trim())
     .filter(Boolean);
 }

@@ -18,9 +18,9 @@ export interface VitalsReading {
   sugar_context?: 'fasting' | 'after_meal' | 'random';
 }
 
-const GAP = "[^\\d\\n]{0,24}?"; // a few words between the label and the value ("is", "was", "hai", ":")
+const GAP = '[^\\d\\n]{0,24}?'; // a few words between the label and the value ("is", "was", "hai", ":")
 
-const BP_LABEL = "bp|b\\.p\\.?|blood pressure|pressure|बीपी|ब्लड प्रेशर|रक्तचाप";
+const BP_LABEL = 'bp|b\\.p\\.?|blood pressure|pressure|बीपी|ब्लड प्रेशर|रक्तचाप';
 const BP = new RegExp(
   `${words(BP_LABEL).source}${GAP}(\\d{2,3})\\s*(?:/|over|by|बटा|upar)\\s*(\\d{2,3})(?!\\d)`,
   'u',
@@ -31,7 +31,8 @@ const PULSE = new RegExp(
   'u',
 );
 /** A number after "sugar" that is a duration or an amount is not a reading ("15 saal se sugar", "sugar 2 tsp"). */
-const NOT_A_READING = "(?!\\s*(?:saal|sal|years?|yrs?|din|days?|mahine|months?|saalon|साल|दिन|महीने|g|tsp|kg|spoon|cup|glass|%|baar|times|बार))";
+const NOT_A_READING =
+  '(?!\\s*(?:saal|sal|years?|yrs?|din|days?|mahine|months?|saalon|साल|दिन|महीने|g|tsp|kg|spoon|cup|glass|%|baar|times|बार))';
 const SUGAR = new RegExp(
   `${words('blood sugar|sugar level|sugar|glucose|shugar|शुगर|सुगर|ग्लूकोज|शक्कर').source}${GAP}(\\d{2,3})(?![\\d/])${NOT_A_READING}`,
   'u',
@@ -50,7 +51,9 @@ const SPO2 = new RegExp(
   'u',
 );
 const FASTING = words('fasting|khali pet|khaali pet|empty stomach|खाली पेट|फास्टिंग');
-const AFTER_MEAL = words('after (?:lunch|dinner|breakfast|food|meal|eating)|khane ke baad|khaane ke baad|खाने के बाद|pp|post ?meal');
+const AFTER_MEAL = words(
+  'after (?:lunch|dinner|breakfast|food|meal|eating)|khane ke baad|khaane ke baad|खाने के बाद|pp|post ?meal',
+);
 
 const num = (s: string): number => Number(s);
 const round1 = (n: number): number => Math.round(n * 10) / 10;

@@ -49,14 +49,27 @@ describe('normalise', () => {
 
 describe('vitals', () => {
   it('reads BP, pulse, sugar, weight, temperature (°F → °C) and SpO2', () => {
-    expect(extractVitals(n('BP 140/90 pulse 82'))).toMatchObject({ blood_pressure_systolic: 140, blood_pressure_diastolic: 90, heart_rate: 82 });
-    expect(extractVitals(n('sugar 110 fasting'))).toMatchObject({ blood_sugar: 110, sugar_context: 'fasting' });
+    expect(extractVitals(n('BP 140/90 pulse 82'))).toMatchObject({
+      blood_pressure_systolic: 140,
+      blood_pressure_diastolic: 90,
+      heart_rate: 82,
+    });
+    expect(extractVitals(n('sugar 110 fasting'))).toMatchObject({
+      blood_sugar: 110,
+      sugar_context: 'fasting',
+    });
     expect(extractVitals(n('weight 72 kg'))).toMatchObject({ weight_kg: 72 });
     expect(extractVitals(n('temperature 99.5F'))).toMatchObject({ temperature: 37.5 });
     expect(extractVitals(n('temp 38.2 c'))).toMatchObject({ temperature: 38.2 });
     expect(extractVitals(n('spo2 96'))).toMatchObject({ spo2: 96 });
-    expect(extractVitals(n('बीपी १४०/९० है'))).toMatchObject({ blood_pressure_systolic: 140, blood_pressure_diastolic: 90 });
-    expect(extractVitals(n('Pressure today 135 over 85'))).toMatchObject({ blood_pressure_systolic: 135, blood_pressure_diastolic: 85 });
+    expect(extractVitals(n('बीपी १४०/९० है'))).toMatchObject({
+      blood_pressure_systolic: 140,
+      blood_pressure_diastolic: 90,
+    });
+    expect(extractVitals(n('Pressure today 135 over 85'))).toMatchObject({
+      blood_pressure_systolic: 135,
+      blood_pressure_diastolic: 85,
+    });
   });
 
   it('does not read durations or amounts as sugar values', () => {
@@ -154,7 +167,9 @@ describe('entities', () => {
   });
 
   it('dose taken: named medicine or the dose due now; questions and misses are not doses', () => {
-    expect(extractDoseTaken(n('took my metformin'), ['Metformin', 'Amlodipine'])).toEqual({ names: ['Metformin'] });
+    expect(extractDoseTaken(n('took my metformin'), ['Metformin', 'Amlodipine'])).toEqual({
+      names: ['Metformin'],
+    });
     expect(extractDoseTaken(n('maine dawai le li'), ['Metformin'])).toEqual({ names: [] });
     expect(extractDoseTaken(n('मैंने दवाई ले ली'), [])).toEqual({ names: [] });
     expect(extractDoseTaken(n('did I take my BP medicine today?'), [])).toBeNull();
@@ -168,23 +183,48 @@ describe('entities', () => {
       title: 'Walk',
       days: null,
     });
-    expect(extractReminder(n('Set an alarm for my insulin at 8 am every day'), 'x')).toMatchObject({ time: '08:00', kind: 'medication', days: null });
+    expect(extractReminder(n('Set an alarm for my insulin at 8 am every day'), 'x')).toMatchObject({
+      time: '08:00',
+      kind: 'medication',
+      days: null,
+    });
     expect(extractReminder(n('shaam 6 baje walk ki yaad dila dena'), 'x').time).toBe('18:00');
-    expect(extractReminder(n('सुबह 7 बजे दवाई का अलार्म लगा दो'), 'x')).toMatchObject({ time: '07:00', kind: 'medication' });
+    expect(extractReminder(n('सुबह 7 बजे दवाई का अलार्म लगा दो'), 'x')).toMatchObject({
+      time: '07:00',
+      kind: 'medication',
+    });
     expect(extractReminder(n('raat 10 baje'), 'x').time).toBe('22:00');
-    expect(extractReminder(n('wake me up at 5:30 tomorrow for yoga'), 'x')).toMatchObject({ time: '05:30', kind: 'meditation', days: 'tomorrow' });
-    expect(extractReminder(n('remind me on mondays at 9'), 'x')).toMatchObject({ time: '09:00', days: ['mon'] });
+    expect(extractReminder(n('wake me up at 5:30 tomorrow for yoga'), 'x')).toMatchObject({
+      time: '05:30',
+      kind: 'meditation',
+      days: 'tomorrow',
+    });
+    expect(extractReminder(n('remind me on mondays at 9'), 'x')).toMatchObject({
+      time: '09:00',
+      days: ['mon'],
+    });
     expect(extractReminder(n('Remind me to drink water every two hours'), 'x').time).toBeNull();
   });
 
   it('questions about records', () => {
-    expect(extractQuestion(n('What was my last BP reading?'))).toEqual({ kind: 'last_vital', field: 'blood_pressure' });
+    expect(extractQuestion(n('What was my last BP reading?'))).toEqual({
+      kind: 'last_vital',
+      field: 'blood_pressure',
+    });
     expect(extractQuestion(n('How much water have I had today?'))).toEqual({ kind: 'water_today' });
     expect(extractQuestion(n('आज मैंने कितना पानी पिया?'))).toEqual({ kind: 'water_today' });
     expect(extractQuestion(n('When is my next doctor appointment?'))).toEqual({ kind: 'next_appointment' });
-    expect(extractQuestion(n('Which medicines do I still need to take today?'))).toEqual({ kind: 'medicines_today' });
+    expect(extractQuestion(n('Which medicines do I still need to take today?'))).toEqual({
+      kind: 'medicines_today',
+    });
     expect(extractQuestion(n('aaj ki kaun si dawai baaki hai?'))).toEqual({ kind: 'medicines_today' });
-    expect(extractQuestion(n('How has my sugar been this week?'))).toEqual({ kind: 'week_trend', field: 'blood_sugar' });
-    expect(extractQuestion(n('mera last bp kitna tha?'))).toEqual({ kind: 'last_vital', field: 'blood_pressure' });
+    expect(extractQuestion(n('How has my sugar been this week?'))).toEqual({
+      kind: 'week_trend',
+      field: 'blood_sugar',
+    });
+    expect(extractQuestion(n('mera last bp kitna tha?'))).toEqual({
+      kind: 'last_vital',
+      field: 'blood_pressure',
+    });
   });
 });
