@@ -167,7 +167,7 @@ export const ENV_VARS: EnvVarSpec[] = [
   },
   { name: 'SARVAM_CHAT_MODEL', default: 'sarvam-m', description: 'Sarvam chat-completions model' },
   { name: 'SARVAM_STT_MODEL', default: 'saarika:v2.5', description: 'Sarvam speech-to-text model' },
-  { name: 'SARVAM_TTS_MODEL', default: 'bulbul:v2', description: 'Sarvam text-to-speech model' },
+  { name: 'SARVAM_TTS_MODEL', default: 'bulbul:v3', description: 'Sarvam text-to-speech model' },
   {
     name: 'VOICE_TIMEOUT_MS',
     default: '20000',
