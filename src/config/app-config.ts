@@ -51,6 +51,7 @@ export interface AppConfig {
   };
   chat: { provider: 'auto' | 'offline' | 'openai' | 'sarvam'; timeoutMs: number; ratePerMinute: number };
   defaultTimezone: string;
+  reminders: { graceMinutes: number; missedDoseWindowMinutes: number; webhookAllowPrivate: boolean };
 }
 
 export class ConfigError extends Error {
@@ -302,6 +303,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ratePerMinute: int('CHAT_RATE_PER_MINUTE', 1, 100_000),
     },
     defaultTimezone: tz,
+    reminders: {
+      graceMinutes: int('REMINDER_GRACE_MINUTES', 0, 1440),
+      missedDoseWindowMinutes: int('MISSED_DOSE_WINDOW_MINUTES', 1, 1440),
+      webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS'),
+    },
   };
   if (problems.length) throw new ConfigError(problems);
 

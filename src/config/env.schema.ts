@@ -178,4 +178,19 @@ export const ENV_VARS: EnvVarSpec[] = [
     default: 'Asia/Kolkata',
     description: 'IANA time zone for users without one on their profile',
   },
+  {
+    name: 'REMINDER_GRACE_MINUTES',
+    default: '15',
+    description: 'After downtime, reminders missed by at most this many minutes still fire once; older ones are recorded as missed',
+  },
+  {
+    name: 'MISSED_DOSE_WINDOW_MINUTES',
+    default: '60',
+    description: 'A medication dose with no log this many minutes after its time is missed (one missed-dose notification)',
+  },
+  {
+    name: 'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+    default: 'false',
+    description: 'Allow notification webhooks to loopback/private addresses (off: SSRF protection; tests and closed networks only)',
+  },
 ];
