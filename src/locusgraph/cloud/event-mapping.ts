@@ -93,7 +93,8 @@ export function toCloudPayload(record: StoredRecord): CloudPayload {
     occurred_at: asDate(record.occurredAt).toISOString(),
     record: record.payload,
   };
-  // A record close to the 64 KB limit may not leave room for the envelope: shorten the statement first.
+  // A record close to the 64 KB limit may not leave room for the envelope: shorten the statement. If it still
+  // does not fit, the local check refuses the event and the worker dead-letters it with that reason.
   if (utf8Bytes(payload) > MAX_PAYLOAD_BYTES) payload.data = payload.data.slice(0, 80);
   return payload;
 }
