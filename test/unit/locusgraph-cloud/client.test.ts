@@ -18,6 +18,8 @@ import {
 import { LocusGraphValidationError, type WireEvent } from '../../../src/locusgraph/cloud/locusgraph-wire.js';
 import { LocusGraphStandIn } from '../../support/locusgraph-standin.js';
 
+type ErrorBody = { error: { message: string } };
+
 const KEY = LocusGraphStandIn.DEFAULT_KEY;
 const GRAPH = LocusGraphStandIn.DEFAULT_GRAPH;
 
@@ -455,7 +457,7 @@ describe('the stand-in is strict, as the engine is', () => {
 
   it('refuses unknown kinds listing the valid ones, bad sources, invalid JSON, and > 64 KB with 413', async () => {
     const kind = await post('/v1/events', { graph_id: GRAPH, event_kind: 'fct', payload: {} });
-    expect((await kind.json()).error.message).toMatch(
+    expect(((await kind.json()) as ErrorBody).error.message).toMatch(
       /^unknown event_kind 'fct'; valid kinds: fact, knowledge, /,
     );
     const src = await post('/v1/events', {
@@ -466,7 +468,7 @@ describe('the stand-in is strict, as the engine is', () => {
     });
     expect(src.status).toBe(400);
     const bad = await post('/v1/events', '{"graph_id":');
-    expect((await bad.json()).error.message).toBe('body must be valid JSON');
+    expect(((await bad.json()) as ErrorBody).error.message).toBe('body must be valid JSON');
     const big = await post('/v1/events', {
       graph_id: GRAPH,
       event_kind: 'fact',
