@@ -27,8 +27,13 @@ export interface DeadLetter extends OutboxEntry {
 
 /** Implemented by the embedded drivers; used by the cloud replication worker. */
 export interface OutboxStore {
-  /** Oldest due entries, at most one (the oldest) per context so per-context order is kept. */
-  claimDue(now: number, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Oldest due entries, at most one (the oldest) per context so per-context order is kept.
+   * Claimed entries are leased for `leaseMs` (default 60 s): no other claim returns them, nor any later
+   * entry of their context, until they are completed, retried or dead-lettered, or the lease runs out
+   * (a crashed worker). So several replicas may drain one shared store.
+   */
+  claimDue(now: number, limit: number, leaseMs?: number): Promise<OutboxEntry[]>;
   /** Removes a delivered entry. */
   complete(seq: number): Promise<void>;
   /** Schedules a retry. */
@@ -37,6 +42,13 @@ export interface OutboxStore {
   deadLetter(seq: number, error: string): Promise<void>;
   depth(): Promise<number>;
   deadLetters(limit: number): Promise<DeadLetter[]>;
-  /** Re-queues dead letters (operator action, CLI). */
+  /**
+   * Re-queues dead letters (operator action, CLI). Each dead context is re-sent as its CURRENT state
+   * (a store of the current record, or a delete when it no longer exists), never the stale payload, so
+   * it cannot overwrite newer data already replicated. Returns the number of dead letters re-queued.
+   */
   requeueDeadLetters(): Promise<number>;
 }
+
+/** DI token of the OutboxStore (provided by LocusGraphModule; the embedded store implements it). */
+export const OUTBOX_STORE = 'OUTBOX_STORE';
