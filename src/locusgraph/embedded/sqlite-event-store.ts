@@ -780,6 +780,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
         await new Promise<void>((r) => fsClose(fd, () => r()));
       }
       try {
+        this.db.pragma('optimize');
         this.db.pragma('wal_checkpoint(TRUNCATE)');
       } catch {
         // a reader in another process may hold the WAL; the next open recovers it

@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteEventStore } from '../../../src/locusgraph/embedded/sqlite-event-store.js';
+import { StoreUnavailableError } from '../../../src/locusgraph/locusgraph.errors.js';
+import type { ListQuery, StoreRequest } from '../../../src/locusgraph/locusgraph.types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'podd-lg-sqlite-'));
+let n = 0;
+const file = (): string => join(dir, `s${++n}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const req = (i: number, over: Partial<StoreRequest> = {}): StoreRequest => ({
+  contextId: `vitals:r${i}`,
+  userId: `u${i % 10}`,
+  kind: 'observation',
+  source: 'user',
+  payload: { vital_type: 'heart_rate', value: i, note: 'resting reading' },
+  occurredAt: new Date(Date.now() - (i % 60) * 86_400_000),
+  ...over,
+});
+
+function plan(db: Database.Database, sql: string, params: unknown[]): string {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+    .map((r) => r.detail)
+    .join(' | ');
+}
+
+describe('SQLite query plans', () => {
+  let store: SqliteEventStore;
+  beforeAll(async () => {
+    store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    const batch: StoreRequest[] = [];
+    for (let i = 0; i < 3000; i++)
+      batch.push(req(i, { contextId: `${['vitals', 'food', 'sleep'][i % 3]}:r${i}` }));
+    await store.storeMany(batch);
+    store.connection.exec('ANALYZE');
+  });
+  afterAll(() => store.close());
+
+  const newest100: ListQuery = {
+    userId: 'u1',
+    type: 'vitals',
+    from: new Date(Date.now() - 30 * 86_400_000),
+    limit: 100,
+  };
+
+  it('"newest 100 of one type for one user in the last 30 days" is an index range scan, no sort', () => {
+    const { sql, params } = store.listSql(newest100);
+    const p = plan(store.connection, sql, [...params, 100, 0]);
+    expect(p).toMatch(/SEARCH records USING INDEX records_user_type_ts \(user_id=\? AND type=\? AND ts>\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE|SCAN records/);
+  });
+
+  it('ascending order, shared records and payload filters still use the index without sorting', () => {
+    for (const q of [
+      { ...newest100, order: 'asc' as const },
+      { ...newest100, userId: null },
+      { ...newest100, to: new Date(), where: { vital_type: 'heart_rate', active: true, x: null, value: 3 } },
+    ]) {
+      const { sql, params } = store.listSql(q);
+      const p = plan(store.connection, sql, [...params, 100, 0]);
+      expect(p).toMatch(/USING INDEX records_user_type_ts/);
+      expect(p).not.toMatch(/TEMP B-TREE|SCAN records/);
+    }
+  });
+
+  it('the total is counted on the covering index', () => {
+    const { countSql, params } = store.listSql(newest100);
+    expect(plan(store.connection, countSql, params)).toMatch(
+      /SEARCH records USING COVERING INDEX records_user_type_ts/,
+    );
+  });
+});
+
+describe('SQLite write path', () => {
+  it('commits the writes of one event-loop turn in one transaction and one fdatasync', async () => {
+    const store = await SqliteEventStore.open({ file: file() });
+    const before = store.syncCount;
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => store.store(req(i))));
+    expect(all).toHaveLength(200);
+    expect(store.syncCount - before).toBe(1);
+    expect(store.connection.pragma('synchronous', { simple: true })).toBe(1); // NORMAL + our fdatasync
+    expect(store.connection.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.connection.pragma('foreign_keys', { simple: true })).toBe(1);
+    await store.close();
+  });
+
+  it('uses synchronous=FULL in full mode', async () => {
+    const store = await SqliteEventStore.open({ file: file(), durability: 'full', checkpointer: false });
+    expect(store.connection.pragma('synchronous', { simple: true })).toBe(2);
+    await store.store(req(1));
+    expect(store.syncCount).toBe(0);
+    await store.close();
+  });
+
+  it('checkpoints the WAL from the worker thread, not from the writer', async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: { intervalMs: 50 } });
+    for (let i = 0; i < 5; i++)
+      await store.storeMany(Array.from({ length: 100 }, (_, j) => req(i * 100 + j)));
+    const deadline = Date.now() + 5000;
+    let wal: { frames: number; checkpointed: number; checkpoints: number } | undefined;
+    while (Date.now() < deadline) {
+      wal = (await store.health()).details.wal as typeof wal;
+      if (wal && wal.frames > 0 && wal.checkpointed === wal.frames) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(wal?.checkpoints).toBeGreaterThan(0);
+    expect(wal?.checkpointed).toBe(wal?.frames);
+    await store.close();
+  });
+
+  it('close() commits writes still queued, and refuses writes afterwards (503)', async () => {
+    const f = file();
+    const store = await SqliteEventStore.open({ file: f });
+    const pending = store.store(req(7));
+    const closing = store.close();
+    await expect(pending).resolves.toMatchObject({ version: 1 });
+    await closing;
+    const err = await store.store(req(8)).catch((e) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(err.status).toBe(503);
+    expect((await store.health()).status).toBe('down');
+    const again = await SqliteEventStore.open({ file: f });
+    expect((await again.get('vitals:r7'))?.payload.value).toBe(7);
+    await again.close();
+  });
+
+  it('migrates once and refuses a database from a newer build', async () => {
+    const f = file();
+    const a = await SqliteEventStore.open({ file: f, checkpointer: false });
+    expect(await a.schemaVersion()).toBe(1);
+    expect(await a.migrate()).toEqual([]);
+    await a.close();
+    const db = new Database(f);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('future');
+    db.close();
+    await expect(SqliteEventStore.open({ file: f, checkpointer: false })).rejects.toThrow(
+      /schema version 99/,
+    );
+  });
+
+  it('an invalid imported record fails its chunk without writing it', async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    const good = await store.store(req(1));
+    const bad = { ...good, contextId: 'vitals:bad', kind: 'vitals.create' as never };
+    async function* two() {
+      yield { ...good, contextId: 'vitals:ok2' };
+      yield bad;
+    }
+    await expect(store.importRecords(two())).rejects.toThrow(/unknown event kind/);
+    expect(await store.get('vitals:ok2')).toBeNull();
+    await store.close();
+  });
+
+  it('a programming error in a request is rejected before it reaches the queue', async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    await expect(store.store(req(1, { contextId: 'novalue' }))).rejects.toThrow(/malformed context id/);
+    await expect(store.store(req(1, { source: 'agent' as never }))).rejects.toThrow(/unknown source/);
+    await expect(store.list({ userId: 'u', type: 'vitals', limit: 5, where: { 'a.b': 1 } })).rejects.toThrow(
+      /invalid where field/,
+    );
+    await expect(store.store(req(1, { payload: { t: 'a\u0000b' } }))).rejects.toMatchObject({ status: 400 });
+    await store.close();
+  });
+});
