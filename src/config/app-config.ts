@@ -39,7 +39,15 @@ export interface AppConfig {
   cacheTtlSeconds: number;
   shutdownGraceMs: number;
   sentryDsn: string | null;
-  locusgraph: { apiUrl: string; apiKey: string | null; graphId: string | null };
+  locusgraph: {
+    apiUrl: string;
+    apiKey: string | null;
+    graphId: string | null;
+    /** Per-request timeout of the cloud client. */
+    timeoutMs: number;
+    /** Entry-specific retryable failures before an outbox entry is dead-lettered. */
+    maxAttempts: number;
+  };
   openai: { apiKey: string | null; baseUrl: string; model: string };
   sarvam: {
     apiKey: string | null;
@@ -283,7 +291,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheTtlSeconds: int('CACHE_TTL', 1, 30 * 86400),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 0, 600_000),
     sentryDsn: sentry,
-    locusgraph: { apiUrl: lgUrl, apiKey: lgKey, graphId: lgGraph },
+    locusgraph: {
+      apiUrl: lgUrl,
+      apiKey: lgKey,
+      graphId: lgGraph,
+      timeoutMs: int('LOCUSGRAPH_TIMEOUT_MS', 100, 600_000),
+      maxAttempts: int('LOCUSGRAPH_MAX_ATTEMPTS', 1, 1000),
+    },
     openai: {
       apiKey: raw('OPENAI_API_KEY').trim() || null,
       baseUrl: openaiUrl,

@@ -131,6 +131,17 @@ export const ENV_VARS: EnvVarSpec[] = [
     description: 'LocusGraph graph id (required with LOCUSGRAPH_API_KEY)',
   },
   {
+    name: 'LOCUSGRAPH_TIMEOUT_MS',
+    default: '10000',
+    description: 'Timeout of one LocusGraph cloud request in ms (batches get 100 ms more per event)',
+  },
+  {
+    name: 'LOCUSGRAPH_MAX_ATTEMPTS',
+    default: '10',
+    description:
+      'Replication attempts for one outbox entry the cloud keeps failing (5xx while otherwise up) before it is dead-lettered; outages never count',
+  },
+  {
     name: 'OPENAI_API_KEY',
     default: '',
     description: 'Enables the OpenAI-compatible chat provider',

@@ -74,7 +74,13 @@ describe('configuration', () => {
       LOCUSGRAPH_AGENT_SECRET: 'k',
       LOCUSGRAPH_GRAPH_ID: 'g',
     });
-    expect(c.locusgraph).toEqual({ apiUrl: 'http://lg.local', apiKey: 'k', graphId: 'g' });
+    expect(c.locusgraph).toEqual({
+      apiUrl: 'http://lg.local',
+      apiKey: 'k',
+      graphId: 'g',
+      timeoutMs: 10_000,
+      maxAttempts: 10,
+    });
   });
 
   it('lists every bad variable at once', () => {
