@@ -1,0 +1,62 @@
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
+
+/** A committed change to a record of the event store. */
+export interface RecordChange {
+  /** `<type>:<id>`. */
+  contextId: string;
+  type: string;
+  /** Owner (null for shared records). */
+  userId: string | null;
+  op: 'store' | 'delete';
+}
+
+export type RecordChangeListener = (change: RecordChange) => void | Promise<void>;
+
+/**
+ * In-process notifications of record writes, so a module can react to another module's data without
+ * either depending on the other (the ReminderModule reschedules when a medication schedule, medication,
+ * appointment or profile changes; writers just announce). Emit AFTER the write committed; listeners run
+ * asynchronously and their errors are logged, never thrown back to the writer.
+ *
+ * Writers: `constructor(private readonly events: RecordEvents) {}` then `this.events.emit({ contextId, type, userId, op })`.
+ * A change that is missed (crash between commit and emit) is repaired by the listener's own reconcile.
+ */
+@Injectable()
+export class RecordEvents {
+  private readonly log = new Logger('RecordEvents');
+  private readonly listeners = new Map<string, RecordChangeListener[]>();
+
+  /** Subscribes to changes of the given context types. */
+  on(types: readonly string[], listener: RecordChangeListener): void {
+    for (const t of types) this.listeners.set(t, [...(this.listeners.get(t) ?? []), listener]);
+  }
+
+  emit(change: RecordChange): void {
+    const list = this.listeners.get(change.type);
+    if (!list) return;
+    for (const l of list) {
+      Promise.resolve()
+        .then(() => l(change))
+        .catch((e: unknown) => this.log.error(`listener for ${change.type} failed: ${(e as Error).message}`));
+    }
+  }
+
+  /** Awaits every listener of a change (writers that must not answer before reminders are rescheduled). */
+  async emitAndWait(change: RecordChange): Promise<void> {
+    const list = this.listeners.get(change.type) ?? [];
+    await Promise.all(
+      list.map(async (l) => {
+        try {
+          await l(change);
+        } catch (e) {
+          this.log.error(`listener for ${change.type} failed: ${(e as Error).message}`);
+        }
+      }),
+    );
+  }
+}
+
+/** Global: one bus for the whole app. */
+@Global()
+@Module({ providers: [RecordEvents], exports: [RecordEvents] })
+export class RecordEventsModule {}

@@ -1,0 +1,147 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ToBoolean } from '../../common/dto.js';
+import { ALARM_TYPES } from '../schedule/messages.js';
+import { WEEKDAYS } from '../schedule/rules.js';
+
+const TYPE_MSG = `type must be one of: ${ALARM_TYPES.join(', ')}`;
+
+export class AlarmCreateDto {
+  @ApiProperty({ enum: ALARM_TYPES })
+  @IsIn(ALARM_TYPES, { message: TYPE_MSG })
+  type: string;
+
+  @ApiProperty({ example: 'Aspirin', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    maxLength: 1000,
+    description: 'Defaults to a text per type ("Time to take {title}"…)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  message?: string | null;
+
+  @ApiProperty({ example: '08:00', description: 'HH:MM, 24-hour, in the user time zone (400 otherwise)' })
+  @IsString()
+  time: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['mon', 'wed', 'fri'],
+    default: [...WEEKDAYS],
+    description: '3-letter days (400 otherwise); an empty list means every day',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  days_of_week?: string[];
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    maxLength: 200,
+    description: 'Id of a related record (e.g. a medication)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reference_id?: string | null;
+}
+
+/** Every field optional: only the fields sent change (null keeps the stored value; an empty days list keeps the days). */
+export class AlarmUpdateDto {
+  @ApiPropertyOptional({ enum: ALARM_TYPES })
+  @IsOptional()
+  @IsIn(ALARM_TYPES, { message: TYPE_MSG })
+  type?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  message?: string | null;
+
+  @ApiPropertyOptional({ example: '21:30' })
+  @IsOptional()
+  @IsString()
+  time?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  days_of_week?: string[] | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reference_id?: string | null;
+}
+
+export class ListAlarmsQuery {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  active_only: boolean = false;
+}
+
+export class AlarmResponseDto {
+  @ApiProperty({ example: 'f2ea5ecd24e3' })
+  id: string;
+  @ApiProperty()
+  user_id: string;
+  @ApiProperty({ enum: ALARM_TYPES })
+  type: string;
+  @ApiProperty()
+  title: string;
+  @ApiProperty({ nullable: true, type: String })
+  message: string | null;
+  @ApiProperty({ example: '08:00' })
+  time: string;
+  @ApiProperty({ type: [String], example: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] })
+  days_of_week: string[];
+  @ApiProperty()
+  active: boolean;
+  @ApiProperty({ nullable: true, type: String })
+  reference_id: string | null;
+  @ApiProperty({ example: '2026-03-08T07:12:03.120+05:30' })
+  created_at: string;
+  @ApiProperty({ example: '2026-03-08T07:12:03.120+05:30' })
+  updated_at: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2026-03-09T08:00:00.000+05:30',
+    description: 'When it fires next, in the user time zone (null when inactive)',
+  })
+  next_trigger_at: string | null;
+  @ApiProperty({
+    example: 'Asia/Kolkata',
+    description: 'The IANA zone the alarm fires in (profile timezone, else the default)',
+  })
+  timezone: string;
+}

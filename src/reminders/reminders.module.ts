@@ -1,0 +1,115 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AuthService } from '../auth/auth.service.js';
+import { RecordEvents, RecordEventsModule } from '../common/record-events.js';
+import { WebSocketUpgradeModule } from '../common/websocket-upgrade.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { AlarmsController } from './alarms/alarms.controller.js';
+import { AlarmsService } from './alarms/alarms.service.js';
+import { EmergencyDelivery } from './delivery/emergency-delivery.js';
+import { PushHub } from './delivery/push-hub.js';
+import { WebhookService } from './delivery/webhook.service.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { NotificationsService } from './notifications/notifications.service.js';
+import { WebhookSettingsService } from './notifications/webhook-settings.service.js';
+import { BullDueDispatcher, LocalDueDispatcher, type DueDispatcher } from './scheduler/dispatchers.js';
+import { DueQueue } from './scheduler/due-queue.js';
+import { ReminderScheduler, WATCHED_TYPES } from './scheduler/reminder-scheduler.js';
+import { ReminderSources } from './scheduler/sources.js';
+import { UserZones } from './scheduler/user-zones.js';
+
+/** DI token of the due dispatcher (in-process timers, or BullMQ with REDIS_URL). */
+export const DUE_DISPATCHER = 'DUE_DISPATCHER';
+
+const DAY_MS = 86_400_000;
+/** Delay before the background reconcile after boot (lets the app answer first). */
+const RECONCILE_DELAY_MS = 5_000;
+
+/**
+ * Alarms, notifications, the reminder scheduler (alarms, medication schedules, appointment reminders,
+ * missed doses, snoozes) and delivery (WebSocket push, webhooks, emergency alerts). See docs/reminders.md.
+ */
+@Module({
+  imports: [WebSocketUpgradeModule, RecordEventsModule],
+  controllers: [AlarmsController, NotificationsController],
+  providers: [
+    UserZones,
+    DueQueue,
+    ReminderSources,
+    PushHub,
+    WebhookService,
+    NotificationsService,
+    WebhookSettingsService,
+    AlarmsService,
+    ReminderScheduler,
+    EmergencyDelivery,
+    {
+      provide: DUE_DISPATCHER,
+      inject: [APP_CONFIG, DueQueue, ReminderScheduler],
+      useFactory: (config: AppConfig, due: DueQueue, scheduler: ReminderScheduler): DueDispatcher =>
+        config.redisUrl
+          ? new BullDueDispatcher(due, scheduler, config)
+          : new LocalDueDispatcher(due, scheduler),
+    },
+  ],
+  exports: [ReminderScheduler, NotificationsService, EmergencyDelivery, PushHub],
+})
+export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('ReminderModule');
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly events: RecordEvents,
+    private readonly scheduler: ReminderScheduler,
+    @Inject(DUE_DISPATCHER) private readonly dispatcher: DueDispatcher,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on(WATCHED_TYPES, (change) => this.scheduler.onChange(change));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dispatcher.start();
+    this.log.log(`reminder dispatcher started (${this.dispatcher.mode})`);
+    const reconcile = setTimeout(() => void this.maintenance(), RECONCILE_DELAY_MS);
+    const daily = setInterval(() => void this.maintenance(), DAY_MS);
+    reconcile.unref();
+    daily.unref();
+    this.timers.push(reconcile, daily);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await this.dispatcher.stop();
+  }
+
+  /**
+   * Repairs what a crash may have left (a source change whose event was lost, due records of deleted
+   * users): re-syncs every user's sources, then sweeps orphaned and idle due records.
+   */
+  async maintenance(): Promise<void> {
+    try {
+      const auth = this.moduleRef.get(AuthService, { strict: false });
+      let users = 0;
+      for (let offset = 0; ; offset += 500) {
+        const ids = await auth.userIds(offset, 500);
+        for (const id of ids) await this.scheduler.reconcileUser(id);
+        users += ids.length;
+        if (ids.length < 500) break;
+      }
+      const removed = await this.scheduler.sweep();
+      this.log.log(`reconciled reminders of ${users} users, removed ${removed} stale due records`);
+    } catch (e) {
+      this.log.warn(`reminder maintenance failed: ${(e as Error).message}`);
+    }
+  }
+}

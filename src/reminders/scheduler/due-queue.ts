@@ -1,0 +1,214 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
+import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
+import {
+  dueContextId,
+  REMINDER_DUE,
+  SCHEDULER_OWNER,
+  type DuePayload,
+  type DueRecord,
+} from '../reminder.records.js';
+
+export type DueListener = (record: DueRecord) => void;
+
+/** What to write for a unit of work; `dueAt` is the record's time index. */
+export interface DueWrite {
+  identity: string;
+  payload: Omit<DuePayload, 'due_at'>;
+  dueAt: Date;
+}
+
+const MAX_CAS_RETRIES = 5;
+
+/**
+ * The durable due queue: one `reminder_due:{hash(identity)}` record per unit of pending work (the next
+ * occurrence of a source, a missed-dose check, a snooze, a webhook retry), stored through the gateway with
+ * `occurredAt` = when it is due, so "everything due before T, oldest first" is one indexed range scan and
+ * the queue lives in the same store as everything else (a SQLite file, or PostgreSQL shared by replicas).
+ * Writes are compare-and-swap on the record version, so concurrent replicas never overwrite each other
+ * blindly. Dispatchers (in-process timers or BullMQ) subscribe to writes to arm their timers.
+ */
+@Injectable()
+export class DueQueue {
+  private readonly log = new Logger('DueQueue');
+  private readonly listeners: DueListener[] = [];
+
+  constructor(private readonly gateway: LocusGraphGateway) {}
+
+  onScheduled(fn: DueListener): void {
+    this.listeners.push(fn);
+  }
+
+  private emit(rec: DueRecord): void {
+    if (rec.payload.state !== 'scheduled') return;
+    for (const l of this.listeners) {
+      try {
+        l(rec);
+      } catch (e) {
+        this.log.error(`due listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  get(contextId: string): Promise<DueRecord | null> {
+    return this.gateway.get<DuePayload>(contextId);
+  }
+
+  getByIdentity(identity: string): Promise<DueRecord | null> {
+    return this.get(dueContextId(identity));
+  }
+
+  /**
+   * Creates or replaces the record of `identity` unless it already says the same. `decide` sees the current
+   * record and returns what to write (or null to leave it); it is re-run on a version conflict.
+   */
+  async upsert(
+    identity: string,
+    decide: (current: DueRecord | null) => DueWrite | null,
+  ): Promise<DueRecord | null> {
+    const contextId = dueContextId(identity);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(contextId);
+      const next = decide(current);
+      if (!next) return current;
+      const payload: DuePayload = { ...next.payload, due_at: next.dueAt.toISOString() } as DuePayload;
+      if (current && same(current, payload, next.dueAt)) return current;
+      try {
+        const rec = await this.gateway.store<DuePayload>({
+          contextId,
+          userId: SCHEDULER_OWNER,
+          kind: 'task',
+          source: 'system',
+          payload,
+          occurredAt: next.dueAt,
+          ...(current ? { expectedVersion: current.version } : {}),
+        });
+        this.emit(rec);
+        return rec;
+      } catch (e) {
+        if (
+          (e instanceof RecordConflictError || e instanceof RecordNotFoundError) &&
+          attempt < MAX_CAS_RETRIES
+        )
+          continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Replaces a record the caller has just read (its version). Returns null when someone else changed it first. */
+  async replace(current: DueRecord, payload: DuePayload, dueAt: Date): Promise<DueRecord | null> {
+    if (same(current, payload, dueAt)) return current;
+    try {
+      const rec = await this.gateway.store<DuePayload>({
+        contextId: current.contextId,
+        userId: SCHEDULER_OWNER,
+        kind: 'task',
+        source: 'system',
+        payload: { ...payload, due_at: dueAt.toISOString() },
+        occurredAt: dueAt,
+        expectedVersion: current.version,
+      });
+      this.emit(rec);
+      return rec;
+    } catch (e) {
+      if (e instanceof RecordConflictError || e instanceof RecordNotFoundError) return null;
+      throw e;
+    }
+  }
+
+  /** Creates a record only if none exists (a missed-dose check per occurrence). False when it already existed. */
+  async createOnce(identity: string, payload: Omit<DuePayload, 'due_at'>, dueAt: Date): Promise<boolean> {
+    try {
+      const rec = await this.gateway.store<DuePayload>({
+        contextId: dueContextId(identity),
+        userId: SCHEDULER_OWNER,
+        kind: 'task',
+        source: 'system',
+        payload: { ...payload, due_at: dueAt.toISOString() } as DuePayload,
+        occurredAt: dueAt,
+      });
+      this.emit(rec);
+      return true;
+    } catch (e) {
+      if (e instanceof RecordConflictError) return false;
+      throw e;
+    }
+  }
+
+  /** Marks work done (idle) if the record is still the version the caller processed. */
+  async finish(current: DueRecord): Promise<boolean> {
+    return (await this.replace(current, { ...current.payload, state: 'idle' }, current.occurredAt)) !== null;
+  }
+
+  async remove(contextId: string): Promise<void> {
+    await this.gateway.delete(contextId);
+  }
+
+  /** Scheduled records due before `before`, oldest first. */
+  async listDue(before: Date, limit: number, offset = 0): Promise<DueRecord[]> {
+    const page = await this.gateway.list<DuePayload>({
+      userId: SCHEDULER_OWNER,
+      type: REMINDER_DUE,
+      where: { state: 'scheduled' },
+      to: before,
+      order: 'asc',
+      limit,
+      offset,
+    });
+    return page.items;
+  }
+
+  /** The earliest scheduled record, or null. */
+  async earliest(): Promise<DueRecord | null> {
+    const page = await this.gateway.list<DuePayload>({
+      userId: SCHEDULER_OWNER,
+      type: REMINDER_DUE,
+      where: { state: 'scheduled' },
+      order: 'asc',
+      limit: 1,
+    });
+    return page.items[0] ?? null;
+  }
+
+  /** Every due record of a user, any state (erasure, reconcile). */
+  async listForUser(userId: string): Promise<DueRecord[]> {
+    const out: DueRecord[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.gateway.list<DuePayload>({
+        userId: SCHEDULER_OWNER,
+        type: REMINDER_DUE,
+        where: { user_id: userId },
+        order: 'asc',
+        limit: 500,
+        offset,
+      });
+      out.push(...page.items);
+      if (page.items.length < 500) return out;
+    }
+  }
+
+  /** All due records, in pages (the daily sweep). */
+  async *all(pageSize = 500): AsyncIterable<DueRecord> {
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await this.gateway.list<DuePayload>({
+        userId: SCHEDULER_OWNER,
+        type: REMINDER_DUE,
+        order: 'asc',
+        limit: pageSize,
+        offset,
+      });
+      yield* page.items;
+      if (page.items.length < pageSize) return;
+    }
+  }
+}
+
+function same(current: DueRecord, payload: DuePayload, dueAt: Date): boolean {
+  if (current.occurredAt.getTime() !== dueAt.getTime()) return false;
+  const a = current.payload as Record<string, unknown>;
+  const b = { ...payload, due_at: dueAt.toISOString() } as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null)) return false;
+  return true;
+}
