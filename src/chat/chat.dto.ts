@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ToInt } from '../common/dto.js';
+import { INTENTS } from './pipeline/intent.js';
+
+export const CHANNELS = ['text', 'voice'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export class ChatRequestDto {
+  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'maine dawai le li' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  message: string;
+
+  @ApiPropertyOptional({
+    default: 'en-IN',
+    example: 'hi-IN',
+    description: 'BCP-47 locale; hi-IN replies without Devanagari get a "[hi-IN] " prefix',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, { message: 'locale must look like en-IN or hi-IN' })
+  locale: string = 'en-IN';
+
+  @ApiPropertyOptional({ enum: CHANNELS, default: 'text' })
+  @IsOptional()
+  @IsIn(CHANNELS, { message: 'channel must be one of: text, voice' })
+  channel: Channel = 'text';
+}
+
+export class ChatActionDto {
+  @ApiProperty({
+    example: 'water_log',
+    description: 'Record type as the REST API names it (water_log, vitals, food_log, medication_log, alarm)',
+  })
+  type: string;
+  @ApiProperty({ example: 'f2ea5ecd24e3', description: 'Record id, usable with the REST route of that type' })
+  id: string;
+}
+
+export class ChatEmergencyDto {
+  @ApiProperty({ type: [String], example: ['chest_pain'] })
+  flags: string[];
+  @ApiProperty({
+    example: 'POST /api/emergency/alert',
+    description: 'The route that alerts every emergency contact',
+  })
+  alert_route: string;
+  @ApiProperty({ description: 'Whether the user has a primary emergency contact (named in the reply)' })
+  has_primary_contact: boolean;
+}
+
+export class ChatMetadataDto {
+  @ApiProperty({ example: 'en-IN' })
+  locale: string;
+  @ApiProperty({ enum: CHANNELS })
+  channel: Channel;
+  @ApiProperty({ type: [ChatActionDto], description: 'Records this message created (type + id only)' })
+  actions: ChatActionDto[];
+  @ApiProperty({ enum: ['offline', 'openai', 'sarvam', 'triage'], description: 'Who phrased the reply' })
+  provider: string;
+  @ApiPropertyOptional({ type: ChatEmergencyDto, nullable: true })
+  emergency?: ChatEmergencyDto | null;
+}
+
+export class ChatResponseDto {
+  @ApiProperty({ example: 'f2ea5ecd24e3' })
+  id: string;
+  @ApiProperty({ format: 'uuid' })
+  user_id: string;
+  @ApiProperty()
+  user_message: string;
+  @ApiProperty()
+  assistant_message: string;
+  @ApiProperty({ enum: INTENTS })
+  intent: string;
+  @ApiProperty({ example: '2026-03-01T08:00:00.000+05:30' })
+  created_at: string;
+  @ApiProperty({ type: ChatMetadataDto })
+  metadata: ChatMetadataDto;
+}
+
+export class ChatHistoryQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Messages to skip from the oldest' })
+  @IsOptional()
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}
+
+export class ChatMessageDto {
+  @ApiProperty({ example: 'f2ea5ecd24e3_user', description: 'Message id: the chat id and the role' })
+  id: string;
+  @ApiProperty({
+    example: 'f2ea5ecd24e3',
+    description: 'Id of the exchange (the POST /api/chat response id)',
+  })
+  chat_id: string;
+  @ApiProperty({ format: 'uuid' })
+  user_id: string;
+  @ApiProperty({ enum: ['user', 'assistant'] })
+  role: string;
+  @ApiProperty()
+  content: string;
+  @ApiPropertyOptional({ nullable: true, enum: INTENTS })
+  intent: string | null;
+  @ApiProperty()
+  created_at: string;
+  @ApiProperty({ enum: CHANNELS })
+  channel: string;
+}
+
+export class ChatHistoryResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  user_id: string;
+  @ApiProperty({ type: [ChatMessageDto], description: 'Oldest first' })
+  messages: ChatMessageDto[];
+  @ApiProperty({ description: 'All messages of the user, before limit/offset' })
+  total_count: number;
+  @ApiProperty()
+  retrieved_at: string;
+}

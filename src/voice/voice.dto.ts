@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { SARVAM_LANGUAGES, TTS_MAX_CHARS } from './sarvam-speech.client.js';
+
+const LANG_MSG = `language_code must be one of: ${SARVAM_LANGUAGES.join(', ')}`;
+const SPEAKER = /^[a-z][a-z0-9_-]{1,31}$/;
+
+/** Query of `/stream` and `/conversation`. */
+export class VoiceQuery {
+  @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
+  @IsOptional()
+  @IsIn(SARVAM_LANGUAGES, { message: LANG_MSG })
+  language_code: string = 'hi-IN';
+
+  @ApiPropertyOptional({ default: 'shubh', description: 'Bulbul voice (used by /conversation)' })
+  @IsOptional()
+  @IsString()
+  @Matches(SPEAKER, { message: 'speaker must be a voice name such as shubh' })
+  speaker: string = 'shubh';
+}
+
+export class VoiceSynthesizeRequestDto {
+  @ApiProperty({ minLength: 1, maxLength: TTS_MAX_CHARS, example: 'नमस्ते, आज पानी पीना न भूलें।' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(TTS_MAX_CHARS)
+  text: string;
+
+  @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
+  @IsOptional()
+  @IsIn(SARVAM_LANGUAGES, { message: LANG_MSG })
+  language_code: string = 'hi-IN';
+
+  @ApiPropertyOptional({ default: 'shubh' })
+  @IsOptional()
+  @IsString()
+  @Matches(SPEAKER, { message: 'speaker must be a voice name such as shubh' })
+  speaker: string = 'shubh';
+}
+
+export class VoiceStreamResponseDto {
+  @ApiProperty({ example: 'maine dawai le li' })
+  transcript: string;
+  @ApiProperty({ example: 'hi-IN' })
+  language_code: string;
+  @ApiProperty({ example: 0.93, description: "Sarvam's language probability (0 when not given)" })
+  confidence: number;
+  @ApiPropertyOptional({ nullable: true, example: 2.4, description: 'Seconds, for WAV uploads' })
+  duration: number | null;
+}
+
+export class VoiceSynthesizeResponseDto {
+  @ApiProperty({ description: 'Base64 WAV' })
+  audio_content: string;
+  @ApiProperty({ example: 'wav' })
+  audio_format: string;
+  @ApiProperty({ example: 'hi-IN' })
+  language_code: string;
+  @ApiProperty({ example: 'shubh' })
+  speaker: string;
+  @ApiPropertyOptional({ nullable: true, description: 'Seconds of audio (from the WAV header)' })
+  duration: number | null;
+  @ApiProperty()
+  character_count: number;
+}
+
+export class VoiceConversationResponseDto {
+  @ApiProperty()
+  transcript: string;
+  @ApiProperty({ example: 'medication' })
+  intent: string;
+  @ApiProperty()
+  assistant_response: string;
+  @ApiProperty({ description: 'Base64 WAV of the reply' })
+  audio_content: string;
+  @ApiProperty({ example: 'wav' })
+  audio_format: string;
+  @ApiProperty({ example: 'hi-IN' })
+  language_code: string;
+  @ApiProperty({ description: 'Id of the stored chat exchange (see GET /api/chat/history)' })
+  chat_id: string;
+}
