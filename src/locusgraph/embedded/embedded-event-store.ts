@@ -12,6 +12,9 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
   /** When true every write also enqueues an outbox entry in the same transaction. */
   abstract readonly replicate: boolean;
 
+  /** Schema versions applied when this instance opened the store. */
+  migrationsApplied: number[] = [];
+
   /** Applies pending schema migrations (also done at open). Returns the versions applied. */
   abstract migrate(): Promise<number[]>;
   /** Current schema version. */

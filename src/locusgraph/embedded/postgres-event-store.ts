@@ -188,7 +188,7 @@ export class PostgresEventStore extends EmbeddedEventStore {
     }
     const store = new PostgresEventStore(opts, opts.schema ?? null);
     try {
-      await store.migrate();
+      store.migrationsApplied = await store.migrate();
     } catch (e) {
       await store.pool.end();
       throw translate(e);

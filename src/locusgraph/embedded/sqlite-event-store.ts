@@ -112,6 +112,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   },
 ];
 
+/** The schema version this build creates (restore refuses a backup from a newer build). */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
 interface RecordRow extends RecordRowBase {
   payload: string;
   links: string | null;
@@ -201,7 +204,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
   static async open(opts: SqliteEventStoreOptions): Promise<SqliteEventStore> {
     const store = new SqliteEventStore(opts);
     try {
-      await store.migrate();
+      store.migrationsApplied = await store.migrate();
     } catch (e) {
       store.db.close();
       throw e;
@@ -781,10 +784,11 @@ export class SqliteEventStore extends EmbeddedEventStore {
       }
       try {
         this.db.pragma('optimize');
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
       } catch {
-        // a reader in another process may hold the WAL; the next open recovers it
+        // best effort (another process may hold the write lock)
       }
+      // The last connection to close checkpoints and removes the WAL itself; an explicit TRUNCATE here
+      // would stall a server still writing to the file when a CLI command closes its connection.
       this.db.close();
     })();
     return this.closing;
