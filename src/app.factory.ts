@@ -11,6 +11,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { createRootLogger, PinoNestLogger } from './ops/logger.js';
 import { histogram } from './ops/metrics.js';
+import { SentryReporter, setErrorReporter } from './ops/sentry.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -36,6 +37,7 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const log = options.logger ?? createRootLogger(config.logLevel);
+  setErrorReporter(config.sentryDsn ? new SentryReporter(config.sentryDsn, config.nodeEnv, VERSION) : null);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy as never,

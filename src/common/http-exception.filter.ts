@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { reportError } from '../ops/sentry.js';
 import { AppError, ErrorCode, type ErrorBody } from './errors.js';
 
 export interface RenderedError {
@@ -93,6 +94,7 @@ export function renderError(err: unknown): RenderedError {
     if (status === 429) detail = 'Too many requests, please slow down';
     if (status >= 500) {
       logger.error(`${err.name}: ${err.message}`);
+      reportError(err);
       detail = status === 503 ? detail : 'Internal server error';
     }
     return { status, body: { detail, code }, headers: {} };
@@ -111,6 +113,7 @@ export function renderError(err: unknown): RenderedError {
   }
   const e = err instanceof Error ? err : new Error(String(err));
   logger.error(`Unhandled ${e.name}: ${e.message}`, e.stack);
+  reportError(e);
   return {
     status: 500,
     body: { detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR },
