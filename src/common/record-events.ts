@@ -15,11 +15,10 @@ export type RecordChangeListener = (change: RecordChange) => void | Promise<void
 /**
  * In-process notifications of record writes, so a module can react to another module's data without
  * either depending on the other (the ReminderModule reschedules when a medication schedule, medication,
- * appointment or profile changes; writers just announce). Emit AFTER the write committed; listeners run
- * asynchronously and their errors are logged, never thrown back to the writer.
- *
- * Writers: `constructor(private readonly events: RecordEvents) {}` then `this.events.emit({ contextId, type, userId, op })`.
- * A change that is missed (crash between commit and emit) is repaired by the listener's own reconcile.
+ * appointment or profile changes). The gateway announces every committed change itself (see
+ * src/locusgraph/observed-gateway.ts), so writers do nothing; listeners subscribe by context type with `on`.
+ * Listener errors are logged, never thrown back to the writer. A change missed by a crash between commit and
+ * announcement is repaired by the listener's own reconcile.
  */
 @Injectable()
 export class RecordEvents {
@@ -29,6 +28,11 @@ export class RecordEvents {
   /** Subscribes to changes of the given context types. */
   on(types: readonly string[], listener: RecordChangeListener): void {
     for (const t of types) this.listeners.set(t, [...(this.listeners.get(t) ?? []), listener]);
+  }
+
+  /** True when somebody listens to changes of this type. */
+  has(type: string): boolean {
+    return this.listeners.has(type);
   }
 
   emit(change: RecordChange): void {

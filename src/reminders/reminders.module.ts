@@ -10,6 +10,7 @@ import { ModuleRef } from '@nestjs/core';
 import { AuthService } from '../auth/auth.service.js';
 import { RecordEvents, RecordEventsModule } from '../common/record-events.js';
 import { WebSocketUpgradeModule } from '../common/websocket-upgrade.js';
+import { HealthDataModule } from '../health-data/health-data.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { AlarmsController } from './alarms/alarms.controller.js';
@@ -24,7 +25,6 @@ import { BullDueDispatcher, LocalDueDispatcher, type DueDispatcher } from './sch
 import { DueQueue } from './scheduler/due-queue.js';
 import { ReminderScheduler, WATCHED_TYPES } from './scheduler/reminder-scheduler.js';
 import { ReminderSources } from './scheduler/sources.js';
-import { UserZones } from './scheduler/user-zones.js';
 
 /** DI token of the due dispatcher (in-process timers, or BullMQ with REDIS_URL). */
 export const DUE_DISPATCHER = 'DUE_DISPATCHER';
@@ -38,10 +38,9 @@ const RECONCILE_DELAY_MS = 5_000;
  * missed doses, snoozes) and delivery (WebSocket push, webhooks, emergency alerts). See docs/reminders.md.
  */
 @Module({
-  imports: [WebSocketUpgradeModule, RecordEventsModule],
+  imports: [WebSocketUpgradeModule, RecordEventsModule, HealthDataModule],
   controllers: [AlarmsController, NotificationsController],
   providers: [
-    UserZones,
     DueQueue,
     ReminderSources,
     PushHub,
@@ -60,7 +59,7 @@ const RECONCILE_DELAY_MS = 5_000;
           : new LocalDueDispatcher(due, scheduler),
     },
   ],
-  exports: [ReminderScheduler, NotificationsService, EmergencyDelivery, PushHub],
+  exports: [ReminderScheduler, NotificationsService, AlarmsService, EmergencyDelivery, PushHub],
 })
 export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('ReminderModule');
@@ -75,6 +74,10 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
 
   onModuleInit(): void {
     this.events.on(WATCHED_TYPES, (change) => this.scheduler.onChange(change));
+    // Account erasure (gateway.deleteAllForUser): the scheduler's own records of the user go too.
+    this.events.on(['user'], async (change) => {
+      if (change.op === 'delete' && change.userId) await this.scheduler.forgetUser(change.userId);
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

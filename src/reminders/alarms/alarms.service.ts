@@ -16,7 +16,7 @@ import {
   weeklyRule,
   WEEKDAYS,
 } from '../schedule/rules.js';
-import { UserZones } from '../scheduler/user-zones.js';
+import { RecordStore } from '../../health-data/records/record-store.js';
 import type { AlarmCreateDto, AlarmResponseDto, AlarmUpdateDto } from './alarms.dto.js';
 
 const NOT_FOUND = 'Alarm not found';
@@ -28,7 +28,7 @@ export class AlarmsService {
   constructor(
     private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
-    private readonly zones: UserZones,
+    private readonly zones: RecordStore,
     private readonly events: RecordEvents,
   ) {}
 

@@ -1,100 +1,126 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuthService } from '../../auth/auth.service.js';
 import { Clock } from '../../common/clock.js';
+import {
+  EmergencyAlertChannel,
+  type EmergencyAlertMessage,
+} from '../../health-data/emergency/alert-channel.js';
+import { EmergencyService } from '../../health-data/emergency/emergency.service.js';
+import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { WebhookService } from './webhook.service.js';
+import { WebhookService, type WebhookDelivery } from './webhook.service.js';
 
-/** An emergency contact as the alert hands it over (the fields of `emergency_contact:{id}`). */
-export interface AlertContact {
-  /** Contact record id. */
-  id: string;
-  name: string;
-  phone?: string | null;
-  /** When it is the email of a Podd account, the alert lands in that account (notification + push). */
-  email?: string | null;
-  /** When set, the alert is POSTed there, signed with `webhook_secret` (HMAC-SHA256, like user webhooks). */
-  webhook_url?: string | null;
-  webhook_secret?: string | null;
-}
-
-export interface EmergencyAlert {
-  /** Alert record id (`emergency_alert:{id}`). */
-  id: string;
-  userId: string;
-  /** Display name of the person in need (the account name). */
-  userName?: string | null;
-  type: string;
-  severity: string;
-  description?: string | null;
-  location?: unknown;
-  createdAt: Date;
-  contacts: AlertContact[];
-}
-
-export type ContactDeliveryStatus = 'delivered' | 'pending' | 'failed' | 'unreachable';
+/** Per-contact outcome, in the alert record's vocabulary. */
+export type ContactDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface ContactDeliveryResult {
   contact_id: string;
   status: ContactDeliveryStatus;
-  /** Channels that took the alert: `podd_account`, `webhook`. */
+  /** Channels that accepted the alert: `podd_account`, `webhook`. */
   channels: string[];
   detail: string | null;
 }
 
+const EVENT = 'emergency.alert';
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
 /**
- * Delivers an emergency alert to each emergency contact through every channel the contact can be reached on:
- * - a Podd account: a contact whose `email` is a registered account's email gets a notification
- *   (kind `emergency_alert`, type `emergency`) in that account, pushed to their app/device in real time;
- * - a webhook: a contact with `webhook_url` gets a signed POST (retried with backoff when it fails).
- * Phone numbers are kept for display: Podd sends no SMS and places no calls (no telephony provider is
- * configured), so a contact reachable by phone only is reported `unreachable` — the client should offer to
- * call them (and 112). Status per contact: `delivered` (at least one channel accepted it now), `pending` (a
- * webhook failed and is being retried), `failed` (every channel failed for good), `unreachable`.
- * Idempotent per alert and contact (notification ids derive from `emergency_alert:{id}` + contact id).
+ * Delivers the emergency alerts of the health-data module (POST /api/emergency/alert hands each alert to the
+ * EmergencyAlertChannel; this class subscribes) to every emergency contact, through each channel the contact
+ * can be reached on, and records the outcome per contact on the alert (EmergencyService.recordDelivery):
+ * - **a Podd account**: when the contact's `email` (an optional field of `emergency_contact`) is the email of
+ *   a registered account other than the sender's, the alert becomes a notification in that account (kind
+ *   `emergency_alert`, type `emergency`, with the alert details in `data`), pushed to their app and devices;
+ * - **a webhook**: a contact with `webhook_url` gets a POST (event `emergency.alert`), signed with the
+ *   contact's `webhook_secret` when it has one; failures are retried with backoff and the final outcome
+ *   updates the contact's status.
+ * Podd has no SMS or telephony provider, so a contact with only a phone number cannot be reached by the
+ * service: it is recorded `failed` (the alert response lists it; the client offers to call them, and 112).
+ * Delivery is idempotent per alert and contact (notification ids derive from the alert and contact ids).
  */
 @Injectable()
-export class EmergencyDelivery {
+export class EmergencyDelivery implements OnModuleInit {
   private readonly log = new Logger('EmergencyDelivery');
 
   constructor(
     private readonly notifications: NotificationsService,
     private readonly webhooks: WebhookService,
+    private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async deliver(alert: EmergencyAlert): Promise<ContactDeliveryResult[]> {
+  onModuleInit(): void {
+    const channel = this.optional(EmergencyAlertChannel);
+    if (!channel) return;
+    channel.subscribe((alert) => this.handle(alert));
+    this.webhooks.onOutcome(EVENT, (d, ok) => this.onRetryOutcome(d, ok));
+  }
+
+  private optional<T>(token: new (...args: never[]) => T): T | null {
+    try {
+      return this.moduleRef.get(token, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+
+  private async handle(alert: EmergencyAlertMessage): Promise<void> {
+    const results = await this.deliver(alert);
+    const emergency = this.optional(EmergencyService);
+    if (!emergency) return;
+    for (const r of results) {
+      if (r.status === 'pending') continue;
+      await emergency.recordDelivery(alert.userId, alert.alertId, r.contact_id, r.status);
+    }
+  }
+
+  private async onRetryOutcome(d: WebhookDelivery, ok: boolean): Promise<void> {
+    const alert = d.body.alert as { alert_id?: string } | undefined;
+    const contact = d.body.contact as { id?: string } | undefined;
+    const emergency = this.optional(EmergencyService);
+    if (!emergency || !alert?.alert_id || !contact?.id) return;
+    await emergency.recordDelivery(d.userId, alert.alert_id, contact.id, ok ? 'delivered' : 'failed');
+  }
+
+  /** Delivers one alert to each of its contacts; returns the outcome per contact. */
+  async deliver(alert: EmergencyAlertMessage): Promise<ContactDeliveryResult[]> {
     const auth = this.moduleRef.get(AuthService, { strict: false });
-    const source = `emergency_alert:${alert.id}`;
-    const who = alert.userName?.trim() || 'Someone who listed you as an emergency contact';
+    const sender = await auth.principal(alert.userId);
+    const who = sender?.name?.trim() || 'Someone who listed you as an emergency contact';
+    const source = `emergency_alert:${alert.alertId}`;
     const title = `Emergency alert from ${who}`;
-    const message = [`${who} needs help: ${alert.type} (${alert.severity})`, alert.description?.trim()]
+    const message = [`${who} needs help: ${alert.type} (${alert.severity})`, str(alert.description)]
       .filter(Boolean)
       .join('. ');
     const data = {
-      alert_id: alert.id,
+      alert_id: alert.alertId,
       from_user_id: alert.userId,
-      from_name: alert.userName ?? null,
+      from_name: sender?.name ?? null,
       type: alert.type,
       severity: alert.severity,
-      description: alert.description ?? null,
-      location: alert.location ?? null,
+      description: alert.description,
+      location: alert.location,
+      latitude: alert.latitude,
+      longitude: alert.longitude,
       created_at: alert.createdAt.toISOString(),
     };
     const results: ContactDeliveryResult[] = [];
-    for (const c of alert.contacts) {
+    for (const d of alert.deliveries) {
       const channels: string[] = [];
       const problems: string[] = [];
       let pending = false;
-      const email = c.email?.trim().toLowerCase();
-      if (email) {
-        const account = await auth.findByEmail(email);
+      try {
+        const contact = await this.gateway.get(`emergency_contact:${d.contact_id}`);
+        const p = contact && contact.userId === alert.userId ? contact.payload : {};
+        const email = str(p.email)?.toLowerCase();
+        const account = email ? await auth.findByEmail(email) : null;
         if (account && account.id !== alert.userId) {
           await this.notifications.createAndDeliver([
             {
               userId: account.id,
-              occurrenceKey: `${source}@contact:${c.id}`,
+              occurrenceKey: `${source}@contact:${d.contact_id}`,
               source,
               alarmId: null,
               title,
@@ -108,40 +134,32 @@ export class EmergencyDelivery {
           ]);
           channels.push('podd_account');
         }
+        const url = str(p.webhook_url);
+        if (url) {
+          const r = await this.webhooks.deliver(
+            { url, secretRef: `emergency_contact:${d.contact_id}` },
+            {
+              id: `${alert.alertId}-${d.contact_id}`,
+              userId: alert.userId,
+              event: EVENT,
+              body: { alert: data, contact: { id: d.contact_id, name: d.name } },
+            },
+          );
+          if (r.ok) channels.push('webhook');
+          else if (r.retryable) pending = true;
+          else problems.push(`webhook ${r.error ?? 'failed'}`);
+        }
+        if (!email && !url) problems.push('no Podd account or webhook for this contact (phone only)');
+        else if (email && !account && !url) problems.push('no Podd account with this email');
+      } catch (e) {
+        problems.push('delivery error');
+        this.log.error(`emergency alert ${alert.alertId}, contact ${d.contact_id}: ${(e as Error).message}`);
       }
-      if (c.webhook_url) {
-        const r = await this.webhooks.deliver(
-          { url: c.webhook_url, secretRef: `emergency_contact:${c.id}` },
-          {
-            id: `${alert.id}-${c.id}`,
-            userId: alert.userId,
-            event: 'emergency.alert',
-            body: { alert: data, contact: { id: c.id, name: c.name } },
-          },
-        );
-        if (r.ok) channels.push('webhook');
-        else if (r.retryable) pending = true;
-        else problems.push(`webhook ${r.error ?? 'failed'}`);
-      }
-      const status: ContactDeliveryStatus = channels.length
-        ? 'delivered'
-        : pending
-          ? 'pending'
-          : problems.length
-            ? 'failed'
-            : 'unreachable';
-      results.push({
-        contact_id: c.id,
-        status,
-        channels,
-        detail:
-          status === 'unreachable'
-            ? 'No Podd account or webhook for this contact; call them by phone'
-            : problems.join('; ') || null,
-      });
+      const status: ContactDeliveryStatus = channels.length ? 'delivered' : pending ? 'pending' : 'failed';
+      results.push({ contact_id: d.contact_id, status, channels, detail: problems.join('; ') || null });
     }
     this.log.log(
-      `emergency alert ${alert.id}: ${results.filter((r) => r.status === 'delivered').length}/${results.length} contacts reached`,
+      `emergency alert ${alert.alertId}: ${results.filter((r) => r.status === 'delivered').length}/${results.length} contacts reached`,
     );
     return results;
   }

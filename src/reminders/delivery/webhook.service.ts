@@ -44,9 +44,13 @@ const TIMEOUT_MS = 5_000;
  * HMAC-SHA256 (see webhook-client.ts), retried with backoff through the durable due queue (so retries
  * survive restarts and happen on one replica). The config is the record `notification_webhook:{user_id}`.
  */
+/** Told the final outcome of a delivery that needed retries (e.g. an emergency alert's per-contact status). */
+export type WebhookOutcomeListener = (delivery: WebhookDelivery, delivered: boolean) => void | Promise<void>;
+
 @Injectable()
 export class WebhookService {
   private readonly log = new Logger('Webhooks');
+  private readonly outcomeListeners = new Map<string, WebhookOutcomeListener>();
 
   constructor(
     private readonly gateway: LocusGraphGateway,
@@ -106,6 +110,11 @@ export class WebhookService {
   async deleteConfig(userId: string): Promise<void> {
     await this.requireConfig(userId);
     await this.gateway.delete(this.contextId(userId));
+  }
+
+  /** Subscribes to the final outcome of retried deliveries of one event type. */
+  onOutcome(event: string, listener: WebhookOutcomeListener): void {
+    this.outcomeListeners.set(event, listener);
   }
 
   /** Delivers a notification to the user's webhook, if one is configured and active. Never throws. */
@@ -204,5 +213,10 @@ export class WebhookService {
     }
     if (!result.ok) this.log.warn(`webhook delivery ${delivery.id} dropped after ${attempts + 1} attempts`);
     await this.due.remove(rec.contextId);
+    try {
+      await this.outcomeListeners.get(delivery.event)?.(delivery, result.ok);
+    } catch (e) {
+      this.log.warn(`outcome listener for ${delivery.event} failed: ${(e as Error).message}`);
+    }
   }
 }

@@ -19,7 +19,7 @@ import {
 import { toZonedIso } from '../schedule/local-time.js';
 import { onceKey } from '../schedule/occurrence.js';
 import { DueQueue } from '../scheduler/due-queue.js';
-import { UserZones } from '../scheduler/user-zones.js';
+import { RecordStore } from '../../health-data/records/record-store.js';
 import type { NotificationResponseDto } from './notifications.dto.js';
 
 /** A notification to create for an occurrence (idempotent on `occurrenceKey`). */
@@ -53,7 +53,7 @@ export class NotificationsService {
   constructor(
     private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
-    private readonly zones: UserZones,
+    private readonly zones: RecordStore,
     private readonly push: PushHub,
     private readonly webhooks: WebhookService,
     private readonly due: DueQueue,

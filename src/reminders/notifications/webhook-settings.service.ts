@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { WebhookService, type WebhookConfigPayload } from '../delivery/webhook.service.js';
-import { UserZones } from '../scheduler/user-zones.js';
+import { RecordStore } from '../../health-data/records/record-store.js';
 import { toZonedIso } from '../schedule/local-time.js';
 import type { WebhookConfigDto, WebhookResponseDto } from './notifications.dto.js';
 
@@ -10,7 +10,7 @@ import type { WebhookConfigDto, WebhookResponseDto } from './notifications.dto.j
 export class WebhookSettingsService {
   constructor(
     private readonly webhooks: WebhookService,
-    private readonly zones: UserZones,
+    private readonly zones: RecordStore,
   ) {}
 
   private async render(

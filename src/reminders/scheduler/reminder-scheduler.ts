@@ -21,7 +21,7 @@ import { missedDoseMessage } from '../schedule/messages.js';
 import { nextOccurrence, occurrencesBetween, type Occurrence } from '../schedule/occurrence.js';
 import { DueQueue } from './due-queue.js';
 import { isSourceType, ReminderSources, type Memo, type ReminderSource } from './sources.js';
-import { UserZones } from './user-zones.js';
+import { RecordStore } from '../../health-data/records/record-store.js';
 
 /** Context types whose changes reschedule reminders. */
 export const WATCHED_TYPES = [
@@ -69,7 +69,7 @@ export class ReminderScheduler {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly due: DueQueue,
     private readonly sources: ReminderSources,
-    private readonly zones: UserZones,
+    private readonly zones: RecordStore,
     private readonly notifications: NotificationsService,
     private readonly webhooks: WebhookService,
   ) {
@@ -84,7 +84,7 @@ export class ReminderScheduler {
     const { type } = change;
     if (type === 'profile') {
       if (!change.userId) return;
-      this.zones.invalidate(change.userId);
+      this.zones.forgetZone(change.userId);
       for (const source of await this.sources.listForUser(change.userId)) await this.sync(source);
       return;
     }
@@ -396,7 +396,7 @@ export class ReminderScheduler {
   async forgetUser(userId: string): Promise<number> {
     const list = await this.due.listForUser(userId);
     for (const r of list) await this.due.remove(r.contextId);
-    this.zones.invalidate(userId);
+    this.zones.forgetZone(userId);
     return list.length;
   }
 

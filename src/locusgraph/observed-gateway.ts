@@ -1,0 +1,99 @@
+import type { RecordEvents } from '../common/record-events.js';
+import { LocusGraphGateway } from './locusgraph.gateway.js';
+import type {
+  GatewayHealth,
+  ListQuery,
+  ListResult,
+  Payload,
+  SearchQuery,
+  StoredRecord,
+  StoreRequest,
+} from './locusgraph.types.js';
+import { splitContextId } from './locusgraph.types.js';
+
+/**
+ * The gateway every module injects: the store, plus a RecordEvents announcement after each committed
+ * change (store, storeMany, delete; `deleteAllForUser` announces `{ type: 'user', op: 'delete' }`), so a
+ * module can react to another module's writes without either importing the other — the ReminderModule
+ * reschedules when a medication schedule, medication, appointment or profile changes, whoever wrote it
+ * (a route, the chat assistant, a batch).
+ *
+ * Listeners are awaited before the write's promise resolves (read-your-writes: when POST /api/appointments
+ * answers, its reminder is scheduled); their errors are logged by RecordEvents, never thrown to the writer.
+ * Only types somebody listens to cost anything. Imports announce nothing (the listeners' own reconcile
+ * covers bulk loads).
+ */
+export class ObservedGateway extends LocusGraphGateway {
+  constructor(
+    private readonly inner: LocusGraphGateway,
+    private readonly events: RecordEvents,
+  ) {
+    super();
+  }
+
+  override async store<P extends Payload>(req: StoreRequest<P>): Promise<StoredRecord<P>> {
+    const rec = await this.inner.store(req);
+    if (this.events.has(rec.type))
+      await this.events.emitAndWait({
+        contextId: rec.contextId,
+        type: rec.type,
+        userId: rec.userId,
+        op: 'store',
+      });
+    return rec;
+  }
+
+  override async storeMany(reqs: StoreRequest[]): Promise<StoredRecord[]> {
+    const recs = await this.inner.storeMany(reqs);
+    for (const rec of recs) {
+      if (this.events.has(rec.type))
+        await this.events.emitAndWait({
+          contextId: rec.contextId,
+          type: rec.type,
+          userId: rec.userId,
+          op: 'store',
+        });
+    }
+    return recs;
+  }
+
+  override async delete(contextId: string): Promise<boolean> {
+    const { type } = splitContextId(contextId);
+    const watched = this.events.has(type);
+    const owner = watched ? ((await this.inner.get(contextId))?.userId ?? null) : null;
+    const deleted = await this.inner.delete(contextId);
+    if (deleted && watched) await this.events.emitAndWait({ contextId, type, userId: owner, op: 'delete' });
+    return deleted;
+  }
+
+  override async deleteAllForUser(userId: string): Promise<number> {
+    const n = await this.inner.deleteAllForUser(userId);
+    if (this.events.has('user'))
+      await this.events.emitAndWait({ contextId: `user:${userId}`, type: 'user', userId, op: 'delete' });
+    return n;
+  }
+
+  override get<P extends Payload>(contextId: string): Promise<StoredRecord<P> | null> {
+    return this.inner.get(contextId);
+  }
+
+  override list<P extends Payload>(query: ListQuery): Promise<ListResult<P>> {
+    return this.inner.list(query);
+  }
+
+  override search<P extends Payload>(query: SearchQuery): Promise<StoredRecord<P>[]> {
+    return this.inner.search(query);
+  }
+
+  override exportRecords(options?: { userId?: string }): AsyncIterable<StoredRecord> {
+    return this.inner.exportRecords(options);
+  }
+
+  override importRecords(records: AsyncIterable<StoredRecord>): Promise<number> {
+    return this.inner.importRecords(records);
+  }
+
+  override health(): Promise<GatewayHealth> {
+    return this.inner.health();
+  }
+}
