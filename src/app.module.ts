@@ -8,7 +8,9 @@ import type { CounterStore } from './common/counter-store.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG, ConfigModule } from './config/config.module.js';
+import { HealthDataModule } from './health-data/health-data.module.js';
 import { COUNTER_STORE, InfraModule } from './infra/infra.module.js';
+import { LocusGraphModule } from './locusgraph/locusgraph.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { AppThrottlerGuard, CounterThrottlerStorage } from './ops/rate-limit/rate-limit.js';
 
@@ -34,6 +36,8 @@ export class AppModule {
         }),
         // Feature modules.
         AuthModule.forRoot(config),
+        LocusGraphModule.forRoot(config),
+        HealthDataModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,0 +1,77 @@
+import { Readable } from 'node:stream';
+import { Injectable, StreamableFile, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AuthService } from '../../auth/auth.service.js';
+import { CacheService } from '../../infra/cache.service.js';
+import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
+import { RecordStore } from '../records/record-store.js';
+
+/** Cache namespaces of a user (bumped when the account is erased). */
+const USER_NAMESPACES = ['appointments', 'emergency_contacts'];
+
+/** One exported record: the event-store view, instants in UTC. */
+export function exportedRecord(r: StoredRecord): Record<string, unknown> {
+  return {
+    context_id: r.contextId,
+    type: r.type,
+    id: r.id,
+    kind: r.kind,
+    source: r.source,
+    payload: r.payload,
+    links: r.links,
+    occurred_at: new Date(r.occurredAt).toISOString(),
+    created_at: new Date(r.createdAt).toISOString(),
+    updated_at: new Date(r.updatedAt).toISOString(),
+    version: r.version,
+  };
+}
+
+/**
+ * Account-level data rights: erasure (every record of the user through the gateway — the cloud replica's
+ * copies are forgotten by the gateway's delete — then the account row) and export (the account and every
+ * record as one JSON document, streamed from the gateway so memory stays constant).
+ */
+@Injectable()
+export class AccountService implements OnModuleInit {
+  private auth!: AuthService;
+
+  constructor(
+    private readonly store: RecordStore,
+    private readonly cache: CacheService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    // AuthModule is a root-only dynamic module (it opens the auth database), so it is looked up, not imported.
+    this.auth = this.moduleRef.get(AuthService, { strict: false });
+  }
+
+  async erase(userId: string): Promise<void> {
+    await this.store.gateway.deleteAllForUser(userId);
+    await Promise.all(USER_NAMESPACES.map((ns) => this.cache.bump(`user:${userId}:${ns}`)));
+    this.store.forgetZone(userId);
+    await this.auth.deleteUser(userId);
+  }
+
+  async export(userId: string): Promise<StreamableFile> {
+    const account = await this.auth.me(userId);
+    const zone = await this.store.zoneOf(userId);
+    const records = this.store.gateway.exportRecords({ userId });
+    const exportedAt = this.store.clock.now().toISOString();
+    async function* chunks(): AsyncGenerator<string> {
+      yield `{"exported_at":${JSON.stringify(exportedAt)},"timezone":${JSON.stringify(zone)},"account":${JSON.stringify(account)},"records":[`;
+      let first = true;
+      let batch = '';
+      for await (const r of records) {
+        batch += (first ? '' : ',') + JSON.stringify(exportedRecord(r));
+        first = false;
+        if (batch.length > 64 * 1024) {
+          yield batch;
+          batch = '';
+        }
+      }
+      yield `${batch}]}`;
+    }
+    return new StreamableFile(Readable.from(chunks()), { type: 'application/json; charset=utf-8', disposition: 'attachment; filename="podd-export.json"' });
+  }
+}

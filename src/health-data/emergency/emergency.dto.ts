@@ -1,0 +1,155 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsDefined, IsIn, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQuery, ToBoolean } from '../../common/dto.js';
+import { Trim } from '../records/dto.js';
+
+export class EmergencyContactCreateDto {
+  @ApiProperty({ example: 'Ravi Verma', minLength: 1, maxLength: 200 })
+  @IsDefined()
+  @IsString()
+  @Trim()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'son', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  relationship?: string | null;
+
+  @ApiProperty({ example: '+919876543210', description: 'At least 10 characters of [0-9+] (else 400)', maxLength: 40 })
+  @IsDefined()
+  @IsString()
+  @Trim()
+  @MaxLength(40)
+  phone: string;
+
+  @ApiPropertyOptional({ default: false, description: 'A new primary contact demotes the previous one' })
+  @IsOptional()
+  @IsBoolean()
+  is_primary?: boolean;
+}
+
+/** PUT: only the fields sent change; `relationship: null` clears it. */
+export class EmergencyContactUpdateDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Trim()
+  @Length(1, 200)
+  name?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  relationship?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 40 })
+  @IsOptional()
+  @IsString()
+  @Trim()
+  @MaxLength(40)
+  phone?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  is_primary?: boolean | null;
+}
+
+export class EmergencyContactListQuery extends PaginationQuery {
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  use_cache: boolean = true;
+}
+
+export class EmergencyContactResponseDto {
+  @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) relationship: string | null;
+  @ApiProperty() phone: string;
+  @ApiProperty() is_primary: boolean;
+  @ApiProperty() created_at: string;
+  @ApiProperty() updated_at: string;
+}
+
+export class ContactBatchResultDto {
+  @ApiProperty() batch_context: string;
+  @ApiProperty() total_items: number;
+  @ApiProperty() successful_items: number;
+  @ApiProperty() failed_items: number;
+  @ApiProperty({ type: [String] }) entity_ids: string[];
+  @ApiProperty({ description: 'Primary contacts created by this batch (0 or 1)' }) primary_contacts: number;
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) results: unknown[];
+}
+
+// ------------------------------------------------------------------------------------------------ alert
+
+export const ALERT_TYPES = ['medical', 'fall', 'chest_pain', 'stroke', 'breathing', 'bleeding', 'mental_health', 'accident', 'fire', 'security', 'other'] as const;
+export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export class EmergencyAlertDto {
+  @ApiProperty({ enum: ALERT_TYPES })
+  @IsDefined()
+  @IsIn(ALERT_TYPES, { message: `type must be one of ${ALERT_TYPES.join(', ')}` })
+  type: (typeof ALERT_TYPES)[number];
+
+  @ApiProperty({ enum: ALERT_SEVERITIES })
+  @IsDefined()
+  @IsIn(ALERT_SEVERITIES, { message: `severity must be one of ${ALERT_SEVERITIES.join(', ')}` })
+  severity: (typeof ALERT_SEVERITIES)[number];
+
+  @ApiProperty({ example: 'Fell in the bathroom, cannot get up', minLength: 1, maxLength: 2000 })
+  @IsDefined()
+  @IsString()
+  @Length(1, 2000)
+  description: string;
+
+  @ApiPropertyOptional({ example: 'Flat 4B, Shanti Apartments, Pune', maxLength: 500, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  location?: string | null;
+
+  @ApiPropertyOptional({ minimum: -90, maximum: 90, nullable: true })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude?: number | null;
+
+  @ApiPropertyOptional({ minimum: -180, maximum: 180, nullable: true })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude?: number | null;
+}
+
+export class AlertDeliveryDto {
+  @ApiProperty() contact_id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() phone: string;
+  @ApiProperty({ nullable: true, type: String }) relationship: string | null;
+  @ApiProperty() is_primary: boolean;
+  @ApiProperty({ enum: ['pending', 'sent', 'delivered', 'failed'] }) status: string;
+  @ApiProperty() updated_at: string;
+}
+
+export class EmergencyAlertResponseDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty({ enum: ALERT_TYPES }) type: string;
+  @ApiProperty({ enum: ALERT_SEVERITIES }) severity: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ nullable: true, type: String }) location: string | null;
+  @ApiProperty({ nullable: true, type: Number }) latitude: number | null;
+  @ApiProperty({ nullable: true, type: Number }) longitude: number | null;
+  @ApiProperty({ enum: ['pending', 'no_contacts'], description: 'pending until the notification channel reports' }) status: string;
+  @ApiProperty({ type: [AlertDeliveryDto], description: 'Who will be notified, primary first' }) deliveries: AlertDeliveryDto[];
+  @ApiProperty() created_at: string;
+}

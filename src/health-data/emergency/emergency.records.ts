@@ -1,0 +1,54 @@
+import type { RecordSpec } from '../records/record-spec.js';
+
+export interface ContactPayload {
+  [k: string]: unknown;
+  name: string;
+  relationship: string | null;
+  phone: string;
+  is_primary: boolean;
+  user_id: string;
+}
+
+export interface AlertDelivery {
+  contact_id: string;
+  name: string;
+  phone: string;
+  relationship: string | null;
+  is_primary: boolean;
+  status: 'pending' | 'sent' | 'delivered' | 'failed';
+  updated_at: string;
+}
+
+export interface AlertPayload {
+  [k: string]: unknown;
+  type: string;
+  severity: string;
+  description: string;
+  location: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  status: string;
+  deliveries: AlertDelivery[];
+  user_id: string;
+}
+
+/** `emergency_contact:<id>`; `relationship` can be cleared; name/phone keep their value on null. */
+export const EMERGENCY_CONTACT: RecordSpec<ContactPayload> = {
+  type: 'emergency_contact',
+  notFound: 'Emergency contact not found',
+  kind: 'fact',
+  fields: ['name', 'relationship', 'phone', 'is_primary'],
+  clearable: ['relationship'],
+  defaults: { is_primary: false },
+  updatedAt: true,
+};
+
+/** `emergency_alert:<id>` — an alert raised by the user, with one delivery status per contact. */
+export const EMERGENCY_ALERT: RecordSpec<AlertPayload> = {
+  type: 'emergency_alert',
+  notFound: 'Emergency alert not found',
+  kind: 'action',
+  fields: ['type', 'severity', 'description', 'location', 'latitude', 'longitude', 'status', 'deliveries'],
+  defaults: { deliveries: [] },
+  updatedAt: false,
+};

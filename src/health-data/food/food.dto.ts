@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsIn, IsNumber, IsOptional, IsString, Length, Min } from 'class-validator';
+import { DayListQuery, IsDateTimeInput } from '../records/dto.js';
+
+export const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack', 'other'] as const;
+export type MealType = (typeof MEAL_TYPES)[number];
+const num = { allowNaN: false, allowInfinity: false };
+const mealMessage = `meal_type must be one of ${MEAL_TYPES.join(', ')}`;
+
+class FoodNumbers {
+  @ApiPropertyOptional({ minimum: 0, example: 350, nullable: true })
+  @IsOptional()
+  @IsNumber(num)
+  @Min(0)
+  calories?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, example: 12, nullable: true })
+  @IsOptional()
+  @IsNumber(num)
+  @Min(0)
+  protein_g?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, example: 45, nullable: true })
+  @IsOptional()
+  @IsNumber(num)
+  @Min(0)
+  carbs_g?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, example: 9, nullable: true })
+  @IsOptional()
+  @IsNumber(num)
+  @Min(0)
+  fat_g?: number | null;
+}
+
+export class FoodLogCreateDto extends FoodNumbers {
+  @ApiProperty({ example: '2 rotis with dal', minLength: 1, maxLength: 1000 })
+  @IsDefined()
+  @IsString()
+  @Length(1, 1000)
+  description: string;
+
+  @ApiProperty({ enum: MEAL_TYPES })
+  @IsDefined()
+  @IsIn(MEAL_TYPES, { message: mealMessage })
+  meal_type: MealType;
+
+  @ApiPropertyOptional({ example: '2026-03-01T13:15:00+05:30', description: 'Default now; without an offset it is read in your time zone' })
+  @IsOptional()
+  @IsDateTimeInput()
+  logged_at?: string;
+}
+
+/** PUT: only the fields sent change; null clears a number; description/meal_type keep their value on null. */
+export class FoodLogUpdateDto extends FoodNumbers {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: MEAL_TYPES, nullable: true })
+  @IsOptional()
+  @IsIn(MEAL_TYPES, { message: mealMessage })
+  meal_type?: MealType | null;
+}
+
+export class FoodLogListQuery extends DayListQuery {
+  @ApiPropertyOptional({ enum: MEAL_TYPES })
+  @IsOptional()
+  @IsIn(MEAL_TYPES, { message: mealMessage })
+  meal_type?: MealType;
+}
+
+export class FoodLogResponseDto {
+  @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ nullable: true, type: Number }) calories: number | null;
+  @ApiProperty({ nullable: true, type: Number }) protein_g: number | null;
+  @ApiProperty({ nullable: true, type: Number }) carbs_g: number | null;
+  @ApiProperty({ nullable: true, type: Number }) fat_g: number | null;
+  @ApiProperty({ enum: MEAL_TYPES }) meal_type: MealType;
+  @ApiProperty({ example: '2026-03-01T13:15:00.000+05:30' }) logged_at: string;
+  @ApiProperty({ example: '2026-03-01T13:15:02.000+05:30' }) created_at: string;
+}

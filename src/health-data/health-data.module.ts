@@ -1,0 +1,62 @@
+import { Module } from '@nestjs/common';
+import { AccountController } from './account/account.controller.js';
+import { AccountService } from './account/account.service.js';
+import { AppointmentsController } from './appointments/appointments.controller.js';
+import { AppointmentsService } from './appointments/appointments.service.js';
+import { EmergencyAlertChannel } from './emergency/alert-channel.js';
+import { EmergencyAlertController, EmergencyContactsController } from './emergency/emergency.controller.js';
+import { EmergencyService } from './emergency/emergency.service.js';
+import { FoodLogsController } from './food/food.controller.js';
+import { FoodService } from './food/food.service.js';
+import { InsightsService } from './insights/insights.service.js';
+import { HealthController } from './legacy/health.controller.js';
+import { MedicationSchedulesController } from './medication/medication-schedules.controller.js';
+import { MedicationController } from './medication/medication.controller.js';
+import { MedicationService } from './medication/medication.service.js';
+import { MeditationController } from './meditation/meditation.controller.js';
+import { MeditationService } from './meditation/meditation.service.js';
+import { ProfileController } from './profile/profile.controller.js';
+import { ProfileService } from './profile/profile.service.js';
+import { RecordStore } from './records/record-store.js';
+import { TrackingController } from './tracking/tracking.controller.js';
+import { TrackingService } from './tracking/tracking.service.js';
+import { VitalsController } from './vitals/vitals.controller.js';
+import { VitalsService } from './vitals/vitals.service.js';
+
+/**
+ * Every health route of the original API over the LocusGraphGateway (provided globally by LocusGraphModule),
+ * through the typed record layer (records/). Exports what other modules need: the user's time zone
+ * (ProfileService.timezoneOf), the record layer, medication adherence and the emergency-alert channel.
+ */
+@Module({
+  controllers: [
+    ProfileController,
+    HealthController,
+    FoodLogsController,
+    VitalsController,
+    TrackingController,
+    MedicationController,
+    MedicationSchedulesController,
+    MeditationController,
+    AppointmentsController,
+    EmergencyContactsController,
+    EmergencyAlertController,
+    AccountController,
+  ],
+  providers: [
+    RecordStore,
+    ProfileService,
+    FoodService,
+    VitalsService,
+    TrackingService,
+    MedicationService,
+    MeditationService,
+    AppointmentsService,
+    EmergencyService,
+    EmergencyAlertChannel,
+    InsightsService,
+    AccountService,
+  ],
+  exports: [RecordStore, ProfileService, MedicationService, EmergencyService, EmergencyAlertChannel, VitalsService, FoodService, TrackingService, AppointmentsService],
+})
+export class HealthDataModule {}

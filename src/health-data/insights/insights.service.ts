@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../common/decorators.js';
+import { newId } from '../../common/ids.js';
+import type { Payload } from '../../locusgraph/locusgraph.types.js';
+import { FOOD } from '../food/food.record.js';
+import { MedicationService } from '../medication/medication.service.js';
+import { PROFILE } from '../profile/profile.record.js';
+import type { RecordSpec } from '../records/record-spec.js';
+import { RecordStore } from '../records/record-store.js';
+import { addDays, localDate, zonedIso } from '../records/time.js';
+import { EXERCISE, MOOD, SLEEP, WATER } from '../tracking/tracking.records.js';
+import { VITALS } from '../vitals/vitals.record.js';
+import { analyze, type InsightInput, type InsightResult } from './analyze.js';
+import type { HealthInsightResponseDto, HealthRecommendationsResponseDto, InsightsQuery, RecommendationsQuery } from './insights.dto.js';
+import { confidence, insightText, recommendations } from './report.js';
+
+/** Most records of one type read for one analysis (a year of several readings a day). */
+const MAX_PER_TYPE = 5000;
+
+/** Loads the caller's records of the window and runs the pure analysis (insights/analyze.ts). */
+@Injectable()
+export class InsightsService {
+  constructor(
+    private readonly store: RecordStore,
+    private readonly medication: MedicationService,
+  ) {}
+
+  private async analyse(user: AuthUser, days: number): Promise<{ result: InsightResult; zone: string; now: Date }> {
+    const c = await this.store.caller(user);
+    const now = this.store.clock.now();
+    const from = new Date(now.getTime() - days * 86400_000);
+    const load = async (spec: RecordSpec): Promise<Payload[]> =>
+      (await this.store.repo(spec).list(c, { from, to: new Date(now.getTime() + 1), limit: MAX_PER_TYPE, order: 'asc' })).map((r) => r.payload);
+    const today = localDate(now, c.zone);
+    const [vitals, water, sleep, mood, exercise, food, adherence, profile] = await Promise.all([
+      load(VITALS as RecordSpec),
+      load(WATER),
+      load(SLEEP),
+      load(MOOD),
+      load(EXERCISE),
+      load(FOOD as RecordSpec),
+      this.medication.adherence(user, { date_from: addDays(today, -(Math.min(days, 92) - 1)), date_to: today }),
+      this.store.repo(PROFILE).find(c, c.userId),
+    ]);
+    const input: InsightInput = {
+      zone: c.zone,
+      now,
+      windowDays: days,
+      vitals: vitals as unknown as InsightInput['vitals'],
+      water: water as InsightInput['water'],
+      sleep: sleep as InsightInput['sleep'],
+      mood: mood as InsightInput['mood'],
+      exercise: exercise as InsightInput['exercise'],
+      food: food as InsightInput['food'],
+      adherence: adherence.by_schedule.length ? adherence.overall : null,
+      weightKg: profile?.payload.weight_kg ?? null,
+    };
+    return { result: analyze(input), zone: c.zone, now };
+  }
+
+  async insights(user: AuthUser, q: InsightsQuery): Promise<HealthInsightResponseDto> {
+    const { result, zone, now } = await this.analyse(user, q.days);
+    const text = insightText(q.insight_type, result, q.days);
+    return {
+      id: newId(),
+      user_id: user.id,
+      insight_type: q.insight_type,
+      insight: text.insight,
+      recommendation: text.recommendation,
+      confidence: confidence(text.points),
+      created_at: zonedIso(now, zone),
+      data_points_analyzed: text.points,
+      context: { insight_type: q.insight_type, query: `health data user ${user.id} ${q.insight_type} last ${q.days} days`, window_days: q.days },
+      findings: text.findings,
+    };
+  }
+
+  async recommendations(user: AuthUser, q: RecommendationsQuery): Promise<HealthRecommendationsResponseDto> {
+    const { result, zone, now } = await this.analyse(user, q.days);
+    const { items, summary } = recommendations(result, q.days, q);
+    return {
+      id: newId(),
+      user_id: user.id,
+      recommendations: items,
+      summary,
+      confidence: confidence(result.data_points_analyzed),
+      created_at: zonedIso(now, zone),
+      data_points_analyzed: result.data_points_analyzed,
+    };
+  }
+}

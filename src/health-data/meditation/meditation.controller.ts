@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PaginationQuery } from '../../common/dto.js';
+import { CurrentUser, type AuthUser } from '../../common/decorators.js';
+import { ApiErrors } from '../../common/swagger.js';
+import { BatchResultDto } from '../batch/batch.js';
+import {
+  MeditationLogCreateDto,
+  MeditationLogResponseDto,
+  MeditationSessionCreateDto,
+  MeditationSessionListQuery,
+  MeditationSessionResponseDto,
+} from './meditation.dto.js';
+import { MeditationService } from './meditation.service.js';
+
+@ApiTags('meditation')
+@ApiBearerAuth()
+@Controller('api/meditation')
+export class MeditationController {
+  constructor(private readonly meditation: MeditationService) {}
+
+  @Get('sessions')
+  @ApiOperation({ summary: 'The shared session catalogue, newest first (optionally one category)' })
+  @ApiOkResponse({ type: [MeditationSessionResponseDto] })
+  @ApiErrors(422)
+  sessions(@CurrentUser() user: AuthUser, @Query() q: MeditationSessionListQuery): Promise<MeditationSessionResponseDto[]> {
+    return this.meditation.listSessions(user, q);
+  }
+
+  @Get('sessions/:session_id')
+  @ApiOperation({ summary: 'One catalogue session' })
+  @ApiOkResponse({ type: MeditationSessionResponseDto })
+  @ApiErrors(404)
+  session(@CurrentUser() user: AuthUser, @Param('session_id') id: string): Promise<MeditationSessionResponseDto> {
+    return this.meditation.sessions.get(user, id);
+  }
+
+  @Post('sessions')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a session to the shared catalogue (title unique ignoring case)' })
+  @ApiCreatedResponse({ type: MeditationSessionResponseDto })
+  @ApiErrors(400, 409, 413, 422)
+  create(@CurrentUser() user: AuthUser, @Body() dto: MeditationSessionCreateDto): Promise<MeditationSessionResponseDto> {
+    return this.meditation.createSession(user, dto);
+  }
+
+  @Post('sessions/batch')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add several sessions (JSON array, at most 100); each item succeeds or fails alone' })
+  @ApiBody({ type: [MeditationSessionCreateDto] })
+  @ApiCreatedResponse({ type: BatchResultDto })
+  @ApiErrors(400, 413, 422)
+  batch(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<BatchResultDto> {
+    return this.meditation.createSessions(user, body);
+  }
+
+  @Post('log')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Log a session you did' })
+  @ApiCreatedResponse({ type: MeditationLogResponseDto })
+  @ApiErrors(400, 404, 413, 422)
+  log(@CurrentUser() user: AuthUser, @Body() dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
+    return this.meditation.log(user, dto);
+  }
+
+  @Get('history')
+  @ApiOperation({ summary: 'Your meditation logs, newest first' })
+  @ApiOkResponse({ type: [MeditationLogResponseDto] })
+  @ApiErrors(422)
+  history(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MeditationLogResponseDto[]> {
+    return this.meditation.history(user, q);
+  }
+}

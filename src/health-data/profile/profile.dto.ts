@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsCalendarDate, Trim } from '../records/dto.js';
+import { isValidZone } from '../records/time.js';
+
+/** `POST` and `PUT /api/profile` (the original's ProfileBase, plus `timezone`). Unknown keys are ignored. */
+export class ProfileDto {
+  @ApiPropertyOptional({ example: '1958-04-12', nullable: true, description: 'YYYY-MM-DD' })
+  @IsOptional()
+  @IsCalendarDate()
+  date_of_birth?: string | null;
+
+  @ApiPropertyOptional({ example: 'F', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  gender?: string | null;
+
+  @ApiPropertyOptional({ example: 158, minimum: 0, nullable: true })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  height_cm?: number | null;
+
+  @ApiPropertyOptional({ example: 62.5, minimum: 0, nullable: true })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  weight_kg?: number | null;
+
+  @ApiPropertyOptional({ example: 'AB+', pattern: '^(A|B|AB|O)[+-]$', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(A|B|AB|O)[+-]$/, { message: "blood_type must be one of A+, A-, B+, B-, AB+, AB-, O+, O-" })
+  blood_type?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['penicillin'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  allergies?: string[] | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['type 2 diabetes', 'hypertension'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  medical_conditions?: string[] | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['vegetarian'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  dietary_preferences?: string[] | null;
+
+  @ApiPropertyOptional({ example: 'Asia/Kolkata', description: 'IANA time zone; days and times are shown in it. Default DEFAULT_TIMEZONE.' })
+  @IsOptional()
+  @Trim()
+  @ValidateBy({
+    name: 'isTimeZone',
+    validator: { validate: (v: unknown) => typeof v === 'string' && isValidZone(v), defaultMessage: () => 'timezone must be an IANA time zone such as Asia/Kolkata' },
+  })
+  timezone?: string | null;
+}
+
+export class ProfileResponseDto {
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty({ nullable: true, type: String, example: '1958-04-12' }) date_of_birth: string | null;
+  @ApiProperty({ nullable: true, type: String }) gender: string | null;
+  @ApiProperty({ nullable: true, type: Number }) height_cm: number | null;
+  @ApiProperty({ nullable: true, type: Number }) weight_kg: number | null;
+  @ApiProperty({ nullable: true, type: String, example: 'AB+' }) blood_type: string | null;
+  @ApiProperty({ type: [String] }) allergies: string[];
+  @ApiProperty({ type: [String] }) medical_conditions: string[];
+  @ApiProperty({ type: [String] }) dietary_preferences: string[];
+  @ApiProperty({ example: 'Asia/Kolkata' }) timezone: string;
+  @ApiProperty({ example: '2026-03-01T08:30:00.000+05:30', description: 'Last change (ISO-8601 with offset)' }) updated_at: string;
+}

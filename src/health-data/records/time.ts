@@ -1,0 +1,101 @@
+import { DateTime } from 'luxon';
+import { addDays, isValidZone, offsetAt, resolveLocalTime } from '../../reminders/schedule/local-time.js';
+
+/**
+ * Time at the HTTP edge of the health-data module (docs/health-data.md, "Time"):
+ * - instants are stored as UTC ISO strings inside payloads and as `occurredAt` on records;
+ * - a client value with an offset (`…+05:30`, `…Z`) is taken as is; a naive value (`2026-03-01T08:00`) is
+ *   wall-clock time in the user's zone (profile `timezone`, else DEFAULT_TIMEZONE); a date alone is local midnight;
+ * - every instant leaves rendered in the user's zone with its offset (`2026-03-01T08:00:00.000+05:30`);
+ * - `date`, `date_from`, `date_to` filters are calendar days in the user's zone.
+ */
+
+/** ISO-8601 date-time (or date), optional seconds/fraction, optional `Z`/`±HH:MM`/`±HHMM`/`±HH`. */
+export const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Parses a client date-time; naive values are read in `zone`. Null when it is not a valid ISO-8601 value. */
+export function parseInstant(value: unknown, zone: string): Date | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value !== 'string' || !ISO_DATETIME.test(value)) return null;
+  const dt = DateTime.fromISO(value.replace(' ', 'T'), { zone });
+  if (!dt.isValid) return null;
+  const ms = dt.toMillis();
+  // Years outside 0001–9999 cannot be stored and rendered as ISO-8601 strings.
+  return ms < -62135596800000 || ms > 253402300799999 ? null : new Date(ms);
+}
+
+/** True for a calendar date that exists (`2026-02-30` does not). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d && y >= 1;
+}
+
+// Offsets are constant within a 15-minute UTC slot for every zone in use today; caching per slot keeps
+// rendering a 100-row list cheap (Intl lookups cost microseconds each).
+const SLOT_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+function cachedOffset(zone: string, ms: number): number {
+  let perZone = offsetCache.get(zone);
+  if (!perZone) {
+    perZone = new Map();
+    offsetCache.set(zone, perZone);
+  }
+  const slot = Math.floor(ms / SLOT_MS);
+  let off = perZone.get(slot);
+  if (off === undefined) {
+    off = Math.round(offsetAt(zone, ms));
+    if (perZone.size > 20_000) perZone.clear();
+    perZone.set(slot, off);
+  }
+  return off;
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const a = Math.abs(minutes);
+  const h = Math.floor(a / 60);
+  const m = a % 60;
+  return `${sign}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}`;
+}
+
+/** An instant as ISO-8601 on the wall clock of `zone`, with its offset (`2026-03-01T13:30:00.000+05:30`). */
+export function zonedIso(instant: Date | number | string, zone: string): string {
+  const ms = typeof instant === 'number' ? instant : typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  const off = cachedOffset(zone, ms);
+  const s = new Date(ms + off * 60_000).toISOString();
+  return s.slice(0, -1) + formatOffset(off);
+}
+
+/** Today's calendar date in a zone. */
+export function localDate(instant: Date | number, zone: string): string {
+  return zonedIso(typeof instant === 'number' ? instant : instant.getTime(), zone).slice(0, 10);
+}
+
+/** Local hour (0–23) of an instant in a zone. */
+export function localHour(instant: Date | number | string, zone: string): number {
+  return Number(zonedIso(instant, zone).slice(11, 13));
+}
+
+/** The instant at which a local calendar day starts in a zone (DST-safe). */
+export function startOfLocalDay(date: string, zone: string): Date {
+  return resolveLocalTime(zone, date, 0, 0).instant;
+}
+
+/**
+ * The time range for `date` or `date_from`/`date_to` filters: [start of the first day, start of the day after
+ * the last) in the user's zone. Undefined bounds stay open.
+ */
+export function localDayRange(zone: string, q: { date?: string; date_from?: string; date_to?: string }): { from?: Date; to?: Date } {
+  const first = q.date ?? q.date_from;
+  const last = q.date ?? q.date_to;
+  return {
+    ...(first ? { from: startOfLocalDay(first, zone) } : {}),
+    ...(last ? { to: startOfLocalDay(addDays(last, 1), zone) } : {}),
+  };
+}
+
+export { addDays, isValidZone };
