@@ -1,0 +1,45 @@
+import { expect } from 'vitest';
+import type { TestApp, TestUser } from './app.js';
+
+type Method = 'post' | 'put' | 'get';
+
+/**
+ * Checks one validation bound: each `inside` value is accepted (status `ok`) and each `outside` value is a 422
+ * naming the field. `base` is the rest of a valid body.
+ */
+export async function expectBounds(
+  t: TestApp,
+  user: TestUser,
+  method: Method,
+  path: string,
+  base: Record<string, unknown>,
+  field: string,
+  inside: unknown[],
+  outside: unknown[],
+  ok = method === 'post' ? 201 : 200,
+): Promise<void> {
+  for (const v of inside) {
+    const res = await t.http[method](path).set(user.auth).send({ ...base, [field]: v });
+    expect(res.status, `${field}=${JSON.stringify(v)} should be accepted: ${JSON.stringify(res.body)}`).toBe(ok);
+  }
+  for (const v of outside) {
+    const res = await t.http[method](path).set(user.auth).send({ ...base, [field]: v });
+    expect(res.status, `${field}=${JSON.stringify(v)} should be refused`).toBe(422);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.detail.map((d: { loc: (string | number)[] }) => d.loc.join('.'))).toContain(`body.${field}`);
+  }
+}
+
+/** Query-string bounds: `inside` values answer 200, `outside` values 422. */
+export async function expectQueryBounds(t: TestApp, user: TestUser, path: string, field: string, inside: string[], outside: string[]): Promise<void> {
+  for (const v of inside) {
+    const res = await t.http.get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`).set(user.auth);
+    expect(res.status, `${field}=${v}: ${JSON.stringify(res.body)}`).toBe(200);
+  }
+  for (const v of outside) {
+    const res = await t.http.get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`).set(user.auth);
+    expect(res.status, `${field}=${v}`).toBe(422);
+  }
+}
+
+export const ids = (body: { id: string }[]): string[] => body.map((r) => r.id);
