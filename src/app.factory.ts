@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { createRootLogger, PinoNestLogger } from './ops/logger.js';
 import { histogram } from './ops/metrics.js';
 import { SentryReporter, setErrorReporter } from './ops/sentry.js';
+import { ShutdownState } from './ops/shutdown-state.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -84,8 +85,11 @@ export async function createApp(
   });
 
   const access = log.child({ component: 'http' });
+  const shutdown = app.get(ShutdownState);
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', req.id);
+    // While draining, answer and close the connection so keep-alive sockets do not hold the shutdown open.
+    if (shutdown.shuttingDown) reply.header('connection', 'close');
     done();
   });
   // One access-log line and one histogram sample per request: method, route template, status, duration.

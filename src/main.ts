@@ -42,6 +42,9 @@ async function shutdown(signal: string): Promise<void> {
   }, config.shutdownGraceMs);
   timer.unref();
   try {
+    // Keep serving while readiness reports 503 so balancers stop sending new requests, then close:
+    // the server stops accepting, in-flight requests finish, then the modules shut down.
+    await new Promise((r) => setTimeout(r, Math.min(config.shutdownDrainMs, config.shutdownGraceMs / 2)));
     await app.close();
     log.info('stopped');
     log.flush();

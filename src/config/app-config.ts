@@ -38,6 +38,7 @@ export interface AppConfig {
   redisUrl: string | null;
   cacheTtlSeconds: number;
   shutdownGraceMs: number;
+  shutdownDrainMs: number;
   sentryDsn: string | null;
   locusgraph: {
     apiUrl: string;
@@ -290,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl,
     cacheTtlSeconds: int('CACHE_TTL', 1, 30 * 86400),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 0, 600_000),
+    shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 0, 120_000),
     sentryDsn: sentry,
     locusgraph: {
       apiUrl: lgUrl,

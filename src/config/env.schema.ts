@@ -110,6 +110,12 @@ export const ENV_VARS: EnvVarSpec[] = [
     default: '10000',
     description: 'Time allowed for in-flight requests after SIGTERM',
   },
+  {
+    name: 'SHUTDOWN_DRAIN_MS',
+    default: '1000',
+    description:
+      'After SIGTERM, keep serving this long with readiness 503 (load balancers stop routing) before closing',
+  },
   { name: 'SENTRY_DSN', default: '', description: 'Sentry DSN; errors are reported when set', secret: true },
   {
     name: 'LOCUSGRAPH_API_URL',
@@ -192,16 +198,19 @@ export const ENV_VARS: EnvVarSpec[] = [
   {
     name: 'REMINDER_GRACE_MINUTES',
     default: '15',
-    description: 'After downtime, reminders missed by at most this many minutes still fire once; older ones are recorded as missed',
+    description:
+      'After downtime, reminders missed by at most this many minutes still fire once; older ones are recorded as missed',
   },
   {
     name: 'MISSED_DOSE_WINDOW_MINUTES',
     default: '60',
-    description: 'A medication dose with no log this many minutes after its time is missed (one missed-dose notification)',
+    description:
+      'A medication dose with no log this many minutes after its time is missed (one missed-dose notification)',
   },
   {
     name: 'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
     default: 'false',
-    description: 'Allow notification webhooks to loopback/private addresses (off: SSRF protection; tests and closed networks only)',
+    description:
+      'Allow notification webhooks to loopback/private addresses (off: SSRF protection; tests and closed networks only)',
   },
 ];
