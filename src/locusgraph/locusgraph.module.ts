@@ -12,9 +12,12 @@ import type { EmbeddedEventStore } from './embedded/embedded-event-store.js';
 import { openEventStore } from './embedded/open-event-store.js';
 import { LocusGraphGateway } from './locusgraph.gateway.js';
 import { OUTBOX_STORE } from './outbox.types.js';
+import { cloudReplicationProviders } from './cloud/cloud-replication.providers.js';
+import { LocusGraphCloudSearch } from './cloud/cloud-search.js';
 
 export { openEventStore, type OpenEventStoreOptions } from './embedded/open-event-store.js';
 export { OUTBOX_STORE } from './outbox.types.js';
+export { LocusGraphCloudSearch, type RecallResult } from './cloud/cloud-search.js';
 
 /** DI token of the embedded store itself (admin features: export route, counts). Modules use LocusGraphGateway. */
 export const EVENT_STORE = 'EVENT_STORE';
@@ -46,8 +49,10 @@ export class LocusGraphModule implements OnModuleInit, OnApplicationShutdown {
         },
         { provide: LocusGraphGateway, useExisting: EVENT_STORE },
         { provide: OUTBOX_STORE, useExisting: EVENT_STORE },
+        // LocusGraphCloudSearch always; the cloud client + replication worker when LOCUSGRAPH_API_KEY is set.
+        ...cloudReplicationProviders(config),
       ],
-      exports: [EVENT_STORE, LocusGraphGateway, OUTBOX_STORE],
+      exports: [EVENT_STORE, LocusGraphGateway, OUTBOX_STORE, LocusGraphCloudSearch],
     };
   }
 

@@ -16,6 +16,8 @@
  *   fields (values included: the full record is in the replica anyway, and recall over the hosted graph
  *   is only useful if "blood pressure 150/95" can be found). Turning the replica on (LOCUSGRAPH_API_KEY) is
  *   the operator's decision to keep a copy of health data in the hosted graph; logs still never see values.
+ * - A record so close to the 64 KB limit that the envelope does not fit is sent with a shortened statement and
+ *   its longest texts cut, flagged `truncated: true` (the replica serves recall; the embedded store keeps it whole).
  * - `version` makes every replace a different text, and a retried write of the same version byte-identical
  *   (the engine answers `unchanged`), so at-least-once delivery never duplicates and never loses an update.
  * - links: `related_to` / `extends` are always sent as arrays, so a replace that removed a link clears it.
@@ -83,19 +85,38 @@ export function summarise(record: Pick<StoredRecord, 'type' | 'id' | 'payload' |
   return text;
 }
 
-export function toCloudPayload(record: StoredRecord): CloudPayload {
+export function toCloudPayload(source: StoredRecord): CloudPayload {
   const payload: CloudPayload = {
-    data: summarise(record),
-    user_id: record.userId,
-    record_type: record.type,
-    record_id: record.id,
-    version: record.version,
-    occurred_at: asDate(record.occurredAt).toISOString(),
-    record: record.payload,
+    data: summarise(source),
+    user_id: source.userId,
+    record_type: source.type,
+    record_id: source.id,
+    version: source.version,
+    occurred_at: asDate(source.occurredAt).toISOString(),
+    record: source.payload,
   };
-  // A record close to the 64 KB limit may not leave room for the envelope: shorten the statement. If it still
-  // does not fit, the local check refuses the event and the worker dead-letters it with that reason.
-  if (utf8Bytes(payload) > MAX_PAYLOAD_BYTES) payload.data = payload.data.slice(0, 80);
+  if (utf8Bytes(payload) <= MAX_PAYLOAD_BYTES) return payload;
+  // A record close to the 64 KB limit leaves no room for the envelope. The replica serves recall (the embedded
+  // store keeps the whole record): shorten the statement, then the record's longest texts, and say so.
+  payload.data = payload.data.slice(0, 80);
+  payload.truncated = true;
+  const record: Record<string, unknown> = { ...source.payload };
+  payload.record = record;
+  for (
+    let excess = utf8Bytes(payload) - MAX_PAYLOAD_BYTES;
+    excess > 0;
+    excess = utf8Bytes(payload) - MAX_PAYLOAD_BYTES
+  ) {
+    const longest = Object.entries(record)
+      .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 1)
+      .sort((a, b) => b[1].length - a[1].length)[0];
+    if (!longest) {
+      payload.record = {};
+      break;
+    }
+    const keep = longest[1].length - excess - 16;
+    record[longest[0]] = keep > 0 ? `${longest[1].slice(0, keep)}…` : '';
+  }
   return payload;
 }
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarise, toCloudPayload, toWireEvent } from '../../../src/locusgraph/cloud/event-mapping.js';
-import {
-  LocusGraphValidationError,
-  validateEvent,
-  utf8Bytes,
-} from '../../../src/locusgraph/cloud/locusgraph-wire.js';
+import { validateEvent, utf8Bytes } from '../../../src/locusgraph/cloud/locusgraph-wire.js';
 import type { StoredRecord } from '../../../src/locusgraph/locusgraph.types.js';
 
 const record = (over: Partial<StoredRecord> = {}): StoredRecord => ({
@@ -76,13 +72,21 @@ describe('record → LocusGraph event', () => {
     expect(toWireEvent(r).timestamp).toBe('1772352000');
   });
 
-  it('keeps the envelope within 64 KB near the limit by shortening the statement; refuses what cannot fit', () => {
+  it('keeps the envelope within 64 KB near the limit: shorter statement first, then cut texts, flagged', () => {
     const near = record({ payload: { notes: 'x'.repeat(65_536 - 330) } });
     const p = toCloudPayload(near);
     expect(utf8Bytes(p)).toBeLessThanOrEqual(65_536);
     expect(p.data.length).toBe(80);
-    expect(() => validateEvent(toWireEvent(near))).not.toThrow();
-    const full = record({ payload: { notes: 'x'.repeat(65_536 - 20) } });
-    expect(() => validateEvent(toWireEvent(full))).toThrow(LocusGraphValidationError);
+    expect(p.record).toEqual(near.payload);
+    const full = record({ payload: { notes: 'é'.repeat(32_760), other: 'kept', n: 5 } });
+    const q = toCloudPayload(full);
+    expect(utf8Bytes(q)).toBeLessThanOrEqual(65_536);
+    expect(q.truncated).toBe(true);
+    expect(q.record).toMatchObject({ other: 'kept', n: 5, notes: expect.stringMatching(/^é+…$/) });
+    expect(() => validateEvent(toWireEvent(full))).not.toThrow();
+    const manyNumbers = record({
+      payload: Object.fromEntries(Array.from({ length: 6000 }, (_, i) => [`k${i}`, i])),
+    });
+    expect(utf8Bytes(toCloudPayload(manyNumbers))).toBeLessThanOrEqual(65_536);
   });
 });

@@ -13,6 +13,7 @@ import type { CloudPayload } from '../../../src/locusgraph/cloud/event-mapping.j
 import { SqliteEventStore } from '../../../src/locusgraph/embedded/sqlite-event-store.js';
 import type { StoredRecord, StoreRequest } from '../../../src/locusgraph/locusgraph.types.js';
 import { LocusGraphStandIn, type StandInOptions } from '../../support/locusgraph-standin.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podd-lg-replication-'));
 const hex = (): string => randomBytes(6).toString('hex');
@@ -26,18 +27,6 @@ const FAST: ReplicationWorkerOptions = {
   probeTimeoutMs: 500,
   maxAttempts: 4,
 };
-
-async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const start = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = register.getSingleMetric(name);
