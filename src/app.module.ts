@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { CounterStore } from './common/counter-store.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
@@ -13,6 +14,8 @@ import { COUNTER_STORE, InfraModule } from './infra/infra.module.js';
 import { LocusGraphModule } from './locusgraph/locusgraph.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { AppThrottlerGuard, CounterThrottlerStorage } from './ops/rate-limit/rate-limit.js';
+import { ReminderModule } from './reminders/reminders.module.js';
+import { VoiceModule } from './voice/voice.module.js';
 
 /**
  * The application: cross-cutting infrastructure first, then the feature modules.
@@ -38,6 +41,9 @@ export class AppModule {
         AuthModule.forRoot(config),
         LocusGraphModule.forRoot(config),
         HealthDataModule,
+        ReminderModule,
+        ChatModule,
+        VoiceModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthUser } from '../common/decorators.js';
+import { ApiErrors } from '../common/swagger.js';
+import { ChatHistoryQuery, ChatHistoryResponseDto, ChatRequestDto, ChatResponseDto } from './chat.dto.js';
+import { ChatService } from './chat.service.js';
+
+@ApiTags('chat')
+@ApiBearerAuth()
+@Controller('api/chat')
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send a message to the assistant',
+    description:
+      'English, Hindi (Devanagari) and Hinglish. Red flags (chest pain, stroke signs, breathing difficulty, fainting, severe bleeding, ' +
+      'suicidal thoughts, dangerous sugar/BP values) get an immediate safety reply (112, the primary emergency contact, the emergency alert) ' +
+      "with intent `emergency`. Otherwise the assistant acts on the caller's own data (water, food, vitals, a dose taken, a reminder: " +
+      'the same records the REST routes create, listed in `metadata.actions`) or answers from it. Works without any API key; ' +
+      'with OPENAI_API_KEY or SARVAM_API_KEY a model phrases the reply from the records, falling back to the offline assistant. ' +
+      'Limited to CHAT_RATE_PER_MINUTE messages a minute per user (429 with Retry-After).',
+  })
+  @ApiOkResponse({ type: ChatResponseDto })
+  @ApiErrors(400, 422, 503)
+  send(@CurrentUser() user: AuthUser, @Body() dto: ChatRequestDto): Promise<ChatResponseDto> {
+    return this.chat.chat(user, dto);
+  }
+
+  @Get('history')
+  @ApiOperation({
+    summary: "The caller's chat messages, oldest first",
+    description: '`offset` counts from the oldest message; `total_count` is before paging.',
+  })
+  @ApiOkResponse({ type: ChatHistoryResponseDto })
+  @ApiErrors(422)
+  history(@CurrentUser() user: AuthUser, @Query() q: ChatHistoryQuery): Promise<ChatHistoryResponseDto> {
+    return this.chat.history(user, q);
+  }
+}

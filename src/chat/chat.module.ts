@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ChatLookupsService } from './chat-lookups.service.js';
+import { ChatController } from './chat.controller.js';
+import { ChatService } from './chat.service.js';
+
+/**
+ * POST /api/chat and GET /api/chat/history. Uses the HealthDataModule and ReminderModule services (looked up
+ * across modules at init, so those modules must be in the application) and the gateway for chat messages.
+ */
+@Module({
+  controllers: [ChatController],
+  providers: [ChatService, ChatLookupsService],
+  exports: [ChatService],
+})
+export class ChatModule {}
