@@ -65,6 +65,8 @@ export interface InsightInput {
 export interface InsightResult {
   findings: Finding[];
   data_points_analyzed: number;
+  /** Records analysed per category (each record counted once). */
+  points_by_category: Record<Category, number>;
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-IN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -481,9 +483,14 @@ export function analyze(input: InsightInput): InsightResult {
     ...diet(input),
   ].sort((a, b) => PRIORITY_ORDER[b.priority] - PRIORITY_ORDER[a.priority]);
   const settled = input.adherence ? input.adherence.taken + input.adherence.late + input.adherence.missed : 0;
-  return {
-    findings,
-    data_points_analyzed:
-      input.vitals.length + input.water.length + input.sleep.length + input.mood.length + input.exercise.length + input.food.length + settled,
+  const points_by_category: Record<Category, number> = {
+    vitals: input.vitals.length,
+    medication: settled,
+    hydration: input.water.length,
+    sleep: input.sleep.length,
+    mood: input.mood.length,
+    exercise: input.exercise.length,
+    diet: input.food.length,
   };
+  return { findings, data_points_analyzed: Object.values(points_by_category).reduce((a, b) => a + b, 0), points_by_category };
 }

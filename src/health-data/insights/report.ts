@@ -38,7 +38,7 @@ export function confidence(points: number): number {
 export function insightText(type: InsightType, result: InsightResult, windowDays: number): { insight: string; recommendation: string; findings: Finding[]; points: number } {
   const cats = CATEGORIES_OF[type];
   const findings = cats ? result.findings.filter((f) => cats.includes(f.category)) : result.findings;
-  const points = cats ? findings.reduce((a, f) => a + f.data_points, 0) : result.data_points_analyzed;
+  const points = cats ? cats.reduce((a, c) => a + result.points_by_category[c], 0) : result.data_points_analyzed;
   if (!findings.length) {
     const what = type === 'overall' ? 'health records' : `${type} records`;
     return {
