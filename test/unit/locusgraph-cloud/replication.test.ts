@@ -297,9 +297,10 @@ describe('replication worker: outages and restarts', () => {
 
   it('stops gracefully: the request in flight completes and is recorded, no request after stop', async () => {
     const standin = await standIn();
-    const { store, worker } = await rig(standin);
+    const { store, worker } = await rig(standin, { start: false });
     standin.latencyMs = 300;
     for (let i = 0; i < 3; i++) await store.store(req());
+    worker.start();
     await waitFor(() => standin.requests.length > 0, 'first request sent');
     await worker.stop();
     const sent = standin.requests.length;
