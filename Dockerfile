@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+# Podd API image: Node 24 LTS on Debian slim. Two stages: the build stage has the compilers for the native
+# modules (better-sqlite3, bcrypt) and the dev dependencies; the runtime stage has only node, tini, the
+# compiled app and its production dependencies, owned by root and run as an unprivileged user.
+#
+#   docker build -t podd:1.0.0 .
+#   docker run --read-only --tmpfs /tmp -v podd-data:/data -e JWT_SECRET=… -p 8000:8000 podd:1.0.0
+#
+# Docker does not run on our machines: scripts/verify-image-recipe.sh performs the same steps outside a
+# container and starts the result (CI runs it). Keep the two in step.
+# Pin the base by digest in your registry mirror for reproducible builds (node:24-slim@sha256:…).
+ARG NODE_IMAGE=node:24-slim
+
+FROM ${NODE_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+# All dependencies (the TypeScript compiler is a dev dependency); native modules compile here.
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# Compile, then drop the dev dependencies (the compiled native modules stay).
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+# tini as PID 1: forwards SIGTERM/SIGINT to node (graceful shutdown) and reaps zombies.
+# npm and corepack are not needed at run time: removed to shrink the image and its attack surface.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+           /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+ && groupadd --system --gid 10001 podd \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin podd \
+ && mkdir -p /data \
+ && chown 10001:10001 /data \
+ && chmod 0750 /data
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    DATA_DIR=/data
+WORKDIR /app
+# Root-owned and read-only for the app user: nothing is written under /app at run time
+# (the image runs `node dist/main.js` directly, never `npm start`, which may build).
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER 10001:10001
+VOLUME ["/data"]
+EXPOSE 8000
+# Liveness only (no dependency checks); curl is not in the slim image, node's fetch is.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health/live',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/main.js"]
