@@ -137,6 +137,7 @@ export class ReplicationWorker {
   /** Entries claimed in the current cycle and not yet settled. */
   private readonly unsettled = new Map<number, OutboxEntry>();
   private cycleDeadline = 0;
+  private deadCount: { value: number; at: number } | null = null;
 
   constructor(
     private readonly outbox: CountingOutbox,
@@ -423,7 +424,10 @@ export class ReplicationWorker {
     this.log.error(
       `${entry.contextId} (seq ${entry.seq}, ${entry.op.op}) moved to the dead-letter list: ${message}`,
     );
+    this.unsettled.delete(entry.seq);
+    this.itemFailures.delete(entry.seq);
     await this.outbox.deadLetter(entry.seq, message);
+    this.deadCount = null;
     metrics.deadLetters.inc();
   }
 
@@ -472,9 +476,19 @@ export class ReplicationWorker {
     this.lastError = { at: this.opts.now(), message: message.slice(0, 500) };
   }
 
+  /**
+   * Dead letters change rarely (a poison entry here, `podd outbox requeue` elsewhere) while /health is polled
+   * often: the count is cached for a few seconds, and dropped whenever this worker dead-letters something.
+   */
   private async deadLetterCount(): Promise<number> {
-    if (typeof this.outbox.deadLetterCount === 'function') return this.outbox.deadLetterCount();
-    return (await this.outbox.deadLetters(10_000)).length;
+    const now = this.opts.now();
+    if (this.deadCount && now - this.deadCount.at < 5000) return this.deadCount.value;
+    const value =
+      typeof this.outbox.deadLetterCount === 'function'
+        ? await this.outbox.deadLetterCount()
+        : (await this.outbox.deadLetters(10_000)).length;
+    this.deadCount = { value, at: now };
+    return value;
   }
 
   private async refreshGauges(force: boolean): Promise<void> {
