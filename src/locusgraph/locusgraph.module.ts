@@ -11,6 +11,8 @@ import { HealthRegistry } from '../ops/health-registry.js';
 import type { EmbeddedEventStore } from './embedded/embedded-event-store.js';
 import { openEventStore } from './embedded/open-event-store.js';
 import { LocusGraphGateway } from './locusgraph.gateway.js';
+import { ObservedGateway } from './observed-gateway.js';
+import { RecordEvents, RecordEventsModule } from '../common/record-events.js';
 import { OUTBOX_STORE } from './outbox.types.js';
 import { cloudReplicationProviders } from './cloud/cloud-replication.providers.js';
 import { LocusGraphCloudSearch } from './cloud/cloud-search.js';
@@ -42,12 +44,18 @@ export class LocusGraphModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: LocusGraphModule,
+      imports: [RecordEventsModule],
       providers: [
         {
           provide: EVENT_STORE,
           useFactory: () => openEventStore(config, { replicate: Boolean(config.locusgraph.apiKey) }),
         },
-        { provide: LocusGraphGateway, useExisting: EVENT_STORE },
+        // Modules get the store wrapped so committed writes are announced on RecordEvents (observed-gateway.ts).
+        {
+          provide: LocusGraphGateway,
+          inject: [EVENT_STORE, RecordEvents],
+          useFactory: (store: EmbeddedEventStore, events: RecordEvents) => new ObservedGateway(store, events),
+        },
         { provide: OUTBOX_STORE, useExisting: EVENT_STORE },
         // LocusGraphCloudSearch always; the cloud client + replication worker when LOCUSGRAPH_API_KEY is set.
         ...cloudReplicationProviders(config),

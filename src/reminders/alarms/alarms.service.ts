@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { badRequest, notFound } from '../../common/errors.js';
 import { newId, RECORD_ID_PATTERN } from '../../common/ids.js';
-import { RecordEvents } from '../../common/record-events.js';
 import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import { ALARM, type AlarmPayload, type AlarmRecord } from '../reminder.records.js';
@@ -29,7 +28,6 @@ export class AlarmsService {
     private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
     private readonly zones: RecordStore,
-    private readonly events: RecordEvents,
   ) {}
 
   private time(value: string): string {
@@ -72,10 +70,6 @@ export class AlarmsService {
     return rec;
   }
 
-  private changed(rec: { contextId: string; userId: string | null }, op: 'store' | 'delete'): Promise<void> {
-    return this.events.emitAndWait({ contextId: rec.contextId, type: ALARM, userId: rec.userId, op });
-  }
-
   async create(userId: string, dto: AlarmCreateDto): Promise<AlarmResponseDto> {
     const payload: AlarmPayload = {
       user_id: userId,
@@ -97,7 +91,6 @@ export class AlarmsService {
       source: 'user',
       payload,
     });
-    await this.changed(rec, 'store');
     return this.render(rec, await this.zones.zoneOf(userId));
   }
 
@@ -149,7 +142,6 @@ export class AlarmsService {
           payload: next,
           expectedVersion: rec.version,
         });
-        await this.changed(saved, 'store');
         return this.render(saved, await this.zones.zoneOf(userId));
       } catch (e) {
         if (e instanceof RecordConflictError && attempt < 3) continue;
@@ -162,6 +154,5 @@ export class AlarmsService {
   async remove(userId: string, id: string): Promise<void> {
     const rec = await this.find(userId, id);
     await this.gateway.delete(rec.contextId);
-    await this.changed(rec, 'delete');
   }
 }

@@ -91,6 +91,12 @@ export class LocalDueDispatcher implements DueDispatcher {
   }
 }
 
+/** BullMQ key prefix: derived from the event store, so the replicas of one deployment (one store) share one queue. */
+export function queuePrefix(config: Pick<AppConfig, 'eventStore'>): string {
+  const store = config.eventStore.kind === 'postgres' ? config.eventStore.url : config.eventStore.file;
+  return `podd-${createHash('sha256').update(store).digest('hex').slice(0, 10)}`;
+}
+
 /** How far ahead the feeder hands due records to BullMQ as delayed jobs. */
 const HORIZON_MS = 120_000;
 const FEED_MS = 10_000;
@@ -121,8 +127,7 @@ export class BullDueDispatcher implements DueDispatcher {
     config: AppConfig,
     private readonly concurrency = 32,
   ) {
-    const store = config.eventStore.kind === 'postgres' ? config.eventStore.url : config.eventStore.file;
-    this.prefix = `podd-${createHash('sha256').update(store).digest('hex').slice(0, 10)}`;
+    this.prefix = queuePrefix(config);
     const u = new URL(config.redisUrl!);
     this.connection = {
       host: u.hostname,

@@ -8,6 +8,7 @@ import { afterAll, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/app-config.js';
 import { EVENT_STORE, LocusGraphModule, OUTBOX_STORE } from '../../../src/locusgraph/locusgraph.module.js';
 import { LocusGraphGateway } from '../../../src/locusgraph/locusgraph.gateway.js';
+import { ObservedGateway } from '../../../src/locusgraph/observed-gateway.js';
 import type { EmbeddedEventStore } from '../../../src/locusgraph/embedded/embedded-event-store.js';
 import { HealthRegistry } from '../../../src/ops/health-registry.js';
 
@@ -30,9 +31,10 @@ async function boot(env: Record<string, string>) {
 it('provides the gateway, the outbox store and the event_store health check; closes on shutdown', async () => {
   const ref = await boot({});
   const gw = ref.get(LocusGraphGateway);
-  expect(ref.get(OUTBOX_STORE)).toBe(gw);
   const store = ref.get<EmbeddedEventStore>(EVENT_STORE);
-  expect(store).toBe(gw);
+  expect(ref.get(OUTBOX_STORE)).toBe(store);
+  // Modules get the store behind ObservedGateway, which announces committed writes on RecordEvents.
+  expect(gw).toBeInstanceOf(ObservedGateway);
   expect(store.driver).toBe('sqlite');
   expect(store.replicate).toBe(false);
   const check = ref
