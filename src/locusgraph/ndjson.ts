@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import {
@@ -78,6 +77,22 @@ export function recordFromJson(o: unknown): StoredRecord {
   };
 }
 
+/** Waits for 'drain' (or rejects on 'error'), leaving no listener behind either way. */
+function drained(out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (e: Error): void => {
+      out.off('drain', onDrain);
+      reject(e);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
 /**
  * Writes records as NDJSON to a stream, honouring back-pressure (constant memory whatever the size).
  * Does not end the stream. Returns the number of records written.
@@ -93,7 +108,7 @@ export async function writeNdjson(
     if (!chunk) return;
     const ok = out.write(chunk);
     chunk = '';
-    if (!ok) await Promise.race([once(out, 'drain'), once(out, 'error').then(([e]) => Promise.reject(e))]);
+    if (!ok) await drained(out);
   };
   for await (const r of records) {
     chunk += JSON.stringify(recordToJson(r)) + '\n';

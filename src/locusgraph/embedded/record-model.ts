@@ -208,8 +208,15 @@ export const PREFIX_MIN = 3;
 
 /** An opaque per-user search token, so a user restriction is part of the full-text match itself. */
 export function userSearchToken(userId: string): string {
-  return 'u' + createHash('sha256').update(userId).digest('hex').slice(0, 24);
+  let t = tokenCache.get(userId);
+  if (t === undefined) {
+    t = 'u' + createHash('sha256').update(userId).digest('hex').slice(0, 24);
+    if (tokenCache.size >= 10_000) tokenCache.clear();
+    tokenCache.set(userId, t);
+  }
+  return t;
 }
+const tokenCache = new Map<string, string>();
 
 // ------------------------------------------------------------------------------------------ row mapping
 

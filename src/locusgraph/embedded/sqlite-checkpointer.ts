@@ -5,11 +5,21 @@ import { Worker } from 'node:worker_threads';
  * WAL checkpoints off the hot path. The store's own connection runs with wal_autocheckpoint=0, so a
  * commit never copies pages back into the database file; this worker thread holds a second connection
  * and runs `PRAGMA wal_checkpoint(PASSIVE)` every `intervalMs`. PASSIVE never takes the writer lock and
- * never waits for readers, so writers and readers on the main thread are not delayed. The WAL is reused
- * from the start once fully checkpointed and trimmed to journal_size_limit by the writer.
+ * never waits for readers, so writers and readers on the main thread are not delayed; once the WAL is
+ * fully copied back, the writer's next transaction starts it again from the beginning (and trims it to
+ * journal_size_limit).
+ *
+ * Under a sustained write load the writer appends while each PASSIVE runs, so the WAL is never fully
+ * copied at the moment a write begins and would grow without bound (checkpoint starvation; it reached
+ * 5 GB in a bulk load). When more than `restartFrames` frames remain after a PASSIVE pass, the worker
+ * runs one `wal_checkpoint(RESTART)`: it copies the few frames written since the PASSIVE pass, blocking
+ * new writers only for that moment, and makes the next writer restart the WAL. Under ordinary load the
+ * WAL stays far below the threshold and RESTART never runs.
  */
 export interface CheckpointStats {
   checkpoints: number;
+  /** RESTART checkpoints run because the WAL stayed above the threshold. */
+  restarts: number;
   /** Frames in the WAL and frames already copied back, at the last checkpoint. */
   walFrames: number;
   checkpointedFrames: number;
@@ -25,14 +35,18 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = NORMAL');
-const stats = { checkpoints: 0, walFrames: 0, checkpointedFrames: 0, lastAt: null, errors: 0, lastError: null };
+const stats = { checkpoints: 0, restarts: 0, walFrames: 0, checkpointedFrames: 0, lastAt: null, errors: 0, lastError: null };
 let busy = false;
 function run() {
   if (busy) return;
   busy = true;
   try {
-    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    let r = db.pragma('wal_checkpoint(PASSIVE)')[0];
     stats.checkpoints++;
+    if (r.log > workerData.restartFrames) {
+      r = db.pragma('wal_checkpoint(RESTART)')[0];
+      stats.restarts++;
+    }
     stats.walFrames = r.log;
     stats.checkpointedFrames = r.checkpointed;
     stats.lastAt = Date.now();
@@ -59,6 +73,7 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private last: CheckpointStats = {
     checkpoints: 0,
+    restarts: 0,
     walFrames: 0,
     checkpointedFrames: 0,
     lastAt: null,
@@ -67,9 +82,13 @@ export class WalCheckpointer {
   };
   private stopped: Promise<void> | null = null;
 
-  constructor(file: string, intervalMs = 500) {
+  /** `restartFrames`: 16384 frames ≈ 64 MiB of WAL with 4 KiB pages. */
+  constructor(file: string, intervalMs = 500, restartFrames = 16384) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file, driver, intervalMs, restartFrames },
+    });
     this.worker.on('message', (m: { type: string; stats?: CheckpointStats }) => {
       if (m.type === 'stats' && m.stats) this.last = m.stats;
     });
