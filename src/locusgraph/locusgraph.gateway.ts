@@ -42,7 +42,10 @@ export abstract class LocusGraphGateway {
   /** Full-text search over one user's records (payload text), best match first. */
   abstract search<P extends Payload>(query: SearchQuery): Promise<StoredRecord<P>[]>;
 
-  /** Every record, oldest first, as a stream (constant memory). Optionally one user's only. */
+  /**
+   * Every record in insertion order, as a stream (constant memory). Optionally one user's only.
+   * Paged, not a snapshot: records written during a long export may or may not appear.
+   */
   abstract exportRecords(options?: { userId?: string }): AsyncIterable<StoredRecord>;
 
   /** Upserts records from a stream (as produced by exportRecords). Returns how many were written. */

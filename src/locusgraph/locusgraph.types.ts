@@ -85,13 +85,15 @@ export interface StoreRequest<P extends Payload = Payload> {
   kind: EventKind;
   source: EventSource;
   payload: P;
+  /** On a replace, an omitted list is kept and `[]` clears it (LocusGraph's replace semantics). */
   links?: Partial<RecordLinks>;
-  /** Defaults to now. */
+  /** Defaults to now on create; a replace without it keeps the record's occurredAt. */
   occurredAt?: Date;
   /**
    * Absent: create; the context must be empty (else ConflictError).
    * A number: replace; the current version must equal it (else ConflictError; NotFoundError if absent).
    * 'any': create or replace whatever is there (upsert).
+   * A replace keeps createdAt and never changes the owner (another user's record answers NotFoundError).
    */
   expectedVersion?: number | 'any';
 }
