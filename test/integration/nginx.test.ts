@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { requireTool, run } from '../support/tools.js';
+import { createNginxProxy, type NginxProxy } from '../support/nginx.js';
+import { requireTool } from '../support/tools.js';
 
 /**
  * deploy/nginx/podd.conf for real: the file with only its ports, certificate and log paths substituted,
@@ -20,71 +19,15 @@ import { requireTool, run } from '../support/tools.js';
 const nginx = requireTool('nginx', 'apt-get install nginx');
 const openssl = requireTool('openssl', 'apt-get install openssl');
 
-const CONF = resolve('deploy/nginx/podd.conf');
 const MB = 1024 * 1024;
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((res) => {
-      const c = connect(port, '127.0.0.1', () => {
-        c.end();
-        res(true);
-      }).on('error', () => res(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** The shipped config with test ports, certificate and log paths; every substitution must apply. */
-function testConfig(
-  src: string,
-  o: { dir: string; https: number; http: number; upstreams: number[] },
-): string {
-  const subs: [RegExp, string][] = [
-    [
-      /^(\s*)server 127\.0\.0\.1:8001 (.*);\n(\s*server 127\.0\.0\.1:800\d .*;\n)+/m,
-      o.upstreams.map((p) => `$1server 127.0.0.1:${p} $2;\n`).join(''),
-    ],
-    [/^\s*listen \[::\]:443 ssl http2;\n/m, ''],
-    [/^\s*listen \[::\]:80;\n/m, ''],
-    [/listen 443 ssl http2;/, `listen 127.0.0.1:${o.https} ssl http2;`],
-    [/listen 80;/, `listen 127.0.0.1:${o.http};`],
-    [/ssl_certificate\s+\/etc\/ssl\/certs\/podd\.crt;/, `ssl_certificate ${o.dir}/cert.pem;`],
-    [/ssl_certificate_key\s+\/etc\/ssl\/private\/podd\.key;/, `ssl_certificate_key ${o.dir}/key.pem;`],
-    [/access_log \/var\/log\/nginx\/podd_access\.log/, `access_log ${o.dir}/access.log`],
-    [/error_log\s+\/var\/log\/nginx\/podd_error\.log/, `error_log ${o.dir}/error.log`],
-  ];
-  let out = src;
-  for (const [re, to] of subs) {
-    if (!re.test(out)) throw new Error(`deploy/nginx/podd.conf changed: ${re} no longer matches`);
-    out = out.replace(re, to);
-  }
-  return out;
-}
-
 describe.runIf(nginx && openssl)('nginx in front of two app instances (deploy/nginx/podd.conf)', () => {
-  let dir: string;
+  let dataDir: string;
   let apps: TestApp[] = [];
-  let proc: ChildProcess | undefined;
+  let proxy: NginxProxy;
   let ca: Buffer;
   let base: string;
-  let httpPort: number;
   let httpsPort: number;
-  let nginxLog = '';
-  const ports: number[] = [];
 
   const api = () => request(base);
   /**
@@ -115,99 +58,36 @@ describe.runIf(nginx && openssl)('nginx in front of two app instances (deploy/ng
   const post = (path: string, size: number, contentType: string) => send('POST', path, { size, contentType });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'podd-nginx-'));
-    chmodSync(dir, 0o755);
-    const gen = run(openssl!, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    if (gen.code !== 0) throw new Error(`openssl: ${gen.stderr}`);
-    ca = readFileSync(join(dir, 'cert.pem'));
-
     // Two instances on one DATA_DIR and one JWT secret: a user registered through one logs in through the other.
-    const dataDir = join(dir, 'data');
-    mkdirSync(dataDir);
+    dataDir = mkdtempSync(join(tmpdir(), 'podd-nginx-data-'));
+    mkdirSync(dataDir, { recursive: true });
     const env = { JWT_SECRET: randomBytes(32).toString('hex') };
     apps.push(await createTestApp({ dataDir, env }));
     apps.push(await createTestApp({ dataDir, env }));
-    for (const a of apps) ports.push((a.app.getHttpServer().address() as { port: number }).port);
-
-    httpsPort = await freePort();
-    httpPort = await freePort();
-    // nginx workers (user nobody when started as root) write request bodies to the temp paths.
-    for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
-      mkdirSync(join(dir, d));
-      chmodSync(join(dir, d), 0o777);
-    }
-    writeFileSync(
-      join(dir, 'podd.conf'),
-      testConfig(readFileSync(CONF, 'utf8'), { dir, https: httpsPort, http: httpPort, upstreams: ports }),
-    );
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        'worker_processes 1;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log warn;`,
-        'events { worker_connections 256; }',
-        'http {',
-        '  default_type application/octet-stream;',
-        ...['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
-          (d) => `  ${d === 'body' ? 'client_body' : d}_temp_path ${dir}/${d};`,
-        ),
-        `  include ${dir}/podd.conf;`,
-        '}',
-        '',
-      ].join('\n'),
-    );
-    base = `https://localhost:${httpsPort}`;
+    const upstreams = apps.map((a) => (a.app.getHttpServer().address() as { port: number }).port);
+    proxy = await createNginxProxy({ nginx: nginx!, openssl: openssl!, upstreams });
+    ({ ca, base, httpsPort } = proxy);
   });
 
   afterAll(async () => {
-    if (proc && proc.exitCode === null) {
-      proc.kill('SIGQUIT');
-      await new Promise((r) => proc!.once('exit', r));
-    }
+    await proxy?.close();
     for (const a of apps) await a.close().catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('passes nginx -t', () => {
-    const t = run(nginx!, ['-t', '-p', dir, '-e', join(dir, 'startup.log'), '-c', join(dir, 'nginx.conf')]);
+    const t = proxy.check();
     expect(t.code, t.stderr).toBe(0);
     expect(t.stderr).toMatch(/syntax is ok/);
     expect(t.stderr).toMatch(/test is successful/);
   });
 
   it('starts in the foreground on high ports', async () => {
-    proc = spawn(
-      nginx!,
-      ['-p', dir, '-e', join(dir, 'startup.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    proc.stderr!.on('data', (d) => (nginxLog += String(d)));
-    await waitForPort(httpsPort);
-    await waitForPort(httpPort);
-    expect(proc.exitCode, nginxLog).toBeNull();
+    await proxy.start();
   });
 
   it('redirects plain HTTP to HTTPS', async () => {
-    const res = await request(`http://127.0.0.1:${httpPort}`)
+    const res = await request(`http://127.0.0.1:${proxy.httpPort}`)
       .get('/api/auth/me')
       .set('Host', 'api.example.com');
     expect(res.status).toBe(301);
