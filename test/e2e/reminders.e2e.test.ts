@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
 import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
 
@@ -404,6 +405,91 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     expect(headers['x-podd-delivery']).toBe(payload.notification.id);
     expect((await t.http.delete('/api/notifications/webhook').set(b.auth)).status).toBe(204);
     expect((await t.http.get('/api/notifications/webhook').set(b.auth)).status).toBe(404);
+  });
+
+  it('an emergency alert reaches a contact with a Podd account (push) and one with a webhook; status is recorded per contact', async () => {
+    const sender = await registerUser(t, { name: 'Asha Devi' });
+    const port = (hook.address() as AddressInfo).port;
+    const mk = async (body: Record<string, unknown>) => {
+      const r = await t.http.post('/api/emergency-contacts').set(sender.auth).send(body);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body;
+    };
+    const son = await mk({
+      name: 'Ravi',
+      phone: '+919876543210',
+      email: b.email.toUpperCase(),
+      is_primary: true,
+    });
+    expect(son.email).toBe(b.email.toUpperCase());
+    const neighbour = await mk({
+      name: 'Neighbour',
+      phone: '+919876500000',
+      webhook_url: `http://127.0.0.1:${port}/family`,
+    });
+    const phoneOnly = await mk({ name: 'Aunt', phone: '+919811111111' });
+    expect(
+      (
+        await t.http
+          .post('/api/emergency-contacts')
+          .set(sender.auth)
+          .send({ name: 'X', phone: '+919822222222', email: 'nope' })
+      ).status,
+    ).toBe(422);
+    const bSocket = await connectWs(
+      `${wsBase(t.app.getHttpServer())}/api/notifications/ws?token=${b.accessToken}`,
+    );
+    received.length = 0;
+    try {
+      const res = await t.http
+        .post('/api/emergency/alert')
+        .set(sender.auth)
+        .send({ type: 'fall', severity: 'high', description: 'Fell in the bathroom', location: 'Pune' });
+      expect(res.status).toBe(201);
+      const m = await bSocket.next((x) => x.type === 'notification');
+      const n = m.notification as Record<string, unknown>;
+      expect(n).toMatchObject({
+        type: 'emergency',
+        kind: 'emergency_alert',
+        title: 'Emergency alert from Asha Devi',
+        user_id: b.id,
+      });
+      expect(n.message).toBe('Asha Devi needs help: fall (high). Fell in the bathroom');
+      expect(n.data).toMatchObject({
+        alert_id: res.body.id,
+        from_user_id: sender.id,
+        severity: 'high',
+        location: 'Pune',
+      });
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(received).toHaveLength(1);
+      expect(received[0].headers['x-podd-event']).toBe('emergency.alert');
+      expect(JSON.parse(received[0].body)).toMatchObject({
+        alert: { alert_id: res.body.id, type: 'fall' },
+        contact: { id: neighbour.id },
+      });
+      const gateway = t.app.get(LocusGraphGateway);
+      let deliveries: { contact_id: string; status: string }[] = [];
+      for (let i = 0; i < 100; i++) {
+        const rec = await gateway.get<{
+          deliveries: { contact_id: string; status: string }[];
+          status: string;
+        }>(`emergency_alert:${res.body.id}`);
+        deliveries = rec!.payload.deliveries;
+        if (deliveries.every((d) => d.status !== 'pending')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const status = Object.fromEntries(deliveries.map((d) => [d.contact_id, d.status]));
+      expect(status).toEqual({
+        [son.id]: 'delivered',
+        [neighbour.id]: 'delivered',
+        [phoneOnly.id]: 'failed',
+      });
+      // The sender's own notifications do not include it.
+      expect((await t.http.get('/api/notifications').set(sender.auth)).body).toEqual([]);
+    } finally {
+      await bSocket.close();
+    }
   });
 
   it('Swagger documents every reminder route', async () => {

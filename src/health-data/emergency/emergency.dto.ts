@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsIn, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsEmail, IsIn, IsNumber, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
 
@@ -28,6 +28,28 @@ export class EmergencyContactCreateDto {
   @IsOptional()
   @IsBoolean()
   is_primary?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'ravi@example.com',
+    maxLength: 254,
+    nullable: true,
+    description: 'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
+  })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be a valid e-mail address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/services/T0/B0/secret',
+    maxLength: 2048,
+    nullable: true,
+    description: 'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhook_url must be an http(s) URL' })
+  @MaxLength(2048)
+  webhook_url?: string | null;
 }
 
 /** PUT: only the fields sent change; `relationship: null` clears it. */
@@ -56,6 +78,28 @@ export class EmergencyContactUpdateDto {
   @IsOptional()
   @IsBoolean()
   is_primary?: boolean | null;
+
+  @ApiPropertyOptional({
+    example: 'ravi@example.com',
+    maxLength: 254,
+    nullable: true,
+    description: 'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
+  })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be a valid e-mail address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/services/T0/B0/secret',
+    maxLength: 2048,
+    nullable: true,
+    description: 'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhook_url must be an http(s) URL' })
+  @MaxLength(2048)
+  webhook_url?: string | null;
 }
 
 export class EmergencyContactListQuery extends PaginationQuery {
@@ -73,6 +117,8 @@ export class EmergencyContactResponseDto {
   @ApiProperty({ nullable: true, type: String }) relationship: string | null;
   @ApiProperty() phone: string;
   @ApiProperty() is_primary: boolean;
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) webhook_url: string | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }

@@ -6,6 +6,10 @@ export interface ContactPayload {
   relationship: string | null;
   phone: string;
   is_primary: boolean;
+  /** Reaches a Podd account with this e-mail (ReminderModule's emergency delivery). */
+  email: string | null;
+  /** Receives alerts as a POST (ReminderModule's emergency delivery). */
+  webhook_url: string | null;
   user_id: string;
 }
 
@@ -32,13 +36,13 @@ export interface AlertPayload {
   user_id: string;
 }
 
-/** `emergency_contact:<id>`; `relationship` can be cleared; name/phone keep their value on null. */
+/** `emergency_contact:<id>`; `relationship`, `email`, `webhook_url` can be cleared; name/phone keep their value on null. */
 export const EMERGENCY_CONTACT: RecordSpec<ContactPayload> = {
   type: 'emergency_contact',
   notFound: 'Emergency contact not found',
   kind: 'fact',
-  fields: ['name', 'relationship', 'phone', 'is_primary'],
-  clearable: ['relationship'],
+  fields: ['name', 'relationship', 'phone', 'is_primary', 'email', 'webhook_url'],
+  clearable: ['relationship', 'email', 'webhook_url'],
   defaults: { is_primary: false },
   updatedAt: true,
 };
