@@ -114,6 +114,11 @@ export interface ListQuery {
   order?: 'asc' | 'desc';
   limit: number;
   offset?: number;
+  /**
+   * Default true. False: `total` is not counted (a count scans every match, e.g. ~10–20 ms for 100,000
+   * records) and is reported as the lower bound `offset + items.length`. For routes that never show a total.
+   */
+  countTotal?: boolean;
 }
 
 export interface ListResult<P extends Payload = Payload> {

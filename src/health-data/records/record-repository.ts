@@ -165,6 +165,8 @@ export class RecordRepository<P extends Payload> {
       order: q.order ?? 'desc',
       limit: q.limit,
       offset: q.offset ?? 0,
+      // No health-data route shows a total; counting would scan every match (the cost of a 100k-record list).
+      countTotal: false,
     });
     return res.items;
   }

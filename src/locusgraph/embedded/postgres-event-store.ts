@@ -508,8 +508,8 @@ export class PostgresEventStore extends EmbeddedEventStore {
             params,
           );
     const total =
-      offset === 0 && rows.length < limit
-        ? rows.length
+      q.countTotal === false || (offset === 0 && rows.length < limit)
+        ? offset + rows.length
         : Number(
             (
               await this.q<{ n: number }>(`SELECT count(*)::int AS n FROM lg_records WHERE ${cond}`, params)
