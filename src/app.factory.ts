@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { documentFrameworkErrors } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
 import { createRootLogger, PinoNestLogger } from './ops/logger.js';
 import { histogram } from './ops/metrics.js';
@@ -134,7 +135,9 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, doc, {
-    operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}`,
-  });
+  return documentFrameworkErrors(
+    SwaggerModule.createDocument(app, doc, {
+      operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}`,
+    }),
+  );
 }

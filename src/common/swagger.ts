@@ -69,3 +69,49 @@ export function ApiErrors(
     ),
   );
 }
+
+type OpenApiDoc = {
+  paths?: Record<
+    string,
+    Record<string, { requestBody?: unknown; security?: unknown[]; responses?: Record<string, unknown> }>
+  >;
+};
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
+/**
+ * Documents the error responses the framework itself gives on every route, so the OpenAPI document stays true
+ * as routes are added without each controller repeating them: any route with a body can answer 400 (malformed
+ * JSON), 413 (too large), 415 (unsupported content type) and 422 (not an object) before its handler runs;
+ * every /api route can answer 429 (rate limit) and every authenticated one 401.
+ */
+export function documentFrameworkErrors<T extends object>(doc: T): T {
+  const d = doc as OpenApiDoc;
+  for (const [path, item] of Object.entries(d.paths ?? {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!METHODS.has(method) || !op || typeof op !== 'object') continue;
+      const statuses: number[] = [];
+      if (op.requestBody) statuses.push(400, 413, 415, 422);
+      if (path.startsWith('/api/')) statuses.push(429);
+      if (op.security?.length) statuses.push(401);
+      op.responses ??= {};
+      for (const s of statuses) {
+        if (op.responses[String(s)]) continue;
+        op.responses[String(s)] = {
+          description: DESCRIPTIONS[s] ?? 'Error',
+          content: {
+            'application/json': {
+              schema: {
+                $ref:
+                  s === 422
+                    ? '#/components/schemas/ValidationErrorResponseDto'
+                    : '#/components/schemas/ErrorResponseDto',
+              },
+            },
+          },
+        };
+      }
+    }
+  }
+  return doc;
+}

@@ -13,6 +13,12 @@ const AUDIO_TYPE = /^(?:audio\/[a-z0-9.+-]+|video\/webm|application\/octet-strea
 
 const unsupported = (detail: string): AppError => new AppError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, detail);
 
+/** The multipart parser's own errors (no boundary, truncated body…) are the client's fault: 400, never 500. */
+const malformed = (e: unknown): unknown =>
+  e instanceof AppError || (e as { statusCode?: number }).statusCode
+    ? e
+    : new AppError(400, ErrorCode.BAD_REQUEST, 'Malformed multipart/form-data body');
+
 /**
  * Reads the multipart `file` field of a voice request into memory, enforcing UPLOAD_LIMIT_BYTES
  * (413 above it), multipart/form-data (415 otherwise) and an audio content type (415 otherwise).
@@ -35,7 +41,7 @@ export async function readAudioUpload(req: FastifyRequest, limitBytes: number): 
   } catch (e) {
     if ((e as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
       throw unsupported('Expected multipart/form-data');
-    throw e;
+    throw malformed(e);
   }
   if (!part || part.fieldname !== 'file')
     throw validationError(['body', 'file'], 'Field required', 'missing');
@@ -56,7 +62,7 @@ export async function readAudioUpload(req: FastifyRequest, limitBytes: number): 
         `Audio is larger than the limit of ${limitBytes} bytes`,
       );
     }
-    throw e;
+    throw malformed(e);
   }
   if (data.length === 0) throw new AppError(400, ErrorCode.BAD_REQUEST, 'The audio file is empty');
   return { data, filename: part.filename || 'audio', mimetype: part.mimetype };

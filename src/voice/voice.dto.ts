@@ -1,19 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { SARVAM_LANGUAGES, TTS_MAX_CHARS } from './sarvam-speech.client.js';
 
 const LANG_MSG = `language_code must be one of: ${SARVAM_LANGUAGES.join(', ')}`;
 const SPEAKER = /^[a-z][a-z0-9_-]{1,31}$/;
+/** An explicit `null` means "the default", as an absent field does (it must never reach Sarvam as null). */
+const DefaultWhenNull = (value: string): PropertyDecorator => Transform(({ value: v }) => v ?? value);
 
 /** Query of `/stream` and `/conversation`. */
 export class VoiceQuery {
   @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
   @IsOptional()
+  @DefaultWhenNull('hi-IN')
   @IsIn(SARVAM_LANGUAGES, { message: LANG_MSG })
   language_code: string = 'hi-IN';
 
   @ApiPropertyOptional({ default: 'shubh', description: 'Bulbul voice (used by /conversation)' })
   @IsOptional()
+  @DefaultWhenNull('shubh')
   @IsString()
   @Matches(SPEAKER, { message: 'speaker must be a voice name such as shubh' })
   speaker: string = 'shubh';
@@ -28,11 +33,13 @@ export class VoiceSynthesizeRequestDto {
 
   @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
   @IsOptional()
+  @DefaultWhenNull('hi-IN')
   @IsIn(SARVAM_LANGUAGES, { message: LANG_MSG })
   language_code: string = 'hi-IN';
 
   @ApiPropertyOptional({ default: 'shubh' })
   @IsOptional()
+  @DefaultWhenNull('shubh')
   @IsString()
   @Matches(SPEAKER, { message: 'speaker must be a voice name such as shubh' })
   speaker: string = 'shubh';
@@ -45,7 +52,12 @@ export class VoiceStreamResponseDto {
   language_code: string;
   @ApiProperty({ example: 0.93, description: "Sarvam's language probability (0 when not given)" })
   confidence: number;
-  @ApiPropertyOptional({ nullable: true, example: 2.4, description: 'Seconds, for WAV uploads' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 2.4,
+    description: 'Seconds, for WAV uploads',
+  })
   duration: number | null;
 }
 
@@ -58,7 +70,11 @@ export class VoiceSynthesizeResponseDto {
   language_code: string;
   @ApiProperty({ example: 'shubh' })
   speaker: string;
-  @ApiPropertyOptional({ nullable: true, description: 'Seconds of audio (from the WAV header)' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Seconds of audio (from the WAV header)',
+  })
   duration: number | null;
   @ApiProperty()
   character_count: number;

@@ -1,19 +1,26 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, ErrorCode, validationError, type ValidationIssue } from '../../common/errors.js';
 import { newId } from '../../common/ids.js';
+import { ValidationIssueDto } from '../../common/swagger.js';
 import { splitContextId, type StoreRequest } from '../../locusgraph/locusgraph.types.js';
 
 /** Most items in one batch request. */
 export const MAX_BATCH_ITEMS = 100;
 
+@ApiExtraModels(ValidationIssueDto)
 export class BatchItemResultDto {
   @ApiProperty() index: number;
   @ApiProperty() success: boolean;
   @ApiProperty({ nullable: true, type: String, description: 'Id of the created record' }) id: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'HTTP status this item would have had alone' }) status: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Why the item failed: a message or a 422 list' }) error: unknown;
+  @ApiPropertyOptional({
+    nullable: true,
+    oneOf: [{ type: 'string' }, { type: 'array', items: { $ref: getSchemaPath(ValidationIssueDto) } }],
+    description: 'Why the item failed: a message or a 422 list',
+  })
+  error: string | ValidationIssue[] | null;
 }
 
 /** The original's batch result dict, plus one result per item. */

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { conformance, fetchOpenApi, operations, type OpenApiDoc } from '../support/openapi.js';
+import { fakeWav, SarvamStandIn } from '../support/sarvam-stand-in.js';
+
+/**
+ * Failures found by scripts/schemathesis.sh (fuzzing from GET /docs-json), each kept as a regression test:
+ * the documented schema and status codes must match what the app answers, and no input is a 500.
+ */
+describe('fuzzing regressions (schemathesis findings)', () => {
+  let sarvam: SarvamStandIn;
+  let t: TestApp;
+  let u: TestUser;
+  let doc: OpenApiDoc;
+  beforeAll(async () => {
+    sarvam = await SarvamStandIn.start();
+    t = await createTestApp({ env: { SARVAM_API_KEY: sarvam.apiKey, SARVAM_BASE_URL: sarvam.url } });
+    u = await registerUser(t);
+    doc = await fetchOpenApi(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await sarvam.close();
+  });
+
+  it('batch results: a failed item carries its error as a string, which the schema allows', async () => {
+    const item = { title: 'Diabetes check-up', scheduled_at: '2026-03-10T10:30:00+05:30' };
+    expect((await t.http.post('/api/appointments').set(u.auth).send(item)).status).toBe(201);
+    const res = await t.http
+      .post('/api/appointments/batch')
+      .set(u.auth)
+      .send([item, { title: '' }]);
+    expect(res.status).toBe(201);
+    expect(typeof res.body.results[0].error).toBe('string');
+    expect(Array.isArray(res.body.results[1].error)).toBe(true);
+    expect(conformance(doc, 'post', '/api/appointments/batch', res.status, res.body)).toEqual([]);
+    const med = await t.http
+      .post('/api/meditation/sessions/batch')
+      .set(u.auth)
+      .send([{ title: 'Morning breathing', description: null, audio_url: null, category: null }, 'x']);
+    expect(med.status).toBe(201);
+    expect(conformance(doc, 'post', '/api/meditation/sessions/batch', med.status, med.body)).toEqual([]);
+  });
+
+  it('a malformed JSON body is a documented 400 on every body route (PUT /api/notifications/webhook was not)', async () => {
+    const res = await t.http
+      .put('/api/notifications/webhook')
+      .set(u.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"url": ');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('MALFORMED_JSON');
+    expect(conformance(doc, 'put', '/api/notifications/webhook', 400, res.body)).toEqual([]);
+    // The framework's own errors are documented on every route that can give them.
+    const missing: string[] = [];
+    for (const o of operations(doc)) {
+      const need = [
+        ...(o.bodyType ? ['400', '413', '415', '422'] : []),
+        ...(o.path.startsWith('/api/') ? ['429'] : []),
+        ...(o.secured ? ['401'] : []),
+      ];
+      for (const s of need) if (!o.op.responses[s]) missing.push(`${o.label} ${s}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('voice uploads: multipart without a boundary or truncated is a 4xx, never a 500', async () => {
+    for (const path of ['/api/voice/stream', '/api/voice/conversation']) {
+      const noBoundary = await t.http
+        .post(path)
+        .set(u.auth)
+        .set('Content-Type', 'multipart/form-data')
+        .send('');
+      expect([400, 415]).toContain(noBoundary.status);
+      expect(conformance(doc, 'post', path, noBoundary.status, noBoundary.body)).toEqual([]);
+      const b = 'd20518070364ca050275361ec387c9ab';
+      const truncated = await t.http
+        .post(path)
+        .set(u.auth)
+        .set('Content-Type', `multipart/form-data; boundary=${b}`)
+        .send(`--${b}\r\n4.6788710784766264e+16--${b}--\r\n`);
+      expect(truncated.status).toBe(400);
+      expect(conformance(doc, 'post', path, truncated.status, truncated.body)).toEqual([]);
+    }
+    const ok = await t.http
+      .post('/api/voice/stream')
+      .set(u.auth)
+      .attach('file', fakeWav('maine dawai le li'), { filename: 'a.wav', contentType: 'audio/wav' });
+    expect(ok.status).toBe(200);
+    expect(conformance(doc, 'post', '/api/voice/stream', 200, ok.body)).toEqual([]);
+  });
+
+  it('POST /api/voice/synthesize: duration is a number in the schema; speaker/language null mean the defaults', async () => {
+    const res = await t.http
+      .post('/api/voice/synthesize')
+      .set(u.auth)
+      .send({ text: 'नमस्ते, आज पानी पीना न भूलें।', language_code: 'hi-IN', speaker: 'shubh' });
+    expect(res.status).toBe(200);
+    expect(conformance(doc, 'post', '/api/voice/synthesize', 200, res.body)).toEqual([]);
+    const nulls = await t.http
+      .post('/api/voice/synthesize')
+      .set(u.auth)
+      .send({ text: 'नमस्ते', language_code: null, speaker: null });
+    expect(nulls.status).toBe(200);
+    expect(nulls.body).toMatchObject({ speaker: 'shubh', language_code: 'hi-IN' });
+  });
+});
