@@ -70,8 +70,9 @@ const TOOK = P(
 const NOT_TAKEN = P(
   "skipped|skip|missed|forgot|forget|didn't take|did not take|nahi li|nahin li|bhool gaya|bhool gayi|भूल गया|भूल गई|नहीं ली|छूट गई|chhoot gayi",
 );
-const QUESTION =
-  /\?|(?<![\p{L}])(?:did|do|have|has|which|what|when|kya|kaun|kaunsi|kab|क्या|कौन|कब)(?![\p{L}])/u;
+/** A question about doses ("did I take…", "kya maine dawai li", "li ya nahi"), not a statement. */
+const DOSE_QUESTION =
+  /^(?:did|do|does|have i|has|which|what|when|is|are|kya|kaun|kab|kitni|क्या|कौन|कब)(?![\p{L}])|(?<![\p{L}])(?:ya nahi|ya nahin|या नहीं|or not)(?![\p{L}])|\?\s*$/u;
 
 export interface DoseTaken {
   /** Medicine names from the user's list that the message names (lower-case as stored); empty = "the dose due now". */
@@ -80,11 +81,7 @@ export interface DoseTaken {
 
 /** A statement that a dose was taken ("took my metformin", "maine dawai le li"), or null. */
 export function extractDoseTaken(text: string, knownNames: string[]): DoseTaken | null {
-  if (!TOOK.test(text) || NOT_TAKEN.test(text)) return null;
-  // "did I take…?" is a question, not a statement; "took…?" with a question word too.
-  if (QUESTION.test(text) && !/(?<![\p{L}])(?:maine|मैंने|i)(?![\p{L}])/u.test(text.split('?')[0].slice(0, 8)))
-    return null;
-  if (/\?\s*$/u.test(text)) return null;
+  if (!TOOK.test(text) || NOT_TAKEN.test(text) || DOSE_QUESTION.test(text)) return null;
   const names = knownNames.filter(
     (n) => n.trim() && new RegExp(`(?<![\\p{L}])${escapeRe(n.toLowerCase())}(?![\\p{L}])`, 'u').test(text),
   );

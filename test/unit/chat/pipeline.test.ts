@@ -174,6 +174,11 @@ describe('entities', () => {
     expect(extractDoseTaken(n('मैंने दवाई ले ली'), [])).toEqual({ names: [] });
     expect(extractDoseTaken(n('did I take my BP medicine today?'), [])).toBeNull();
     expect(extractDoseTaken(n('I skipped the night insulin'), [])).toBeNull();
+    expect(extractDoseTaken(n('did I take my BP medicine today'), [])).toBeNull();
+    expect(extractDoseTaken(n('BP ki dawai li ya nahi maine aaj'), [])).toBeNull();
+    expect(extractDoseTaken(n('kya maine subah ki goli le li'), [])).toBeNull();
+    expect(extractDoseTaken(n('I have taken my morning tablets'), [])).toEqual({ names: [] });
+    expect(extractDoseTaken(n('Gave mom her blood pressure pill'), [])).toEqual({ names: [] });
   });
 
   it('reminders: time in 24 h, kind, days, title', () => {
