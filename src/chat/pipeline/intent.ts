@@ -86,10 +86,10 @@ const HEALTH = [
     'bp|blood pressure|pressure|sugar|glucose|weight|pulse|heart rate|temperature|fever|oxygen|spo2|cholesterol|diabetes|diabetic|thyroid|heart|stroke|attack|paralysis|lakwa|lakva|physiotherapy|physio|bypass|surgery|operation',
   ),
   P(
-    'pain|hurts?|hurting|ache|aches|headache|sore|swelling|swollen|dizzy|dizziness|cough|cold|injury|injured|vomit|nausea|tired|weakness|acidity|gas|constipation|symptoms?|bukhar|bukhaar|dard|chakkar|sujan|soojan|khansi|zukam|chot|kamzori|thakan|wajan|vajan|ghutne|ghutna|kamar',
+    'bleeding|blood|gums|sleep|insomnia|neend|nind|pain|hurts?|hurting|ache|aches|headache|sore|swelling|swollen|dizzy|dizziness|cough|cold|injury|injured|vomit|nausea|tired|weakness|acidity|gas|constipation|symptoms?|bukhar|bukhaar|dard|chakkar|sujan|soojan|khansi|zukam|chot|kamzori|thakan|wajan|vajan|ghutne|ghutna|kamar',
   ),
   P(
-    'बीपी|शुगर|वजन|वज़न|बुखार|दर्द|चक्कर|सूजन|खांसी|खाँसी|ज़ुकाम|जुकाम|चोट|कमज़ोरी|कमजोरी|थकान|घुटन|घुटने|घुटनों|कमर|ऑक्सीजन|नब्ज़|धड़कन|डायबिटीज',
+    'नींद|खून|बीपी|शुगर|वजन|वज़न|बुखार|दर्द|चक्कर|सूजन|खांसी|खाँसी|ज़ुकाम|जुकाम|चोट|कमज़ोरी|कमजोरी|थकान|घुटन|घुटने|घुटनों|कमर|ऑक्सीजन|नब्ज़|धड़कन|डायबिटीज',
   ),
   P(
     'appointment|appointments|checkup|check-up|doctor|अपॉइंटमेंट|अपॉइन्टमेंट|डॉक्टर|डाक्टर|report|reports|रिपोर्ट|trend|this week|is hafte|इस हफ्ते|इस हफ़्ते|last reading|readings?',

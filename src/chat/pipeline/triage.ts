@@ -128,7 +128,9 @@ const PATTERNS: Record<Exclude<RedFlag, 'sugar' | 'blood_pressure' | 'oxygen' | 
       "(?:don't|do not|dont) want to (?:live|be alive|go on|wake up)|no (?:reason|point) (?:to|in) (?:live|living|going on)|better off dead",
     ),
     P('(?:harm|hurt|cut) myself'),
-    P('आत्महत्या|ख़ुदकुशी|खुदकुशी|(?:मरना|मर जाना) चाहत[ाीे]|जीना नहीं (?:चाहत[ाीे]|है)|जान दे (?:दूं|दूँ|दूंगा|दूंगी)'),
+    P(
+      'आत्महत्या|ख़ुदकुशी|खुदकुशी|(?:मरना|मर जाना) (?:चाहत[ाीे]|है)|मर जाऊं|मर जाऊँ|जीना नहीं (?:चाहत[ाीे]|है)|जान दे (?:दूं|दूँ|दूंगा|दूंगी)',
+    ),
     P('aatmahatya|atmahatya|khudkushi|khudkhushi|suicide'),
     P(
       '(?:marna|mar jana|mar jaana|mar jau|mar jaun) (?:chahta|chahti|hai|hoon|chahata)|(?:jeena|jina|jeene) (?:nahi|nahin|nhi) (?:chahta|chahti|hai)|jaan de (?:dunga|dungi|du|doon)',
@@ -145,7 +147,8 @@ const HISTORY = P(
 /** A general or hypothetical question about a condition, not a report of one. */
 const INFORMATIONAL = P(
   '(?:signs?|symptoms?|causes?|risk factors?|risks?|warning signs?|lakshan|लक्षण) (?:of|ke|का|के|की)|how to (?:prevent|avoid)|prevention of|' +
-    'what (?:is|are) (?:a |the )?(?:heart attack|stroke)|if (?:i|he|she|someone|you|my \\S+) (?:get|gets|has|have|had)|agar|अगर',
+    'what (?:is|are) (?:a |the )?(?:heart attack|stroke)|if (?:i|he|she|someone|you|my \\S+) (?:get|gets|has|have|had)|agar|अगर|' +
+    '(?:heart attack|stroke|dil ka daura|हार्ट अटैक|दिल का दौरा) (?:risk|chance|khatra|ka khatra|ka risk|का खतरा|का रिस्क)',
 );
 /** English negation just before the phrase. */
 const NEG_BEFORE =
