@@ -8,6 +8,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { AccessLogService } from './auth/access-log/access-log.service.js';
+import { registerRequestContext } from './common/request-context.js';
 import { documentFrameworkErrors } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
 import { createRootLogger, PinoNestLogger } from './ops/logger.js';
@@ -93,6 +95,9 @@ export async function createApp(
     if (shutdown.shuttingDown) reply.header('connection', 'close');
     done();
   });
+  // Request context (request id, user) for deep layers; the health-data accesses it collects are audited.
+  const accessLog = app.get(AccessLogService, { strict: false });
+  registerRequestContext(fastify, (ctx) => accessLog.record(ctx));
   // One access-log line and one histogram sample per request: method, route template, status, duration.
   // No URLs with query strings, no bodies, no headers: nothing here can carry a token or a health value.
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { AccessLogController } from './access-log/access-log.controller.js';
+import { AccessLogService } from './access-log/access-log.service.js';
 import { authDataSourceOptions, AUTH_ENTITIES } from './auth-datasource.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -22,9 +24,17 @@ export class AuthModule {
         TypeOrmModule.forRoot({ ...authDataSourceOptions(config), migrationsRun: true }),
         TypeOrmModule.forFeature(AUTH_ENTITIES),
       ],
-      controllers: [AuthController],
-      providers: [AuthService, PasswordService, TokenService, LoginLimiter, JwtStrategy, AuthHealth],
-      exports: [AuthService, TokenService],
+      controllers: [AuthController, AccessLogController],
+      providers: [
+        AuthService,
+        PasswordService,
+        TokenService,
+        LoginLimiter,
+        JwtStrategy,
+        AuthHealth,
+        AccessLogService,
+      ],
+      exports: [AuthService, TokenService, AccessLogService],
     };
   }
 }

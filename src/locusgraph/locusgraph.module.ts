@@ -11,6 +11,7 @@ import { HealthRegistry } from '../ops/health-registry.js';
 import type { EmbeddedEventStore } from './embedded/embedded-event-store.js';
 import { openEventStore } from './embedded/open-event-store.js';
 import { LocusGraphGateway } from './locusgraph.gateway.js';
+import { AuditedGateway } from './audited-gateway.js';
 import { ObservedGateway } from './observed-gateway.js';
 import { RecordEvents, RecordEventsModule } from '../common/record-events.js';
 import { OUTBOX_STORE } from './outbox.types.js';
@@ -54,7 +55,8 @@ export class LocusGraphModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: LocusGraphGateway,
           inject: [EVENT_STORE, RecordEvents],
-          useFactory: (store: EmbeddedEventStore, events: RecordEvents) => new ObservedGateway(store, events),
+          useFactory: (store: EmbeddedEventStore, events: RecordEvents) =>
+            new AuditedGateway(new ObservedGateway(store, events)),
         },
         { provide: OUTBOX_STORE, useExisting: EVENT_STORE },
         // LocusGraphCloudSearch always; the cloud client + replication worker when LOCUSGRAPH_API_KEY is set.

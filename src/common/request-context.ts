@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The current HTTP request, readable from any depth of the call chain without threading parameters
+ * (AsyncLocalStorage, entered in a Fastify `onRequest` hook — see registerRequestContext in app.factory.ts).
+ * Outside a request (scheduler, CLI, start-up) there is no context and every function here is a no-op.
+ *
+ * Its first user is the access audit: the gateway notes each health-data access (`noteRecordAccess`) and the
+ * request's accesses are written to the access log before the response is sent (src/auth/access-log.service.ts).
+ */
+
+export type AccessOperation = 'read' | 'list' | 'create' | 'update' | 'delete' | 'export' | 'erase';
+
+/** One access to health data: what, how, whose. Never a value of the record. */
+export interface RecordAccess {
+  /** Context type (`vitals`, `food_log`…), or `*` for whole-account operations (export, erase). */
+  recordType: string;
+  operation: AccessOperation;
+  /** The record id for a single-record access; null for lists and whole-account operations. */
+  recordId: string | null;
+  /** Owner of the data accessed (null: shared records such as the meditation catalogue). */
+  ownerId: string | null;
+  /** Records touched (items returned by a list). */
+  count: number;
+}
+
+export interface RequestContext {
+  /** `req.id` (echoed as X-Request-Id). */
+  readonly requestId: string;
+  /** The authenticated user once the guard has run; null for anonymous requests. */
+  readonly userId: string | null;
+  /** Health-data accesses noted during this request, in order. */
+  readonly accesses: RecordAccess[];
+}
+
+interface RequestLike {
+  id: string;
+  user?: { id?: string } | null;
+}
+
+class RequestState implements RequestContext {
+  readonly accesses: RecordAccess[] = [];
+  constructor(private readonly req: RequestLike) {}
+  get requestId(): string {
+    return this.req.id;
+  }
+  get userId(): string | null {
+    return this.req.user?.id ?? null;
+  }
+}
+
+const storage = new AsyncLocalStorage<RequestState>();
+const STATE = Symbol('podd.requestContext');
+
+/** The context of the request being served, if any. */
+export function currentRequest(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** Notes an access to health data in the current request (ignored outside a request). */
+export function noteRecordAccess(access: RecordAccess): void {
+  storage.getStore()?.accesses.push(access);
+}
+
+/** Runs `fn` as if serving `req` (tests, and callers that serve requests outside Fastify). */
+export function runInRequestContext<T>(req: RequestLike, fn: () => T): T {
+  return storage.run(new RequestState(req), fn);
+}
+
+/** What happens with a request's accesses before its response leaves (awaited: the audit is written first). */
+export type RequestEndHandler = (ctx: RequestContext) => Promise<void> | void;
+
+/**
+ * Registers the context on a Fastify instance: every request runs inside its own context from `onRequest`
+ * on, and `onEnd` (if given) sees the context in `onSend`, before the response is written.
+ */
+export function registerRequestContext(fastify: FastifyInstance, onEnd?: RequestEndHandler): void {
+  fastify.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    const state = new RequestState(req as RequestLike);
+    (req as unknown as Record<symbol, RequestState>)[STATE] = state;
+    storage.run(state, done);
+  });
+  if (!onEnd) return;
+  fastify.addHook('onSend', async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+    const state = (req as unknown as Record<symbol, RequestState | undefined>)[STATE];
+    if (state && state.accesses.length) await onEnd(state);
+    return payload;
+  });
+}

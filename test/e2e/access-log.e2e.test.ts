@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { conformance, fetchOpenApi } from '../support/openapi.js';
+
+interface Entry {
+  id: string;
+  record_type: string;
+  operation: string;
+  record_id: string | null;
+  count: number;
+  request_id: string;
+  at: string;
+}
+
+describe('health-data access log (GET /api/auth/me/access-log)', () => {
+  let t: TestApp;
+  let a: TestUser;
+  let b: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp();
+    a = await registerUser(t);
+    b = await registerUser(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const log = async (u: TestUser, q = 'limit=100'): Promise<Entry[]> => {
+    const res = await t.http.get(`/api/auth/me/access-log?${q}`).set(u.auth);
+    expect(res.status).toBe(200);
+    return res.body as Entry[];
+  };
+
+  it('records who did what to which record type, from which request, newest first, without values', async () => {
+    const created = await t.http
+      .post('/api/vitals')
+      .set(a.auth)
+      .set('X-Request-Id', 'req-create-vitals-1')
+      .send({ heart_rate: 187, blood_pressure_systolic: 151 });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await t.http.get(`/api/vitals/${id}`).set(a.auth).set('X-Request-Id', 'req-read-vitals-1');
+    await t.http.get('/api/vitals?limit=5').set(a.auth).set('X-Request-Id', 'req-list-vitals-1');
+    await t.http
+      .put(`/api/vitals/${id}`)
+      .set(a.auth)
+      .set('X-Request-Id', 'req-update-1')
+      .send({ heart_rate: 99 });
+    await t.http
+      .post('/api/health/food/log')
+      .set(a.auth)
+      .set('X-Request-Id', 'req-food-1')
+      .send({ description: 'unique-food-XYZ', meal_type: 'lunch', calories: 432 });
+    await t.http.get('/api/auth/me/export').set(a.auth).set('X-Request-Id', 'req-export-1');
+    await t.http.delete(`/api/vitals/${id}`).set(a.auth).set('X-Request-Id', 'req-delete-1');
+
+    const entries = await log(a);
+    const byReq = (rid: string) => entries.filter((e) => e.request_id === rid);
+    expect(byReq('req-create-vitals-1')).toContainEqual(
+      expect.objectContaining({ record_type: 'vitals', operation: 'create', record_id: id, count: 1 }),
+    );
+    expect(byReq('req-read-vitals-1')).toContainEqual(
+      expect.objectContaining({ record_type: 'vitals', operation: 'read', record_id: id }),
+    );
+    expect(byReq('req-list-vitals-1')).toContainEqual(
+      expect.objectContaining({ record_type: 'vitals', operation: 'list', record_id: null, count: 1 }),
+    );
+    expect(byReq('req-update-1').map((e) => e.operation)).toContain('update');
+    expect(byReq('req-food-1')).toContainEqual(
+      expect.objectContaining({ record_type: 'food', operation: 'create' }),
+    );
+    expect(byReq('req-export-1')).toContainEqual(
+      expect.objectContaining({ record_type: '*', operation: 'export' }),
+    );
+    expect(byReq('req-delete-1')).toContainEqual(
+      expect.objectContaining({ record_type: 'vitals', operation: 'delete', record_id: id }),
+    );
+    // Newest first.
+    const sorted = [...entries].sort((x, y) => (x.id < y.id ? 1 : -1));
+    expect(entries.map((e) => e.id)).toEqual(sorted.map((e) => e.id));
+    expect(entries[0].request_id).toBe('req-delete-1');
+    for (const e of entries) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+    // Never a value.
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain('unique-food-XYZ');
+    for (const e of entries) {
+      expect(Object.keys(e).sort()).toEqual([
+        'at',
+        'count',
+        'id',
+        'operation',
+        'record_id',
+        'record_type',
+        'request_id',
+      ]);
+      expect(e.count).not.toBe(187);
+    }
+    // Documented.
+    const doc = await fetchOpenApi(t);
+    expect(conformance(doc, 'get', '/api/auth/me/access-log', 200, entries)).toEqual([]);
+  });
+
+  it('pages (limit/offset, 422 out of range) and needs a token', async () => {
+    const all = await log(a);
+    const first = await log(a, 'limit=2&offset=0');
+    const second = await log(a, 'limit=2&offset=2');
+    expect(first.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
+    expect(second.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
+    expect((await t.http.get('/api/auth/me/access-log?limit=0').set(a.auth)).status).toBe(422);
+    expect((await t.http.get('/api/auth/me/access-log')).status).toBe(401);
+  });
+
+  it("is per user: another user's probes of your records are not logged as yours, nor do they see your log", async () => {
+    const rec = await t.http.post('/api/vitals').set(a.auth).send({ spo2: 97 });
+    const before = (await log(a)).length;
+    const probe = await t.http.get(`/api/vitals/${rec.body.id}`).set(b.auth).set('X-Request-Id', 'req-probe');
+    expect(probe.status).toBe(404);
+    const after = await log(a);
+    expect(after.length).toBe(before);
+    expect(after.some((e) => e.request_id === 'req-probe')).toBe(false);
+    const bLog = await log(b);
+    expect(bLog.some((e) => e.record_id === rec.body.id)).toBe(false);
+    expect(bLog.every((e) => !after.some((x) => x.id === e.id))).toBe(true);
+  });
+
+  it('accesses through chat and erasure are logged too; the log lives in the auth database, apart from the records', async () => {
+    const c = await registerUser(t);
+    const chat = await t.http
+      .post('/api/chat')
+      .set(c.auth)
+      .set('X-Request-Id', 'req-chat-1')
+      .send({ message: 'I drank 2 glasses of water' });
+    expect(chat.status).toBe(200);
+    expect((await log(c)).filter((e) => e.request_id === 'req-chat-1').length).toBeGreaterThan(0);
+    const erase = await t.http.delete('/api/auth/me').set(c.auth).set('X-Request-Id', 'req-erase-1');
+    expect(erase.status).toBe(204);
+    const db = new Database(join(t.dataDir, 'podd_auth.db'), { readonly: true, fileMustExist: true });
+    try {
+      const rows = db
+        .prepare('SELECT record_type, operation, request_id FROM access_log WHERE user_id = ?')
+        .all(c.id) as { record_type: string; operation: string; request_id: string }[];
+      expect(rows).toContainEqual({ record_type: '*', operation: 'erase', request_id: 'req-erase-1' });
+    } finally {
+      db.close();
+    }
+    const events = new Database(join(t.dataDir, 'locusgraph.db'), { readonly: true, fileMustExist: true });
+    try {
+      const tables = events.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        name: string;
+      }[];
+      expect(tables.map((x) => x.name)).not.toContain('access_log');
+    } finally {
+      events.close();
+    }
+  });
+});
