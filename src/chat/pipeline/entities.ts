@@ -57,7 +57,11 @@ const FOOD_SUFFIX =
 
 /** What was eaten, in the user's words, without "I had … for breakfast" around it. */
 export function foodDescription(original: string): string {
-  let s = original.trim().replace(/[.!]+$/u, '');
+  let s = original
+    .slice(0, 600)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!]+$/u, '');
   s = s.replace(FOOD_PREFIX, '').replace(FOOD_SUFFIX, '').trim();
   return (s || original.trim()).slice(0, 500);
 }
@@ -177,6 +181,8 @@ const TIME_WORDS =
 
 function reminderTitle(original: string, kind: ReminderKind): string {
   const cleaned = original
+    .slice(0, 300)
+    .replace(/\s+/g, ' ')
     .replace(/[?!.]+$/u, '')
     .replace(TIME_WORDS, ' ')
     .replace(REMIND_WORDS, ' ')

@@ -22,6 +22,7 @@ export interface NormalisedText {
 }
 
 const DEVANAGARI = /[\u0900-\u097F]/;
+const MAX_TOKEN = 40;
 const DEVANAGARI_DIGITS = /[\u0966-\u096F]/g;
 
 /** Unit and counted-thing words → canonical word. Keys are matched as whole words. */
@@ -454,7 +455,11 @@ export function normalise(input: string): NormalisedText {
   s = s.replace(LEADING_FILLERS, '').trim();
   s = s.replace(/\s+,/g, ',');
   // Tokens are whitespace-separated; trailing punctuation (",.?:!") is kept aside so "glasses." still maps.
-  const parts = s.split(' ').map((t) => /^(.*?[\p{L}\p{M}\p{N}])([.?:!,]*)$/u.exec(t) ?? [t, t, '']);
+  // No real word is longer than 40 characters; capping keeps every later regex linear on hostile input.
+  const parts = s
+    .split(' ')
+    .map((t) => (t.length > MAX_TOKEN ? t.slice(0, MAX_TOKEN) : t))
+    .map((t) => /^(.*?[\p{L}\p{M}\p{N}])([.?:!,]*)$/u.exec(t) ?? [t, t, '']);
   const words = replaceNumberWords(replaceUnits(parts.map((p) => p[1])));
   const text = words
     .map((w, i) => w + parts[i][2])

@@ -2,6 +2,9 @@ import { classifyIntent, type Intent } from './intent.js';
 import { normalise, type NormalisedText } from './normalise.js';
 import { triage, type TriageResult } from './triage.js';
 
+/** What a request is about shows in its first sentences; a 4000-character story is classified on its start. */
+export const INTENT_CHARS = 1000;
+
 export interface Routed {
   input: NormalisedText;
   triage: TriageResult;
@@ -12,5 +15,9 @@ export interface Routed {
 export function route(message: string): Routed {
   const input = normalise(message);
   const t = triage(input.text);
-  return { input, triage: t, intent: t.emergency ? 'emergency' : classifyIntent(input.text) };
+  return {
+    input,
+    triage: t,
+    intent: t.emergency ? 'emergency' : classifyIntent(input.text.slice(0, INTENT_CHARS)),
+  };
 }

@@ -235,3 +235,15 @@ describe('entities', () => {
     });
   });
 });
+
+describe('hostile input', () => {
+  it('a 4000-character message is routed quickly and a red flag at its end is still found', () => {
+    const story = 'aaj subah uthkar maine chai pi aur phir thoda tahalne gaya tha '.repeat(60);
+    const t0 = performance.now();
+    const r = triage(n(`${story} ab seene mein bahut dard ho raha hai`));
+    classifyIntent(n('x'.repeat(4000)));
+    triage(n(' '.repeat(3999) + 'x'));
+    expect(r.flags).toContain('chest_pain');
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
