@@ -131,3 +131,50 @@ export function conformance(
     ? []
     : (validate.errors ?? []).map((e) => `${key}: ${e.instancePath || '/'} ${e.message} (${e.schemaPath})`);
 }
+
+/**
+ * A request body built from the documented schema: every property's `example` (or `default`), plus a value of
+ * the right type for each required property that has none. Arrays (batch routes) get one such item.
+ */
+export function exampleOf(doc: OpenApiDoc, schema: Schema | undefined, depth = 0): unknown {
+  const s = resolveRef(doc, schema);
+  if (!s || depth > 6) return undefined;
+  if (s.example !== undefined) return s.example;
+  if (s.default !== undefined) return s.default;
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  for (const k of ['allOf', 'oneOf', 'anyOf'] as const) {
+    const list = s[k] as Schema[] | undefined;
+    if (list?.length) return exampleOf(doc, list[0], depth + 1);
+  }
+  switch (s.type) {
+    case 'array':
+      return [exampleOf(doc, s.items as Schema, depth + 1)].filter((v) => v !== undefined);
+    case 'integer':
+    case 'number':
+      return typeof s.minimum === 'number' ? s.minimum : 1;
+    case 'boolean':
+      return true;
+    case 'string':
+      return s.format === 'date-time' ? new Date().toISOString() : 'example';
+  }
+  const props = s.properties as Record<string, Schema> | undefined;
+  if (props || s.type === 'object') {
+    const out: Record<string, unknown> = {};
+    const required = new Set((s.required as string[] | undefined) ?? []);
+    for (const [name, p] of Object.entries(props ?? {})) {
+      const r = resolveRef(doc, p);
+      if (!required.has(name) && r?.example === undefined) continue;
+      const v = exampleOf(doc, p, depth + 1);
+      if (v !== undefined) out[name] = v;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** The JSON request body of an operation, from its schema's examples (undefined when it takes none). */
+export function exampleBody(doc: OpenApiDoc, o: Operation): unknown {
+  const content = o.op.requestBody?.content['application/json'];
+  if (!content) return undefined;
+  return content.example ?? exampleOf(doc, content.schema);
+}
