@@ -56,6 +56,12 @@ export interface SqliteEventStoreOptions {
   checkpointer?: boolean | { intervalMs?: number };
   /** Page cache of the main connection in KiB (default 64 MiB). */
   cacheKiB?: number;
+  /**
+   * Memory-mapped reads (PRAGMA mmap_size; default 8 GiB, capped by SQLite's build limit; 0 = off).
+   * Halves the latency of list queries on large files (no pread per page). An I/O error while reading a
+   * mapped page raises SIGBUS instead of an error code: the process dies and restarts.
+   */
+  mmapBytes?: number;
 }
 
 /** Schema migrations of locusgraph.db, applied in order at open (and by `podd migrate`). */
@@ -223,6 +229,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
       this.db.pragma('wal_autocheckpoint = 0'); // checkpoints run in the checkpointer thread
       this.db.pragma('journal_size_limit = 67108864');
       this.db.pragma(`cache_size = -${opts.cacheKiB ?? 65536}`);
+      this.db.pragma(`mmap_size = ${opts.mmapBytes ?? 8 * 2 ** 30}`);
       this.db.pragma('temp_store = MEMORY');
     } catch (e) {
       this.db.close();

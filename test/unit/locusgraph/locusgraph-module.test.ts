@@ -8,7 +8,6 @@ import { afterAll, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/app-config.js';
 import { EVENT_STORE, LocusGraphModule, OUTBOX_STORE } from '../../../src/locusgraph/locusgraph.module.js';
 import { LocusGraphGateway } from '../../../src/locusgraph/locusgraph.gateway.js';
-import { ObservedGateway } from '../../../src/locusgraph/observed-gateway.js';
 import type { EmbeddedEventStore } from '../../../src/locusgraph/embedded/embedded-event-store.js';
 import { HealthRegistry } from '../../../src/ops/health-registry.js';
 
@@ -33,8 +32,9 @@ it('provides the gateway, the outbox store and the event_store health check; clo
   const gw = ref.get(LocusGraphGateway);
   const store = ref.get<EmbeddedEventStore>(EVENT_STORE);
   expect(ref.get(OUTBOX_STORE)).toBe(store);
-  // Modules get the store behind ObservedGateway, which announces committed writes on RecordEvents.
-  expect(gw).toBeInstanceOf(ObservedGateway);
+  // Modules get the store behind decorators (ObservedGateway, AuditedGateway …): whatever the chain,
+  // it is a LocusGraphGateway whose writes land in the embedded store.
+  expect(gw).toBeInstanceOf(LocusGraphGateway);
   expect(store.driver).toBe('sqlite');
   expect(store.replicate).toBe(false);
   const check = ref
@@ -50,6 +50,7 @@ it('provides the gateway, the outbox store and the event_store health check; clo
     source: 'user',
     payload: { v: 1 },
   });
+  expect((await store.get('vitals:m1'))?.payload).toEqual({ v: 1 });
   await ref.close();
   expect((await check!.check()).status).toBe('down');
 });
