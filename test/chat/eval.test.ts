@@ -7,10 +7,12 @@ interface Item {
   lang: 'en' | 'hi' | 'hinglish';
   intent: string;
   triage?: string;
+  split?: string;
 }
 const load = (f: string): Item[] =>
   (JSON.parse(readFileSync(new URL(f, import.meta.url), 'utf8')) as { items: Item[] }).items;
-const set = { items: [...load('./eval-set.json'), ...load('./eval-holdout.json')] };
+const SPLITS = ['./eval-set.json', './eval-holdout.json', './eval-holdout-2.json'];
+const set = { items: SPLITS.flatMap((f) => load(f).map((item) => ({ ...item, split: f.slice(2, -5) }))) };
 
 describe('chat pipeline evaluation set', () => {
   const results = set.items.map((item) => ({ item, routed: route(item.text) }));
@@ -44,6 +46,11 @@ describe('chat pipeline evaluation set', () => {
         `  red-flag recall ${(100 * recall).toFixed(1)} % (${recalled.length}/${redFlags.length}); category right ${categoryOk.length}/${redFlags.length}`,
         `  benign false-alarm rate ${(100 * falseAlarmRate).toFixed(1)} % (${falseAlarms.length}/${benign.length})`,
         ...byLang.map((l) => `  ${l}`),
+        ...SPLITS.map((f) => f.slice(2, -5)).map((split) => {
+          const all = results.filter((r) => r.item.split === split);
+          const ok = all.filter((r) => r.routed.intent === r.item.intent).length;
+          return `  ${split}: ${all.length} messages, intent ${((100 * ok) / all.length).toFixed(1)} %`;
+        }),
         ...misses,
       ].join('\n'),
     );

@@ -32,17 +32,17 @@ const RECOMMENDATION = [
     'what (?:should|can|could) (?:i|he|she|we|they|a diabetic|diabetics) (?:eat|have|drink|cook|do to|do for)|what to eat|what (?:foods?|fruits?|snacks?) (?:are|is|can|should)',
   ),
   P(
-    'how (?:can|do|should|could) (?:i|he|she|we) (?:bring|lower|reduce|control|improve|manage|increase|sleep|lose|gain|get)',
+    'how (?:can|do|should|could) (?:i|he|she|we) (?:bring|lower|reduce|control|improve|manage|increase|sleep|lose|gain|get|prevent|avoid|protect)|precautions?|parhez|parhej|savdhani',
   ),
   P('(?:exercises?|yoga|workout|stretches?) (?:for|to|batao|bataiye|suggest)|breathing exercises?'),
   P(
-    'is (?:\\S+ ){0,2}(?:good|safe|bad|ok|okay|healthy|harmful) for|can (?:diabetics|a diabetic|i|he|she) (?:eat|have|drink)|kya (?:\\S+ )?(?:kare|karein|karen|khaye|khayen|khayein|le|lein|piye|piyen)(?![\\p{L}])',
+    '(?:is|are) (?:\\S+ ){0,2}(?:good|safe|bad|ok|okay|healthy|harmful|best) for|can (?:diabetics|a diabetic|i|he|she) (?:eat|have|drink)|kya (?:\\S+ )?(?:kare|karein|karen|khaye|khayen|khayein|le|lein|piye|piyen)(?![\\p{L}])',
   ),
   P(
     'kya (?:khau|khaun|khaoon|khaye|khayein|khana chahiye|khilaye|khilana chahiye|pee|piyu|karu|karun|karoon|karein)|kha sakte|kha sakti|kya karna chahiye',
   ),
   P(
-    'upay|उपाय|नुस्खा|nuskha|(?:क्या|कौन सा|कौनसा) (?:खाना चाहिए|खाऊं|खाऊँ|खिलाना चाहिए|करूं|करूँ|करें)|कैसे करें|क्या करें|खा सकते|खा सकती|कौन से फल|कसरत|व्यायाम|योग बताइए|सलाह|सुझाव',
+    'upay|उपाय|नुस्खा|nuskha|(?:क्या|कौन सा|कौनसा) (?:खाना चाहिए|खाऊं|खाऊँ|खाएं|खाएँ|खाये|खिलाना चाहिए|करूं|करूँ|करें|पिएं|लें)|सावधानी|परहेज़|परहेज|कैसे करें|क्या करें|खा सकते|खा सकती|कौन से फल|कसरत|व्यायाम|योग बताइए|सलाह|सुझाव',
   ),
 ];
 

@@ -140,13 +140,13 @@ const PATTERNS: Record<Exclude<RedFlag, 'sugar' | 'blood_pressure' | 'oxygen' | 
 
 /** A past event in the same clause ("last year", "2 saal pehle", "पिछले साल"). */
 const HISTORY = P(
-  'last (?:year|month)|years? ago|months? ago|years? back|history of|was diagnosed|in (?:19|20)\\d\\d|' +
+  'last (?:year|month)|died|passed away|death|guzar gaye|gujar gaye|mar gaye|गुज़र गए|गुजर गए|निधन|मृत्यु|years? ago|months? ago|years? back|history of|was diagnosed|in (?:19|20)\\d\\d|' +
     'pichle saal|pichhle saal|pichle mahine|(?:\\d+ )?saal pehle|(?:\\d+ )?sal pehle|(?:\\d+ )?mahine pehle|' +
     'पिछले साल|पिछले महीने|(?:\\d+ )?साल पहले|(?:\\d+ )?महीने पहले',
 );
 /** A general or hypothetical question about a condition, not a report of one. */
 const INFORMATIONAL = P(
-  '(?:signs?|symptoms?|causes?|risk factors?|risks?|warning signs?|lakshan|लक्षण) (?:of|ke|का|के|की)|how to (?:prevent|avoid)|prevention of|' +
+  '(?:signs?|symptoms?|causes?|risk factors?|risks?|warning signs?|lakshan|लक्षण) (?:of|ke|का|के|की)|how (?:to|can i|can we|do i|should i|can he|can she) (?:prevent|avoid)|prevention of|' +
     'what (?:is|are) (?:a |the )?(?:heart attack|stroke)|if (?:i|he|she|someone|you|my \\S+) (?:get|gets|has|have|had)|agar|अगर|' +
     '(?:heart attack|stroke|dil ka daura|हार्ट अटैक|दिल का दौरा) (?:risk|chance|khatra|ka khatra|ka risk|का खतरा|का रिस्क)',
 );
