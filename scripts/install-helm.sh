@@ -6,25 +6,18 @@
 #   scripts/install-helm.sh              # installs helm + helm-unittest into /usr/local/bin
 #   INSTALL_DIR=$HOME/bin scripts/install-helm.sh
 #
-# Env: HELM_VERSION, HELM_UNITTEST_VERSION, INSTALL_DIR, INSTALL_TIMEOUT (seconds per build, default 900),
+# Env: HELM_VERSION, HELM_UNITTEST_VERSION, INSTALL_DIR, INSTALL_TIMEOUT (seconds per step, default 900),
 #      SKIP_HELM_UNITTEST=1 to build helm only.
 set -euo pipefail
 
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 HELM_UNITTEST_VERSION="${HELM_UNITTEST_VERSION:-v1.1.2}"
 INSTALL_DIR="${INSTALL_DIR:-/usr/local/bin}"
-INSTALL_TIMEOUT="${INSTALL_TIMEOUT:-900}"
 
-export PATH="$PATH:/usr/local/go/bin:${HOME:-/root}/go/bin"
-export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
-export CGO_ENABLED=0
-
-log() { echo "[install-helm] $*" >&2; }
-
-if ! command -v go >/dev/null 2>&1; then
-  log "go is not installed: Helm is built from source through the Go module proxy (install Go >= 1.24)."
-  exit 1
-fi
+# shellcheck source=lib/go-build.sh
+. "$(dirname "$0")/lib/go-build.sh"
+log() { gobuild_log "$*"; }
+gobuild_require_go
 mkdir -p "$INSTALL_DIR"
 
 # The Kubernetes version Helm reports for `helm template`/`lint` (Capabilities.KubeVersion) comes from
@@ -34,23 +27,10 @@ k8s_minor_of() { # $1 = path of a go.mod
   sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$1" | head -n1
 }
 
-module_dir() { # $1 = module@version → prints its unpacked directory (downloads into the module cache)
-  timeout "$INSTALL_TIMEOUT" go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
-}
-
 ldflags_for_helm_lib() { # $1 = k8s minor
   local m="$1"
   echo "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$m" \
     "-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$m"
-}
-
-build_in_copy() { # $1 = module dir, $2 = package, $3 = output, $4 = ldflags
-  local work
-  work="$(mktemp -d)"
-  cp -r "$1/." "$work/"
-  chmod -R u+w "$work"
-  (cd "$work" && timeout "$INSTALL_TIMEOUT" go build -trimpath -ldflags "$4" -o "$3" "$2")
-  rm -rf "$work"
 }
 
 install_helm() {
@@ -60,10 +40,9 @@ install_helm() {
   fi
   log "building helm $HELM_VERSION (a few minutes) ..."
   local dir minor
-  dir="$(module_dir "helm.sh/helm/v3@$HELM_VERSION")"
+  dir="$(gobuild_module_dir "helm.sh/helm/v3@$HELM_VERSION")"
   minor="$(k8s_minor_of "$dir/go.mod")"
-  # Built inside its own module (not `go install pkg@version`) so its go.mod, replace directives included, applies.
-  build_in_copy "$dir" ./cmd/helm "$INSTALL_DIR/helm.tmp" \
+  gobuild_in_copy "$dir" ./cmd/helm "$INSTALL_DIR/helm.tmp" \
     "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean $(ldflags_for_helm_lib "$minor")"
   mv -f "$INSTALL_DIR/helm.tmp" "$INSTALL_DIR/helm"
   log "installed $("$INSTALL_DIR/helm" version --short) (kube v1.$minor capabilities)"
@@ -78,9 +57,9 @@ install_helm_unittest() {
   log "building helm-unittest $HELM_UNITTEST_VERSION ..."
   local dir minor
   # `go install …@version` refuses this module (its go.mod has replace directives): build inside it instead.
-  dir="$(module_dir "github.com/helm-unittest/helm-unittest@$HELM_UNITTEST_VERSION")"
+  dir="$(gobuild_module_dir "github.com/helm-unittest/helm-unittest@$HELM_UNITTEST_VERSION")"
   minor="$(k8s_minor_of "$dir/go.mod")"
-  build_in_copy "$dir" ./cmd/helm-unittest "$target.tmp" "-s -w $(ldflags_for_helm_lib "$minor")"
+  gobuild_in_copy "$dir" ./cmd/helm-unittest "$target.tmp" "-s -w $(ldflags_for_helm_lib "$minor")"
   mv -f "$target.tmp" "$target"
   ln -sfn "$(basename "$target")" "$INSTALL_DIR/helm-unittest"
   log "installed helm-unittest $HELM_UNITTEST_VERSION as $INSTALL_DIR/helm-unittest"
