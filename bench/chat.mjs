@@ -1,7 +1,7 @@
 // Chat benchmark (issue 6): run with `npm run build && node bench/chat.mjs`.
 // Offline chat throughput and latency at 20 connections, against a bare route (GET /health/live) of the same
 // server in the same run: alternating targets, 3 rounds × 10 s, medians.
-// Targets: the bare route; a question answered from the records ("What was my last BP reading?": triage +
+// Targets: the bare route; GET /api/auth/me (JWT + user read, the floor of every authenticated route); a question answered from the records ("What was my last BP reading?": triage +
 // intent + one vitals list + two chat-message writes); an acting turn ("I drank 1 glass of water": + one water
 // record + the day's water list); a red flag (triage reply only, + the contact lookup); and a mixed stream.
 import { writeFileSync } from 'node:fs';
@@ -58,6 +58,7 @@ try {
   const res = await alternate(
     {
       bare: { url: `${base}/health/live` },
+      auth_me: { url: `${base}/api/auth/me`, headers },
       question: post('What was my last BP reading?'),
       acting: post('I drank 1 glass of water'),
       red_flag: post('I have chest pain and I am sweating'),
@@ -79,6 +80,7 @@ try {
   say('|---|---|---|---|---|---|');
   const label = {
     bare: 'GET /health/live (bare route)',
+    auth_me: 'GET /api/auth/me (authenticated, one user read: the floor of any /api route)',
     question: 'POST /api/chat "What was my last BP reading?"',
     acting: 'POST /api/chat "I drank 1 glass of water" (writes a record)',
     red_flag: 'POST /api/chat red flag (triage reply)',

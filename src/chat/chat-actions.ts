@@ -329,8 +329,16 @@ export class ChatActions {
       }
       case 'last_vital': {
         const field = q.field ?? 'blood_pressure';
-        const list = await this.s.vitals.list(c.user, { limit: 100, offset: 0 } as never);
-        const hit = list.find((v) => vitalValue(v, field) !== null);
+        // The newest readings first; most people log the asked-for value often, so look further only when needed.
+        let hit: VitalsResponseDto | undefined;
+        for (const [offset, limit] of [
+          [0, 10],
+          [10, 100],
+        ]) {
+          const page = await this.s.vitals.list(c.user, { limit, offset } as never);
+          hit = page.find((v) => vitalValue(v, field) !== null);
+          if (hit || page.length < limit) break;
+        }
         if (!hit) return { actions: [], facts: [`no ${field} readings`], draft: c.r.noReading(L[field]) };
         const value = vitalValue(hit, field)!;
         const w = when(hit.logged_at, c.zone);
