@@ -8,17 +8,32 @@
 #
 # Docker does not run on our machines: scripts/verify-image-recipe.sh performs the same steps outside a
 # container and starts the result (CI runs it). Keep the two in step.
-# Pin the base by digest in your registry mirror for reproducible builds (node:24-slim@sha256:…).
+# Pin the bases by digest in your registry mirror for reproducible builds (node:24-slim@sha256:…).
+#
+# The build stage is pinned to Node 24.18.1 on purpose: from 24.19.0 on, node_object_wrap.h inlines an
+# environment cleanup hook into every addon compiled with it, and better-sqlite3 12's Statement destructor
+# then calls node::RemoveEnvironmentCleanupHook from GC, where Node aborts the process on
+# `(env) != nullptr` (nodejs/node#65446). Compiled against 24.18.1 headers the addon has no such call and
+# runs on the current 24.x runtime below (same ABI). Unpin when Node ships the fix or better-sqlite3 13
+# (Node-API) is adopted; scripts/verify-image-recipe.sh fails if the compiled addon has the call.
+ARG NODE_BUILD_IMAGE=node:24.18.1-slim
 ARG NODE_IMAGE=node:24-slim
 
-FROM ${NODE_IMAGE} AS build
+FROM ${NODE_BUILD_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 compiles from source (no prebuilt download: its headers are unknown) against this image's
+# own headers (/usr/local/include/node).
+ENV npm_config_nodedir=/usr/local \
+    npm_config_build_from_source=better-sqlite3
 WORKDIR /app
 COPY package.json package-lock.json ./
 # All dependencies (the TypeScript compiler is a dev dependency); native modules compile here.
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund \
+ && if nm -D node_modules/better-sqlite3/build/Release/better_sqlite3.node | grep -q RemoveEnvironmentCleanupHook; then \
+      echo "better-sqlite3 built against Node >= 24.19 headers: it would abort under GC (see above)" >&2; exit 1; \
+    fi
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Compile, then drop the dev dependencies (the compiled native modules stay).

@@ -3,7 +3,8 @@
 # steps outside a container in a temporary directory and starts the result the way the image does.
 #
 #   1. build context = exactly the .dockerignore allow-list ("!" lines)
-#   2. build stage   = npm ci (native modules compile), npm run build, npm prune --omit=dev
+#   2. build stage   = npm ci (native modules compile, against the Node 24.18.1 headers as in the
+#                      Dockerfile's build stage), npm run build, npm prune --omit=dev
 #   3. runtime stage = package.json + node_modules + dist only, read-only, run by an unprivileged user
 #                      (nobody when run as root), a writable DATA_DIR as the only writable place besides /tmp
 #   4. run           = `node dist/cli.js migrate` when the CLI exists (the Helm hook's command), then the
@@ -71,7 +72,11 @@ log "npm run build"
 for dev in vitest @nestjs/cli oxlint prettier; do
   [ ! -e "$build/node_modules/$dev" ] || die "dev dependency $dev survived npm prune --omit=dev"
 done
-(cd "$build" && node -e "require('better-sqlite3')(':memory:').prepare('select 1').get(); require('bcrypt').hashSync('x', 4)") \
+if [ "$RECIPE_NODE" = "24" ]; then
+  node24_check_addon "$build/node_modules/better-sqlite3/build/Release/better_sqlite3.node" \
+    || die "better-sqlite3 was built against headers that make it abort on Node 24"
+fi
+(cd "$build" && node -e "const db = require('better-sqlite3')(':memory:'); db.prepare('select 1').get(); db.close(); require('bcrypt').hashSync('x', 4)") \
   || die "native modules do not load on $(node --version) after prune"
 log "built; production node_modules $(du -sh "$build/node_modules" | cut -f1)"
 
