@@ -104,7 +104,7 @@ function driveWrites(
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(timer);
-      await Promise.allSettled([...pending]);
+      await Promise.allSettled(pending);
     },
   };
 }
