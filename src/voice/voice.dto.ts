@@ -29,6 +29,7 @@ export class VoiceSynthesizeRequestDto {
   @IsString()
   @MinLength(1)
   @MaxLength(TTS_MAX_CHARS)
+  @Matches(/\S/, { message: 'text must contain something to say' })
   text: string;
 
   @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
