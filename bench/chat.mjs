@@ -5,6 +5,7 @@
 // intent + one vitals list + two chat-message writes); an acting turn ("I drank 1 glass of water": + one water
 // record + the day's water list); a red flag (triage reply only, + the contact lookup); and a mixed stream.
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { alternate, ensureBuilt, machine, ROOT, startServer, stop, tempDir } from './lib.mjs';
 
@@ -72,7 +73,11 @@ try {
   say(`# Chat benchmark — ${new Date().toISOString()}`);
   say('');
   say(
-    `Machine: ${machine()}. One Podd process (production build, embedded SQLite store, offline assistant), `,
+    `Machine: ${machine()}, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(
+        ' / ',
+      )} at the end (other work shares the CPUs). One Podd process (production build, embedded SQLite store, offline assistant), `,
   );
   say('same run, alternating targets, 3 rounds × 10 s at 20 connections, medians.');
   say('');
