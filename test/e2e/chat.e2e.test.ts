@@ -84,6 +84,15 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(tv.body.temperature).toBe(37.5);
     const last = await say(t, a, 'What was my last BP reading?');
     expect(last.assistant_message).toMatch(/140\/90/);
+    await say(t, a, 'bp 130/80');
+    const week = await say(t, a, 'How has my BP been this week?');
+    expect(week.intent).toBe('health_query');
+    expect(week.assistant_message).toMatch(
+      /2 readings, average 135\/85, lowest 130, highest 140, latest 130\/80/,
+    );
+    const hiWeek = await say(t, a, 'इस हफ्ते मेरा बीपी कैसा रहा?');
+    expect(hiWeek.assistant_message).toMatch(/[\u0900-\u097F]/);
+    expect(hiWeek.assistant_message).toMatch(/135\/85/);
   });
 
   it('logs food with the meal type and the user’s words', async () => {
