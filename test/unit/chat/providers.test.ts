@@ -111,7 +111,7 @@ describe('Sarvam chat through the same client', () => {
     expect(sarvam.requests[0].path).toBe('/v1/chat/completions');
     expect(sarvam.requests[0].headers['api-subscription-key']).toBe(sarvam.apiKey);
     expect(sarvam.requests[0].headers.authorization).toBeUndefined();
-    expect((sarvam.requests[0].body as { model: string }).model).toBe('sarvam-m');
+    expect((sarvam.requests[0].body as { model: string }).model).toBe('sarvam-105b');
   });
 });
 
