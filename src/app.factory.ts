@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AccessLogService } from './auth/access-log/access-log.service.js';
 import { registerRequestContext } from './common/request-context.js';
-import { documentFrameworkErrors } from './common/swagger.js';
+import { documentFrameworkErrors, documentValidatedTypes } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
 import { createRootLogger, PinoNestLogger } from './ops/logger.js';
 import { histogram } from './ops/metrics.js';
@@ -140,9 +140,24 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return documentFrameworkErrors(
-    SwaggerModule.createDocument(app, doc, {
-      operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}`,
-    }),
+  // Request DTO classes of every route (parameters of the controllers' handlers), for documentValidatedTypes.
+  const dtos: object[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const proto = (metatype as { prototype?: object } | null)?.prototype;
+      if (!proto) continue;
+      for (const method of Object.getOwnPropertyNames(proto)) {
+        const params = Reflect.getMetadata('design:paramtypes', proto, method) as unknown[] | undefined;
+        for (const p of params ?? []) if (typeof p === 'function') dtos.push(p);
+      }
+    }
+  }
+  return documentValidatedTypes(
+    documentFrameworkErrors(
+      SwaggerModule.createDocument(app, doc, {
+        operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}`,
+      }),
+    ),
+    dtos,
   );
 }

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
 
 export class ValidationIssueDto {
   @ApiProperty({
@@ -111,6 +112,107 @@ export function documentFrameworkErrors<T extends object>(doc: T): T {
           },
         };
       }
+    }
+  }
+  return doc;
+}
+
+type Rule = { propertyName: string; name?: string; constraints?: unknown[] };
+
+/** JSON type a validation rule implies, and how sure it is (a type check beats a bound). */
+function typeOfRule(rule: Rule): [string, number] | null {
+  switch (rule.name) {
+    case 'isBoolean':
+      return ['boolean', 3];
+    case 'isInt':
+      return ['integer', 3];
+    case 'isNumber':
+      return ['number', 3];
+    case 'isString':
+    case 'isISO8601':
+    case 'isDateString':
+    case 'isEmail':
+    case 'isUrl':
+    case 'isUUID':
+    case 'matches':
+      return ['string', 3];
+    case 'min':
+    case 'max':
+      return ['number', 1];
+    case 'minLength':
+    case 'maxLength':
+      return ['string', 1];
+    case 'isIn': {
+      const values = rule.constraints?.[0];
+      const first = Array.isArray(values) ? values[0] : undefined;
+      return typeof first === 'string' ? ['string', 2] : typeof first === 'number' ? ['number', 2] : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Per DTO class name: property → JSON type, from the class-validator rules of the class and its ancestors.
+ * `classes` adds DTOs that declare no rule of their own (`class VitalsUpdateDto extends VitalsFields {}`).
+ */
+function validatedTypes(classes: Iterable<object>): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const all = (getMetadataStorage() as unknown as { validationMetadatas?: unknown }).validationMetadatas;
+  if (!(all instanceof Map)) return out;
+  const rules = all as Map<object, Rule[]>;
+  for (const cls of new Set([...rules.keys(), ...classes])) {
+    const best = new Map<string, [string, number]>();
+    for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+      for (const rule of rules.get(c) ?? []) {
+        const t = typeOfRule(rule);
+        const had = best.get(rule.propertyName);
+        if (t && (!had || t[1] > had[1])) best.set(rule.propertyName, t);
+      }
+    }
+    const name = (cls as { name?: string }).name;
+    if (name) out.set(name, new Map([...best].map(([p, [t]]) => [p, t])));
+  }
+  return out;
+}
+
+/**
+ * Fixes properties that the Swagger plugin documents as `type: object` only because TypeScript reflects a union
+ * (`number | null`, `string | null`) as Object: their real type is taken from the class-validator rules the API
+ * enforces on them (`@IsInt` → integer, `@IsString` → string…). Without this, clients and fuzzers read "object"
+ * where the API accepts only a number or a string.
+ */
+export function documentValidatedTypes<T extends object>(doc: T, classes: Iterable<object> = []): T {
+  const schemas = (
+    doc as {
+      components?: { schemas?: Record<string, { properties?: Record<string, Record<string, unknown>> }> };
+    }
+  ).components?.schemas;
+  if (!schemas) return doc;
+  const types = validatedTypes(classes);
+  for (const [name, schema] of Object.entries(schemas)) {
+    const byProp = types.get(name);
+    for (const [prop, p] of Object.entries(schema.properties ?? {})) {
+      if (
+        p.type !== 'object' ||
+        p.properties ||
+        p.additionalProperties ||
+        p.allOf ||
+        p.oneOf ||
+        p.anyOf ||
+        p.$ref
+      )
+        continue;
+      // A rule of the API decides; else the documented example (a custom validator names no type).
+      const example = typeof p.example;
+      const t =
+        byProp?.get(prop) ??
+        (example === 'string' || example === 'boolean'
+          ? example
+          : example === 'number'
+            ? 'number'
+            : undefined);
+      if (t) p.type = t;
     }
   }
   return doc;

@@ -64,6 +64,28 @@ describe('fuzzing regressions (schemathesis findings)', () => {
     expect(missing).toEqual([]);
   });
 
+  it('no property is documented as a shapeless object: unions (`number | null`) get their validated type', async () => {
+    const shapeless: string[] = [];
+    for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+      const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+      for (const [prop, p] of Object.entries(props)) {
+        const shaped = p.properties || p.additionalProperties || p.allOf || p.oneOf || p.anyOf || p.$ref;
+        if (p.type === 'object' && !shaped) shapeless.push(`${name}.${prop}`);
+      }
+    }
+    expect(shapeless).toEqual([]);
+    const vitals = doc.components?.schemas?.VitalsCreateDto?.properties as Record<string, { type: string }>;
+    expect(vitals.heart_rate.type).toBe('integer');
+    expect(vitals.blood_sugar.type).toBe('number');
+    expect(vitals.fasting.type).toBe('boolean');
+    // What the document now promises, the API accepts.
+    const res = await t.http
+      .post('/api/vitals')
+      .set(u.auth)
+      .send({ heart_rate: 72, blood_sugar: 110.5, fasting: null, temperature: 36.8 });
+    expect(res.status).toBe(201);
+  });
+
   it('voice uploads: multipart without a boundary or truncated is a 4xx, never a 500', async () => {
     for (const path of ['/api/voice/stream', '/api/voice/conversation']) {
       const noBoundary = await t.http
