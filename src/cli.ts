@@ -43,6 +43,9 @@ Progress is drawn on stderr when it is a terminal; stdout carries only data (exp
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 
+/** Short-lived commands: no checkpointer thread (closing checkpoints), no memory map (one pass over the file). */
+const CLI_STORE = { checkpointer: false, mmapBytes: 0 } as const;
+
 export interface CliIo {
   stdin: Readable;
   stdout: Writable;
@@ -70,7 +73,7 @@ class UsageError extends CliError {
  * (TypeORM). Also run by the server at start-up; safe to run concurrently with it.
  */
 export async function runAllMigrations(config: AppConfig): Promise<{ eventStore: number[]; auth: string[] }> {
-  const store = await openEventStore(config, { checkpointer: false });
+  const store = await openEventStore(config, CLI_STORE);
   const eventStore = store.migrationsApplied;
   await store.close();
   const auth = await runAuthMigrations(config);
@@ -101,7 +104,7 @@ async function cmdExport(config: AppConfig, args: string[], io: CliIo): Promise<
   const { values } = parse(args, { user: { type: 'string' }, out: { type: 'string' } }, [0, 0]);
   const userId = values.user as string | undefined;
   const out = (values.out as string | undefined) ?? '-';
-  const store = await openEventStore(config, { checkpointer: false });
+  const store = await openEventStore(config, CLI_STORE);
   try {
     const total = await store.count(userId !== undefined ? { userId } : undefined);
     const bar = new Progress(io.stderr, 'export', total);
@@ -147,7 +150,7 @@ async function cmdImport(config: AppConfig, args: string[], io: CliIo): Promise<
     if (!existsSync(file)) throw new CliError(`${src}: no such file`);
     input = createReadStream(file);
   }
-  const store = await openEventStore(config, { checkpointer: false });
+  const store = await openEventStore(config, CLI_STORE);
   const bar = new Progress(io.stderr, 'import');
   let read = 0;
   async function* counted(): AsyncGenerator<StoredRecord> {
@@ -207,7 +210,7 @@ async function cmdRestore(config: AppConfig, args: string[], io: CliIo): Promise
 
 async function cmdOutbox(config: AppConfig, args: string[], io: CliIo): Promise<void> {
   const { positionals } = parse(args, {}, [1, 1]);
-  const store = await openEventStore(config, { checkpointer: false });
+  const store = await openEventStore(config, CLI_STORE);
   try {
     if (positionals[0] === 'status') {
       const dead = await store.deadLetters(20);

@@ -149,10 +149,14 @@ export async function backup(
       if (!existsSync(config.eventStore.file))
         throw new CliError(`event store ${config.eventStore.file} does not exist`);
       await sqliteBackup(config.eventStore.file, join(partial, EVENT_FILE));
-      const copy = await SqliteEventStore.open({ file: join(partial, EVENT_FILE), checkpointer: false });
+      const copy = await SqliteEventStore.open({
+        file: join(partial, EVENT_FILE),
+        checkpointer: false,
+        mmapBytes: 0,
+      });
       exportSource = { store: copy, close: () => copy.close() };
     } else {
-      const live = await openEventStore(config, { replicate: false });
+      const live = await openEventStore(config, { replicate: false, checkpointer: false, mmapBytes: 0 });
       exportSource = { store: live, close: () => live.close() };
       notes.push(
         'event store is PostgreSQL: records.ndjson is the event-store backup (use pg_dump for the whole database)',

@@ -9,6 +9,8 @@ export interface OpenEventStoreOptions {
   /** SQLite only: durability mode (default wal-fdatasync) and background checkpoints (default on). */
   durability?: SqliteDurability;
   checkpointer?: boolean;
+  /** SQLite only: memory-mapped reads (default on); one-pass tools (export, backup) turn it off. */
+  mmapBytes?: number;
   /** PostgreSQL only: schema to use instead of the connection's default (tests). */
   schema?: string;
 }
@@ -32,5 +34,6 @@ export async function openEventStore(
     replicate,
     durability: opts.durability,
     checkpointer: opts.checkpointer,
+    mmapBytes: opts.mmapBytes,
   });
 }

@@ -95,8 +95,8 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   },
 ];
 
-/** pg_advisory_xact_lock key serialising migrations across replicas ("podd-lg" in ASCII). */
-const MIGRATION_LOCK = 0x706f64642d6c67;
+/** Name of the advisory lock serialising migrations across replicas. */
+const MIGRATION_LOCK = 'podd-locusgraph-migrations';
 
 const COLS = RECORD_COLUMNS;
 
@@ -250,7 +250,7 @@ export class PostgresEventStore extends EmbeddedEventStore {
   async migrate(): Promise<number[]> {
     return this.tx(async (c) => {
       // Replicas starting together wait here; the first applies, the others then find nothing to do.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
       await c.query(
         'CREATE TABLE IF NOT EXISTS lg_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
       );

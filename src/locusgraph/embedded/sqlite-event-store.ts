@@ -818,7 +818,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
   override close(): Promise<void> {
     this.closing ??= (async () => {
       // Let queued writes commit and become durable, then stop background work and checkpoint.
-      while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+      while (this.inFlight.size) await Promise.allSettled(this.inFlight);
       await this.checkpointer?.stop();
       this.closed = true;
       if (this.walFd !== null) {
