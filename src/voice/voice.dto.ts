@@ -8,12 +8,19 @@ const SPEAKER = /^[a-z][a-z0-9_-]{1,31}$/;
 /** An explicit `null` means "the default", as an absent field does (it must never reach Sarvam as null). */
 const DefaultWhenNull = (value: string): PropertyDecorator => Transform(({ value: v }) => v ?? value);
 
+/** Speech-to-text also takes `unknown`: Sarvam detects the language (the reply is then spoken in it). */
+const STT_LANGUAGES = [...SARVAM_LANGUAGES, 'unknown'];
+
 /** Query of `/stream` and `/conversation`. */
 export class VoiceQuery {
-  @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
+  @ApiPropertyOptional({
+    enum: STT_LANGUAGES,
+    default: 'hi-IN',
+    description: '`unknown` lets Sarvam detect the language',
+  })
   @IsOptional()
   @DefaultWhenNull('hi-IN')
-  @IsIn(SARVAM_LANGUAGES, { message: LANG_MSG })
+  @IsIn(STT_LANGUAGES, { message: `language_code must be one of: ${STT_LANGUAGES.join(', ')}` })
   language_code: string = 'hi-IN';
 
   @ApiPropertyOptional({ default: 'shubh', description: 'Bulbul voice (used by /conversation)' })

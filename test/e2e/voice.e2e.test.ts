@@ -157,6 +157,22 @@ describe('voice over the Sarvam stand-in', () => {
       content: 'I drank 2 glasses of water',
       channel: 'voice',
     });
+    sarvam.detectedLanguage = 'hi-IN';
+    const auto = await t.http
+      .post('/api/voice/conversation?language_code=unknown')
+      .set(u.auth)
+      .attach('file', fakeWav('namaste'), { filename: 'a.wav', contentType: 'audio/wav' });
+    sarvam.detectedLanguage = null;
+    expect(auto.status).toBe(200);
+    expect(auto.body.language_code).toBe('hi-IN');
+    expect(
+      (
+        await t.http
+          .post('/api/voice/stream?language_code=xx-YY')
+          .set(u.auth)
+          .attach('file', fakeWav('x'), 'a.wav')
+      ).status,
+    ).toBe(422);
   });
 
   it('413 above UPLOAD_LIMIT_BYTES, 415 for non-multipart or non-audio, 400 for silence', async () => {
