@@ -361,6 +361,16 @@ export function runGatewayContract(name: string, make: GatewayFactory): void {
       expect(await gw.search({ userId: hex(), text: 'headache', limit: 10 })).toEqual([]);
       const limited = await gw.search({ userId: a, text: 'lunch headache paneer', limit: 1 });
       expect(limited).toHaveLength(1);
+      // Hindi (Devanagari with vowel signs) and Hinglish, as chat users write.
+      const hi = await gw.store(
+        req({ userId: a, contextId: `symptom:${hex()}`, payload: { text: 'सिरदर्द और हल्का बुखार, sar dard' } }),
+      );
+      expect((await gw.search({ userId: a, text: 'बुखार', limit: 5 })).map((r) => r.contextId)).toEqual([
+        hi.contextId,
+      ]);
+      expect((await gw.search({ userId: a, text: 'sar dard', limit: 5 })).map((r) => r.contextId)).toEqual([
+        hi.contextId,
+      ]);
     });
 
     it('storeMany is atomic: all records or none', async () => {

@@ -193,13 +193,16 @@ export function searchText(payload: unknown): string {
   return parts.join(' \n ');
 }
 
-/** Search terms of a free-text query: letters/digits runs, lower-cased, deduplicated, at most 16. */
+/**
+ * Search terms of a free-text query: runs of letters, digits and combining marks (so Devanagari words
+ * keep their vowel signs), lower-cased, deduplicated, at most 16.
+ */
 export function searchTerms(text: string): string[] {
   const tokens =
     (text ?? '')
       .normalize('NFKC')
       .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
+      .match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
   return [...new Set(tokens)].slice(0, 16);
 }
 
