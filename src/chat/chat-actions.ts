@@ -8,7 +8,11 @@ import {
 } from '../health-data/medication/medication.dto.js';
 import type { MedicationService } from '../health-data/medication/medication.service.js';
 import { addDays, localDate, localHour, zonedIso } from '../health-data/records/time.js';
-import { WaterLogDto, type WaterLogResponseDto } from '../health-data/tracking/tracking.dto.js';
+import {
+  ExerciseLogDto,
+  WaterLogDto,
+  type WaterLogResponseDto,
+} from '../health-data/tracking/tracking.dto.js';
 import type { TrackingService } from '../health-data/tracking/tracking.service.js';
 import { VitalsCreateDto, type VitalsResponseDto } from '../health-data/vitals/vitals.dto.js';
 import type { VitalsService } from '../health-data/vitals/vitals.service.js';
@@ -17,6 +21,7 @@ import type { AlarmsService } from '../reminders/alarms/alarms.service.js';
 import { ALARM_TYPES } from '../reminders/schedule/messages.js';
 import {
   extractDoseTaken,
+  extractExercise,
   extractQuestion,
   extractReminder,
   extractWater,
@@ -25,6 +30,7 @@ import {
   mentionsWater,
   saysDoseMissed,
   WEEKDAYS,
+  type ExerciseEntry,
   type Question,
   type VitalField,
 } from './pipeline/entities.js';
@@ -248,9 +254,23 @@ export class ChatActions {
   private async health(c: Ctx): Promise<TurnResult> {
     const reading = extractVitals(c.input.text);
     if (hasVitals(reading)) return this.vitals(c, reading);
+    const exercise = /\?/u.test(c.input.text) ? null : extractExercise(c.input.text);
+    if (exercise) return this.exercise(c, exercise);
     const q = extractQuestion(c.input.text);
     if (q) return this.answer(c, q);
     return { actions: [], facts: [], draft: SYMPTOM.test(c.input.text) ? c.r.symptom() : c.r.fallback() };
+  }
+
+  private async exercise(c: Ctx, entry: ExerciseEntry): Promise<TurnResult> {
+    const v = await validateAs(ExerciseLogDto, entry);
+    if ('invalid' in v) return { actions: [], facts: [], draft: c.r.fallback() };
+    const rec = await this.s.tracking.log<{ id: string }>('exercise', c.user, v.ok);
+    const summary = `${entry.exercise_type} ${entry.duration_minutes} min`;
+    return {
+      actions: [{ type: 'exercise_log', id: rec.id, summary }],
+      facts: [`activity recorded now: ${summary}`],
+      draft: c.r.exerciseLogged(entry.exercise_type, entry.duration_minutes),
+    };
   }
 
   private async vitals(c: Ctx, reading: VitalsReading): Promise<TurnResult> {

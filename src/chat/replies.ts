@@ -20,6 +20,7 @@ export interface Replies {
   waterAmountMissing(): string;
   vitalsLogged(parts: string[], notes: string[]): string;
   foodLogged(meal: string, description: string): string;
+  exerciseLogged(type: string, minutes: number): string;
   dosesLogged(lines: { name: string; time: string | null }[]): string;
   noDoseDue(todayLines: DoseLine[]): string;
   noMedicines(): string;
@@ -77,6 +78,29 @@ export function replies(style: LanguageStyle): Replies {
         `आपका ${meal} दर्ज कर लिया: ${d}।`,
         `Aapka ${meal} log kar liya: ${d}.`,
       ]),
+    exerciseLogged: (type, minutes) => {
+      const hi: Record<string, string> = {
+        walking: 'सैर',
+        yoga: 'योग',
+        cycling: 'साइकिलिंग',
+        swimming: 'तैराकी',
+        exercise: 'कसरत',
+        running: 'दौड़',
+      };
+      const hg: Record<string, string> = {
+        walking: 'walk',
+        yoga: 'yoga',
+        cycling: 'cycling',
+        swimming: 'swimming',
+        exercise: 'exercise',
+        running: 'running',
+      };
+      return s([
+        `Logged: ${type}, ${minutes} minutes. Well done!`,
+        `दर्ज कर लिया: ${hi[type] ?? type}, ${minutes} मिनट। शाबाश!`,
+        `Log kar liya: ${hg[type] ?? type}, ${minutes} minute. Shabaash!`,
+      ]);
+    },
     dosesLogged: (lines) => {
       const list = lines.map((l) => (l.time ? `${l.name} (${l.time})` : l.name)).join(', ');
       return s([

@@ -144,6 +144,31 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(due.assistant_message).toMatch(/Taken|taken/);
   });
 
+  it('logs an activity ("walked 30 minutes", "40 मिनट टहला") as an exercise record', async () => {
+    const r = await say(t, a, 'I walked for 30 minutes this morning');
+    expect(r.intent).toBe('health_query');
+    expect(r.metadata.actions[0].type).toBe('exercise_log');
+    const hi = await say(t, a, 'सुबह 40 मिनट टहला');
+    expect(hi.assistant_message).toMatch(/40 मिनट/);
+    const hist = await t.http.get('/api/tracking/exercise/history').set(a.auth);
+    expect(hist.status).toBe(200);
+    const mine = hist.body.filter((e: { id: string }) =>
+      [r.metadata.actions[0].id, hi.metadata.actions[0].id].includes(e.id),
+    );
+    expect(
+      mine
+        .map((e: { duration_minutes: number; exercise_type: string; intensity: string }) => [
+          e.exercise_type,
+          e.duration_minutes,
+          e.intensity,
+        ])
+        .sort(),
+    ).toEqual([
+      ['walking', 30, 'low'],
+      ['walking', 40, 'low'],
+    ]);
+  });
+
   it('creates an alarm from "remind me to walk at 6 pm" (visible at /api/alarms)', async () => {
     const r = await say(t, a, 'remind me to walk at 6 pm');
     expect(r.intent).toBe('reminder');

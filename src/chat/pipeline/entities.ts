@@ -100,6 +100,43 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// ── Exercise ─────────────────────────────────────────────────────────────────────────────────────────
+export interface ExerciseEntry {
+  exercise_type: string;
+  duration_minutes: number;
+  intensity: 'low' | 'moderate' | 'high';
+}
+
+const ACTIVITIES: [RegExp, string, ExerciseEntry['intensity']][] = [
+  [
+    P('walk|walked|walking|stroll|tahla|tahle|tahli|tahalna|tahalne|sair|टहला|टहली|टहले|टहलना|टहलने|सैर'),
+    'walking',
+    'low',
+  ],
+  [P('yoga|योग|pranayam|pranayama|प्राणायाम|stretching|stretches'), 'yoga', 'low'],
+  [P('cycling|cycled|cycle|bicycle|साइकिल'), 'cycling', 'moderate'],
+  [P('swim|swam|swimming|तैराकी'), 'swimming', 'moderate'],
+  [
+    P('gym|workout|exercise|exercised|kasrat|vyayam|कसरत|व्यायाम|dance|danced|dancing'),
+    'exercise',
+    'moderate',
+  ],
+  [P('ran|run|running|jog|jogged|jogging|दौड़'), 'running', 'high'],
+];
+const DURATION =
+  /(?<![\d.])(\d+(?:\.\d+)?) ?(minutes|minute|mins|min|hours|hour|hrs|hr|ghante|ghanta|ghanton)(?![\p{L}])/u;
+
+/** An activity done for a while ("walked 30 minutes", "aadha ghanta yoga kiya", "सुबह 40 मिनट टहला"), or null. */
+export function extractExercise(text: string): ExerciseEntry | null {
+  const d = DURATION.exec(text);
+  if (!d) return null;
+  const activity = ACTIVITIES.find(([re]) => re.test(text));
+  if (!activity) return null;
+  const minutes = Math.round(Number(d[1]) * (/^(?:h|g)/.test(d[2]) ? 60 : 1));
+  if (minutes <= 0 || minutes > 1440) return null;
+  return { exercise_type: activity[1], duration_minutes: minutes, intensity: activity[2] };
+}
+
 // ── Reminder ─────────────────────────────────────────────────────────────────────────────────────────
 export type ReminderKind = 'medication' | 'water' | 'meal' | 'meditation' | 'appointment' | 'other';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

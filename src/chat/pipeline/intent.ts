@@ -1,3 +1,4 @@
+import { extractExercise } from './entities.js';
 import { words } from './text.js';
 import { extractVitals, hasVitals } from './vitals.js';
 
@@ -103,6 +104,8 @@ export function classifyIntent(text: string): Intent {
   if (RECOMMENDATION.some((re) => re.test(text)) && !(med && !/eat|khau|khana|खाना|खिला/u.test(text)))
     return 'recommendation';
   if (hasVitals(extractVitals(text))) return 'health_query';
+  // Logging an activity ("walked 30 minutes") is health data, like a reading.
+  if (!DRINK_QUESTION.test(text) && !/\?/u.test(text) && extractExercise(text)) return 'health_query';
   if (med) return 'medication';
   if (DRINK_QUESTION.test(text)) return 'health_query';
   const food = FOOD.some((re) => re.test(text));

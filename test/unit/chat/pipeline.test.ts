@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   extractDoseTaken,
+  extractExercise,
   extractQuestion,
   extractReminder,
   extractWater,
@@ -211,6 +212,32 @@ describe('entities', () => {
       days: ['mon'],
     });
     expect(extractReminder(n('Remind me to drink water every two hours'), 'x').time).toBeNull();
+  });
+
+  it('exercise: activity and duration, in minutes', () => {
+    expect(extractExercise(n('I walked for 30 minutes this morning'))).toEqual({
+      exercise_type: 'walking',
+      duration_minutes: 30,
+      intensity: 'low',
+    });
+    expect(extractExercise(n('aadha ghanta yoga kiya'))).toEqual({
+      exercise_type: 'yoga',
+      duration_minutes: 30,
+      intensity: 'low',
+    });
+    expect(extractExercise(n('सुबह 40 मिनट टहला'))).toEqual({
+      exercise_type: 'walking',
+      duration_minutes: 40,
+      intensity: 'low',
+    });
+    expect(extractExercise(n('did 1 hour of cycling'))).toMatchObject({
+      exercise_type: 'cycling',
+      duration_minutes: 60,
+    });
+    expect(extractExercise(n('I walked to the market'))).toBeNull();
+    expect(classifyIntent(n('walked 30 minutes in the park'))).toBe('health_query');
+    expect(classifyIntent(n('remind me to walk for 30 minutes at 6 pm'))).toBe('reminder');
+    expect(classifyIntent(n('suggest a 20 minute exercise for my back'))).toBe('recommendation');
   });
 
   it('questions about records', () => {
