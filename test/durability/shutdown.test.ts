@@ -16,7 +16,9 @@ import { processEnv, rawRequest } from '../support/durability.js';
  * server is down fires exactly once after the restart.
  */
 
-const DRAIN_MS = 1500;
+const DRAIN_MS = 3000;
+/** Requests sent this long before the drain ends must still be served (room for a loaded CI machine). */
+const MARGIN_MS = 1000;
 const GRACE_MS = 8000;
 
 interface Outcome {
@@ -109,6 +111,7 @@ describe('graceful shutdown under load', () => {
         // Readiness during the drain: 503 while the API still answers.
         await new Promise((r) => setTimeout(r, Math.min(300, DRAIN_MS / 3)));
         const ready = await rawRequest(app.url, 'GET', '/health');
+        const liveSentAt = Date.now();
         const live = await rawRequest(app.url, 'GET', '/api/vitals?limit=1', { headers: auth });
         const code = await exited;
         const exitMs = Date.now() - signalAt;
@@ -116,7 +119,8 @@ describe('graceful shutdown under load', () => {
         await Promise.all(clients);
 
         expect(ready.status, `run ${run}: readiness during the drain`).toBe(503);
-        expect(live.status, `run ${run}: the API during the drain`).toBe(200);
+        if (liveSentAt < signalAt + DRAIN_MS - MARGIN_MS)
+          expect(live.status, `run ${run}: the API during the drain`).toBe(200);
         expect(code, `run ${run}: exit code\n${app.output().slice(-2000)}`).toBe(0);
         expect(exitMs, `run ${run}: exit within the grace period`).toBeLessThan(GRACE_MS);
         const before = outcomes.filter((o) => o.sentAt < signalAt);
@@ -124,7 +128,7 @@ describe('graceful shutdown under load', () => {
         // Resets: never for a request sent before the signal or during the drain. A request that opens a new
         // connection as the drain ends (readiness has been 503 for DRAIN_MS, so a balancer sends none) may be
         // reset unprocessed when the listener closes; those are counted apart.
-        const drainEnd = signalAt + DRAIN_MS - 250;
+        const drainEnd = signalAt + DRAIN_MS - MARGIN_MS;
         const resets = outcomes.filter((o) => o.error && o.error !== 'ECONNREFUSED' && o.sentAt < drainEnd);
         lateResets += outcomes.filter(
           (o) => o.error && o.error !== 'ECONNREFUSED' && o.sentAt >= drainEnd,
@@ -139,9 +143,7 @@ describe('graceful shutdown under load', () => {
           `run ${run}: resets`,
         ).toEqual([]);
         // During the drain the API keeps serving: requests sent then were answered.
-        const duringDrain = outcomes.filter(
-          (o) => o.sentAt >= signalAt && o.sentAt < signalAt + DRAIN_MS - 300,
-        );
+        const duringDrain = outcomes.filter((o) => o.sentAt >= signalAt && o.sentAt < drainEnd);
         expect(duringDrain.every((o) => o.status !== undefined && o.status < 300)).toBe(true);
         failedInFlight += bad.length + resets.length;
         completedInFlight += before.length;
