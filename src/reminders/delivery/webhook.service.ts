@@ -38,6 +38,7 @@ export interface WebhookDelivery {
 /** Waits before retry n (1-based): 10 s, 1 min, 5 min, 30 min, 2 h; then the delivery is dropped. */
 export const WEBHOOK_BACKOFF_MS = [10_000, 60_000, 300_000, 1_800_000, 7_200_000];
 const TIMEOUT_MS = 5_000;
+const CONFIG_TTL_MS = 10_000;
 
 /**
  * The second delivery channel: an HTTPS POST per notification to the user's webhook URL, signed with
@@ -51,6 +52,10 @@ export type WebhookOutcomeListener = (delivery: WebhookDelivery, delivered: bool
 export class WebhookService {
   private readonly log = new Logger('Webhooks');
   private readonly outcomeListeners = new Map<string, WebhookOutcomeListener>();
+  private readonly configs = new Map<
+    string,
+    { rec: StoredRecord<WebhookConfigPayload> | null; until: number }
+  >();
 
   constructor(
     private readonly gateway: LocusGraphGateway,
@@ -66,6 +71,21 @@ export class WebhookService {
   async getConfig(userId: string): Promise<StoredRecord<WebhookConfigPayload> | null> {
     const rec = await this.gateway.get<WebhookConfigPayload>(this.contextId(userId));
     return rec && rec.userId === userId ? rec : null;
+  }
+
+  /**
+   * The config for deliveries, remembered for a few seconds per user (most users have none, and a burst of
+   * reminders would otherwise read it once per notification). A change on this replica applies at once,
+   * on the others within CONFIG_TTL_MS.
+   */
+  private async deliveryConfig(userId: string): Promise<StoredRecord<WebhookConfigPayload> | null> {
+    const now = Date.now();
+    const hit = this.configs.get(userId);
+    if (hit && hit.until > now) return hit.rec;
+    const rec = await this.getConfig(userId);
+    if (this.configs.size > 100_000) this.configs.clear();
+    this.configs.set(userId, { rec, until: now + CONFIG_TTL_MS });
+    return rec;
   }
 
   async requireConfig(userId: string): Promise<StoredRecord<WebhookConfigPayload>> {
@@ -92,7 +112,7 @@ export class WebhookService {
         active: active ?? current?.payload.active ?? true,
       };
       try {
-        return await this.gateway.store<WebhookConfigPayload>({
+        const rec = await this.gateway.store<WebhookConfigPayload>({
           contextId: this.contextId(userId),
           userId,
           kind: 'fact',
@@ -100,6 +120,8 @@ export class WebhookService {
           payload,
           ...(current ? { expectedVersion: current.version } : {}),
         });
+        this.configs.delete(userId);
+        return rec;
       } catch (e) {
         if (e instanceof RecordConflictError && attempt < 3) continue;
         throw e;
@@ -110,6 +132,7 @@ export class WebhookService {
   async deleteConfig(userId: string): Promise<void> {
     await this.requireConfig(userId);
     await this.gateway.delete(this.contextId(userId));
+    this.configs.delete(userId);
   }
 
   /** Subscribes to the final outcome of retried deliveries of one event type. */
@@ -120,7 +143,7 @@ export class WebhookService {
   /** Delivers a notification to the user's webhook, if one is configured and active. Never throws. */
   async notifyUser(userId: string, delivery: WebhookDelivery): Promise<void> {
     try {
-      const cfg = await this.getConfig(userId);
+      const cfg = await this.deliveryConfig(userId);
       if (!cfg || !cfg.payload.active) return;
       await this.deliver({ url: cfg.payload.url, secretRef: cfg.contextId }, delivery);
     } catch (e) {

@@ -38,7 +38,7 @@ export interface NewNotification {
 }
 
 const NOT_FOUND = 'Notification not found';
-const BATCH = 200;
+const BATCH = 500;
 
 /**
  * Notification records (`notification:{id}`) and their delivery. Creation is idempotent per occurrence:
@@ -88,7 +88,7 @@ export class NotificationsService {
   }
 
   /**
-   * Creates the notifications that do not exist yet (create-only, in transactions of up to 200) and
+   * Creates the notifications that do not exist yet (create-only, in transactions of up to 500) and
    * delivers the `sent` ones it created. Returns the records this call created.
    */
   async createAndDeliver(items: NewNotification[]): Promise<NotificationRecord[]> {

@@ -42,18 +42,31 @@ function zoneOf(name: string): IANAZone {
 
 /** Offset of the zone at an instant, in minutes east of UTC. */
 export function offsetAt(zone: string, epochMs: number): number {
-  return zoneOf(zone).offset(epochMs);
+  // Offsets change only on whole minutes (every transition in use today), so one lookup per zone and minute
+  // serves every instant of that minute; the Intl lookup behind it costs tens of microseconds.
+  const minute = Math.floor(epochMs / MINUTE);
+  const key = `${zone}|${minute}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    off = zoneOf(zone).offset(minute * MINUTE);
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
 }
 
-/** `YYYY-MM-DD` and `HH:MM` of an instant on the wall clock of a zone. */
+const offsets = new Map<string, number>();
+
+/** `YYYY-MM-DD` and `HH:MM` of an instant on the wall clock of a zone, and its ISO weekday (1 = Monday). */
 export function wallClockOf(
   instant: Date | number,
   zone: string,
 ): { date: string; time: string; weekday: number } {
-  const dt = DateTime.fromMillis(typeof instant === 'number' ? instant : instant.getTime(), {
-    zone: zoneOf(zone),
-  });
-  return { date: dt.toFormat('yyyy-MM-dd'), time: dt.toFormat('HH:mm'), weekday: dt.weekday };
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  const local = new Date(ms + offsetAt(zone, ms) * MINUTE);
+  const iso = local.toISOString();
+  const js = local.getUTCDay();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16), weekday: js === 0 ? 7 : js };
 }
 
 /**
@@ -68,8 +81,35 @@ export function resolveLocalTime(
 ): ResolvedLocalTime {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new RangeError(`malformed local date "${date}"`);
-  // The wall time read as if it were UTC; the real instant is this minus the zone offset.
-  const wallAsUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour, minute);
+  return resolveLocalDay(zone, Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS, hour, minute);
+}
+
+const DAY_MS = 86_400_000;
+/** zone → (day × 1440 + minute of day) → resolution; a pure function asked for the same few wall times by many users. */
+const resolved = new Map<string, Map<number, { ms: number; resolution: LocalResolution }>>();
+let resolvedCount = 0;
+
+/** resolveLocalTime for a local calendar day given as a day number (days since 1970-01-01). */
+export function resolveLocalDay(zone: string, day: number, hour: number, minute: number): ResolvedLocalTime {
+  let byZone = resolved.get(zone);
+  if (!byZone) {
+    byZone = new Map();
+    resolved.set(zone, byZone);
+  }
+  const key = day * 1440 + hour * 60 + minute;
+  const hit = byZone.get(key);
+  if (hit) return { instant: new Date(hit.ms), resolution: hit.resolution };
+  const r = resolveUncached(zone, day * DAY_MS + (hour * 60 + minute) * MINUTE);
+  if (++resolvedCount > 50_000) {
+    resolved.clear();
+    resolvedCount = 0;
+  }
+  byZone.set(key, { ms: r.instant.getTime(), resolution: r.resolution });
+  return r;
+}
+
+/** `wallAsUtc`: the wall time read as if it were UTC; the real instant is this minus the zone offset. */
+function resolveUncached(zone: string, wallAsUtc: number): ResolvedLocalTime {
   // Every offset the zone could have around that time (a transition is at most one per ~day in practice).
   const offsets = new Set<number>();
   for (const probe of [-36, -12, 0, 12, 36]) offsets.add(offsetAt(zone, wallAsUtc + probe * 60 * MINUTE));
@@ -117,5 +157,11 @@ export function formatClockTime(instant: Date, zone: string): string {
 
 /** ISO-8601 with the zone's offset (e.g. `2026-03-08T08:00:00.000-04:00`). */
 export function toZonedIso(instant: Date, zone: string): string {
-  return DateTime.fromMillis(instant.getTime(), { zone: zoneOf(zone) }).toISO() ?? instant.toISOString();
+  const ms = instant.getTime();
+  const off = offsetAt(zone, ms);
+  if (!Number.isInteger(off))
+    return DateTime.fromMillis(ms, { zone: zoneOf(zone) }).toISO() ?? instant.toISOString();
+  const local = new Date(ms + off * MINUTE).toISOString().slice(0, 23);
+  const a = Math.abs(off);
+  return `${local}${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }

@@ -1,4 +1,4 @@
-import { addDays, isoWeekday, resolveLocalTime, wallClockOf, type LocalResolution } from './local-time.js';
+import { offsetAt, resolveLocalDay, wallClockOf, type LocalResolution } from './local-time.js';
 import { WEEKDAYS, type OccurrenceRule, type WeeklyRule } from './rules.js';
 
 /**
@@ -38,16 +38,31 @@ export function sourceOfKey(key: string): string {
 }
 
 const DAY_INDEX = new Map(WEEKDAYS.map((d, i) => [d, i + 1]));
+const DAY_MS = 86_400_000;
 
-function dayAllowed(rule: WeeklyRule, localDate: string): boolean {
-  if (rule.days.length === 0) return true;
-  const wd = isoWeekday(localDate);
-  return rule.days.some((d) => DAY_INDEX.get(d) === wd);
+/** ISO weekday (1 = Monday) of a day number (days since 1970-01-01, a Thursday). */
+const weekdayOfDay = (day: number): number => ((((day + 3) % 7) + 7) % 7) + 1;
+const dates = new Map<number, string>();
+const dateOfDay = (day: number): string => {
+  let d = dates.get(day);
+  if (d === undefined) {
+    d = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dates.size >= 20_000) dates.clear();
+    dates.set(day, d);
+  }
+  return d;
+};
+/** Day number of the local calendar date of an instant in a zone. */
+const localDay = (ms: number, zone: string): number =>
+  Math.floor((ms + offsetAt(zone, ms) * 60_000) / DAY_MS);
+
+function dayAllowed(rule: WeeklyRule, weekday: number): boolean {
+  return rule.days.length === 0 || rule.days.some((d) => DAY_INDEX.get(d) === weekday);
 }
 
-function weeklyOccurrence(source: string, rule: WeeklyRule, zone: string, localDate: string): Occurrence {
-  const [h, m] = rule.time.split(':').map(Number);
-  const r = resolveLocalTime(zone, localDate, h, m);
+function weeklyOccurrence(source: string, rule: WeeklyRule, zone: string, day: number): Occurrence {
+  const localDate = dateOfDay(day);
+  const r = resolveLocalDay(zone, day, Number(rule.time.slice(0, 2)), Number(rule.time.slice(3, 5)));
   return {
     key: occurrenceKey(source, localDate, rule.time),
     sourceContextId: source,
@@ -98,14 +113,12 @@ export function occurrencesBetween(
     return out;
   }
   const start = rule.notBefore && rule.notBefore > from ? rule.notBefore : from;
-  let date = addDays(wallClockOf(start, zone).date, -1);
-  const lastDate = addDays(wallClockOf(to, zone).date, 1);
-  while (date <= lastDate && out.length < maxCount) {
-    if (dayAllowed(rule, date)) {
-      const o = weeklyOccurrence(source, rule, zone, date);
-      if (o.dueAt >= start && o.dueAt < to) out.push(o);
-    }
-    date = addDays(date, 1);
+  // Walk the local calendar (as day numbers) from the day before `start` to the day after `to`.
+  const last = localDay(to.getTime(), zone) + 1;
+  for (let day = localDay(start.getTime(), zone) - 1; day <= last && out.length < maxCount; day++) {
+    if (!dayAllowed(rule, weekdayOfDay(day))) continue;
+    const o = weeklyOccurrence(source, rule, zone, day);
+    if (o.dueAt >= start && o.dueAt < to) out.push(o);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
+import type { StoreRequest } from '../../locusgraph/locusgraph.types.js';
 import {
   dueContextId,
   REMINDER_DUE,
@@ -133,6 +134,54 @@ export class DueQueue {
     } catch (e) {
       if (e instanceof RecordConflictError) return false;
       throw e;
+    }
+  }
+
+  private request(
+    contextId: string,
+    payload: DuePayload,
+    dueAt: Date,
+    expectedVersion?: number,
+  ): StoreRequest<DuePayload> {
+    return {
+      contextId,
+      userId: SCHEDULER_OWNER,
+      kind: 'task',
+      source: 'system',
+      payload: { ...payload, due_at: dueAt.toISOString() },
+      occurredAt: dueAt,
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    };
+  }
+
+  /** Creates many records in one transaction (those that already exist are left alone). */
+  async createMany(
+    entries: { identity: string; payload: Omit<DuePayload, 'due_at'>; dueAt: Date }[],
+  ): Promise<void> {
+    const reqs = entries.map((e) => this.request(dueContextId(e.identity), e.payload as DuePayload, e.dueAt));
+    try {
+      const recs = (await this.gateway.storeMany(reqs)) as DueRecord[];
+      for (const r of recs) this.emit(r);
+    } catch (e) {
+      if (!(e instanceof RecordConflictError)) throw e;
+      for (const x of entries) await this.createOnce(x.identity, x.payload, x.dueAt);
+    }
+  }
+
+  /**
+   * Replaces many records the caller has just read, in one transaction, each with the version it read.
+   * If any changed meanwhile, each is retried on its own and the changed ones are left as the other writer left them.
+   */
+  async replaceMany(entries: { current: DueRecord; payload: DuePayload; dueAt: Date }[]): Promise<void> {
+    const todo = entries.filter((e) => !same(e.current, e.payload, e.dueAt));
+    if (todo.length === 0) return;
+    const reqs = todo.map((e) => this.request(e.current.contextId, e.payload, e.dueAt, e.current.version));
+    try {
+      const recs = (await this.gateway.storeMany(reqs)) as DueRecord[];
+      for (const r of recs) this.emit(r);
+    } catch (e) {
+      if (!(e instanceof RecordConflictError || e instanceof RecordNotFoundError)) throw e;
+      for (const x of todo) await this.replace(x.current, x.payload, x.dueAt);
     }
   }
 

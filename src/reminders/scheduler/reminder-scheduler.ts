@@ -9,11 +9,11 @@ import { WebhookService } from '../delivery/webhook.service.js';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service.js';
 import { reminderMetrics } from '../reminder.metrics.js';
 import {
-  NOTIFICATION,
   occurrenceIdentity,
   type DuePayload,
   type DueRecord,
   type NotificationPayload,
+  type NotificationRecord,
 } from '../reminder.records.js';
 import { classifyAdherence } from '../schedule/adherence.js';
 import { addDays } from '../schedule/local-time.js';
@@ -37,6 +37,12 @@ export const WATCHED_TYPES = [
 const MAX_CATCH_UP = 50;
 /** A due record whose processing failed is retried this much later (then again, never in a hot loop). */
 const RETRY_MS = 30_000;
+
+/** Bookkeeping writes deferred until a page of reminders is out. */
+interface Followups {
+  checks: { identity: string; payload: Omit<DuePayload, 'due_at'>; dueAt: Date }[];
+  advances: { current: DueRecord; payload: DuePayload; dueAt: Date }[];
+}
 
 export interface RunStats {
   processed: number;
@@ -95,10 +101,6 @@ export class ReminderScheduler {
         await this.sync(s.contextId);
       return;
     }
-    if (type === NOTIFICATION) {
-      if (change.op === 'delete') await this.cancel(`snooze|${change.contextId}`);
-      return;
-    }
     await this.sync(change.contextId);
   }
 
@@ -154,78 +156,189 @@ export class ReminderScheduler {
 
   // ------------------------------------------------------------------------------------------ processing
 
-  /** Processes every scheduled due record due by now (the in-process dispatcher, tests, the bench). */
-  async runDue(options: { batch?: number; concurrency?: number } = {}): Promise<RunStats> {
+  /**
+   * Processes every scheduled due record due by now (the in-process dispatcher, tests, the bench), in
+   * batches: occurrences of a batch are planned in memory, their notifications written in a few
+   * transactions, then the due records advanced in a few more — several batches in flight, so one
+   * durable commit (fsync) carries hundreds of reminders when many come due at the same minute.
+   */
+  async runDue(options: { batch?: number; parallel?: number; page?: number } = {}): Promise<RunStats> {
     const stats: RunStats = { processed: 0, sent: 0, missed: 0, errors: 0 };
     const seen = new Set<string>();
-    const batch = options.batch ?? 500;
-    const concurrency = options.concurrency ?? 64;
+    const batch = options.batch ?? 250;
+    const parallel = options.parallel ?? 8;
+    const page = options.page ?? 20_000;
     for (;;) {
       const now = this.clock.now();
-      const list = (await this.due.listDue(new Date(now.getTime() + 1), batch + seen.size)).filter(
+      const list = (await this.due.listDue(new Date(now.getTime() + 1), page + seen.size)).filter(
         (r) => !seen.has(`${r.contextId}@${r.version}`),
       );
       if (list.length === 0) return stats;
       for (const r of list) seen.add(`${r.contextId}@${r.version}`);
-      const memo: Memo = new Map();
-      let i = 0;
-      const worker = async (): Promise<void> => {
-        while (i < list.length) {
-          const rec = list[i++];
-          await this.processRecord(rec, memo, stats);
-        }
+      const chunks: DueRecord[][] = [];
+      for (let i = 0; i < list.length; i += batch) chunks.push(list.slice(i, i + batch));
+      // Notifications first (what the user waits for), bookkeeping after: the due records of the whole page
+      // advance once every reminder of the page is out. A crash in between only means the next pass meets
+      // the notifications already there (create-only) and advances then.
+      const later: Followups = { checks: [], advances: [] };
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < chunks.length) await this.processBatch(chunks[next++], stats, later);
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
-      if (list.length < batch) return stats;
+      await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, lane));
+      await this.commitFollowups(later, batch * 2);
     }
+  }
+
+  /** Writes deferred missed-dose checks and due-record advances, in transactions of `size`, several at once. */
+  private async commitFollowups(f: Followups, size: number): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (let i = 0; i < f.checks.length; i += size)
+      jobs.push(this.due.createMany(f.checks.slice(i, i + size)));
+    for (let i = 0; i < f.advances.length; i += size)
+      jobs.push(this.due.replaceMany(f.advances.slice(i, i + size)));
+    await Promise.all(jobs);
   }
 
   /** Processes one due record by id (a BullMQ job). */
   async processDue(contextId: string): Promise<RunStats> {
     const stats: RunStats = { processed: 0, sent: 0, missed: 0, errors: 0 };
     const rec = await this.due.get(contextId);
-    if (rec) await this.processRecord(rec, new Map(), stats);
+    if (rec) await this.processBatch([rec], stats);
     return stats;
   }
 
-  private async processRecord(rec: DueRecord, memo: Memo, stats: RunStats): Promise<void> {
-    if (rec.payload.state !== 'scheduled') return;
+  private async processBatch(records: DueRecord[], stats: RunStats, later?: Followups): Promise<void> {
     const now = this.clock.now();
-    if (rec.occurredAt.getTime() > now.getTime() + 1000) return; // not due (an early or stale job)
-    stats.processed++;
-    try {
-      switch (rec.payload.kind) {
-        case 'occurrence':
-          return await this.processOccurrence(rec, memo, now, stats);
-        case 'missed_check':
-          return await this.processMissedCheck(rec, memo, now, stats);
-        case 'snooze':
-          return await this.processSnooze(rec, now, stats);
-        case 'webhook':
-          return await this.webhooks.processRetry(rec);
-        default:
-          await this.due.finish(rec);
+    const memo: Memo = new Map();
+    // Not due (an early or stale job) or not scheduled: nothing to do.
+    const due = records.filter(
+      (r) => r.payload.state === 'scheduled' && r.occurredAt.getTime() <= now.getTime() + 1000,
+    );
+    stats.processed += due.length;
+    const occurrences = due.filter((r) => r.payload.kind === 'occurrence');
+    const others = due.filter((r) => r.payload.kind !== 'occurrence');
+    if (occurrences.length) {
+      try {
+        await this.processOccurrences(occurrences, memo, now, stats, later);
+      } catch (e) {
+        // A batch that failed as a whole (store unavailable…): each record on its own, so one bad record cannot block the rest.
+        if (occurrences.length === 1) await this.failed(occurrences[0], e, now, stats);
+        else
+          for (const r of occurrences)
+            await this.processOccurrences([r], memo, now, stats, later).catch((err) =>
+              this.failed(r, err, now, stats),
+            );
       }
-    } catch (e) {
-      stats.errors++;
-      reminderMetrics.dueErrors.inc();
-      this.log.error(`processing ${rec.contextId} (${rec.payload.kind}) failed: ${(e as Error).message}`);
-      await this.due.replace(rec, rec.payload, new Date(now.getTime() + RETRY_MS)).catch(() => undefined);
     }
+    for (const rec of others) {
+      try {
+        switch (rec.payload.kind) {
+          case 'missed_check':
+            await this.processMissedCheck(rec, memo, now, stats);
+            break;
+          case 'snooze':
+            await this.processSnooze(rec, now, stats);
+            break;
+          case 'webhook':
+            await this.webhooks.processRetry(rec);
+            break;
+          default:
+            await this.due.finish(rec);
+        }
+      } catch (e) {
+        await this.failed(rec, e, now, stats);
+      }
+    }
+  }
+
+  /** Counts a failure and retries the record later (never in a hot loop). */
+  private async failed(rec: DueRecord, e: unknown, now: Date, stats: RunStats): Promise<void> {
+    stats.errors++;
+    reminderMetrics.dueErrors.inc();
+    this.log.error(`processing ${rec.contextId} (${rec.payload.kind}) failed: ${(e as Error).message}`);
+    await this.due.replace(rec, rec.payload, new Date(now.getTime() + RETRY_MS)).catch(() => undefined);
   }
 
   private lateness(dueAt: Date, now: Date): number {
     return now.getTime() - dueAt.getTime();
   }
 
-  private async processOccurrence(rec: DueRecord, memo: Memo, now: Date, stats: RunStats): Promise<void> {
-    const spec = await this.sources.load(rec.payload.source, memo);
-    if (!spec || !spec.rule || spec.userId !== rec.payload.user_id) {
-      await this.due.finish(rec);
+  /**
+   * Occurrence records: everything each source's rule says was due from the recorded occurrence up to now
+   * becomes a notification (sent within the grace window, else recorded as missed), then each record
+   * advances to the source's next occurrence (compare-and-swap: a concurrent sync wins).
+   */
+  private async processOccurrences(
+    records: DueRecord[],
+    memo: Memo,
+    now: Date,
+    stats: RunStats,
+    later?: Followups,
+  ): Promise<void> {
+    const plans = await Promise.all(records.map((rec) => this.plan(rec, memo, now)));
+    const created = await this.notifications.createAndDeliver(plans.flatMap((p) => p.items));
+    const bySource = new Map<string, NotificationRecord[]>();
+    for (const r of created)
+      bySource.set(r.payload.source ?? '', [...(bySource.get(r.payload.source ?? '') ?? []), r]);
+    const checks: Followups['checks'] = [];
+    for (const p of plans) {
+      if (!p.spec) continue;
+      const mine = bySource.get(p.spec.contextId) ?? [];
+      this.account(
+        p.spec.type,
+        mine.map((r) => r.payload),
+        now,
+        stats,
+      );
+      // A missed-dose check for each medication reminder that was sent.
+      if (!p.spec.medicationId) continue;
+      for (const n of mine) {
+        if (n.payload.status !== 'sent' || !n.payload.occurrence_key) continue;
+        checks.push({
+          identity: `miss|${n.payload.occurrence_key}`,
+          payload: {
+            user_id: p.spec.userId,
+            kind: 'missed_check',
+            state: 'scheduled',
+            source: p.spec.contextId,
+            key: n.payload.occurrence_key,
+            zone: p.zone,
+          },
+          dueAt: new Date(new Date(n.payload.due_at).getTime() + this.missedWindowMs),
+        });
+      }
+    }
+    const advances = plans.map((p) => p.advance);
+    if (later) {
+      later.checks.push(...checks);
+      later.advances.push(...advances);
       return;
     }
+    if (checks.length) await this.due.createMany(checks);
+    await this.due.replaceMany(advances);
+  }
+
+  private async plan(
+    rec: DueRecord,
+    memo: Memo,
+    now: Date,
+  ): Promise<{
+    spec: ReminderSource | null;
+    zone: string;
+    items: NewNotification[];
+    advance: { current: DueRecord; payload: DuePayload; dueAt: Date };
+  }> {
+    const spec = await this.sources.load(rec.payload.source, memo);
+    if (!spec || !spec.rule || spec.userId !== rec.payload.user_id) {
+      return {
+        spec: null,
+        zone: '',
+        items: [],
+        advance: { current: rec, payload: { ...rec.payload, state: 'idle' }, dueAt: rec.occurredAt },
+      };
+    }
     const zone = await this.zones.zoneOf(spec.userId);
-    // Everything the source's rule says was due from the recorded occurrence up to now.
     let due = occurrencesBetween(
       spec.contextId,
       spec.rule,
@@ -254,37 +367,16 @@ export class ReminderScheduler {
         dueAt: occ.dueAt,
       };
     });
-    const created = await this.notifications.createAndDeliver(items);
-    this.account(
-      spec.type,
-      created.map((r) => r.payload),
-      now,
-      stats,
-    );
-    // A missed-dose check for each medication reminder that was sent.
-    if (spec.medicationId) {
-      for (const n of created) {
-        if (n.payload.status !== 'sent') continue;
-        const dueAt = new Date(n.payload.due_at);
-        await this.due.createOnce(
-          `miss|${n.payload.occurrence_key}`,
-          {
-            user_id: spec.userId,
-            kind: 'missed_check',
-            state: 'scheduled',
-            source: spec.contextId,
-            key: n.payload.occurrence_key!,
-            zone,
-          },
-          new Date(dueAt.getTime() + this.missedWindowMs),
-        );
-      }
-    }
-    // Advance to the next occurrence after now (compare-and-swap: a concurrent sync wins).
     const last = due.length ? due[due.length - 1].dueAt : rec.occurredAt;
     const next = nextOccurrence(spec.contextId, spec.rule, zone, last > now ? last : now);
-    if (next) await this.due.replace(rec, this.occurrencePayload(spec, next) as DuePayload, next.dueAt);
-    else await this.due.finish(rec);
+    const advance = next
+      ? {
+          current: rec,
+          payload: { ...this.occurrencePayload(spec, next), due_at: next.dueAt.toISOString() } as DuePayload,
+          dueAt: next.dueAt,
+        }
+      : { current: rec, payload: { ...rec.payload, state: 'idle' as const }, dueAt: rec.occurredAt };
+    return { spec, zone, items, advance };
   }
 
   private account(sourceType: string, created: NotificationPayload[], now: Date, stats: RunStats): void {
