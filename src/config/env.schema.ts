@@ -182,7 +182,11 @@ export const ENV_VARS: EnvVarSpec[] = [
     default: '20',
     description: 'Chat requests (text and voice) per user per minute before 429',
   },
-  { name: 'SARVAM_CHAT_MODEL', default: 'sarvam-105b', description: 'Sarvam chat-completions model (served at /v1/chat/completions)' },
+  {
+    name: 'SARVAM_CHAT_MODEL',
+    default: 'sarvam-105b',
+    description: 'Sarvam chat-completions model (served at /v1/chat/completions)',
+  },
   { name: 'SARVAM_STT_MODEL', default: 'saarika:v2.5', description: 'Sarvam speech-to-text model' },
   { name: 'SARVAM_TTS_MODEL', default: 'bulbul:v3', description: 'Sarvam text-to-speech model' },
   {

@@ -57,6 +57,16 @@ import { VitalsService } from './vitals/vitals.service.js';
     InsightsService,
     AccountService,
   ],
-  exports: [RecordStore, ProfileService, MedicationService, EmergencyService, EmergencyAlertChannel, VitalsService, FoodService, TrackingService, AppointmentsService],
+  exports: [
+    RecordStore,
+    ProfileService,
+    MedicationService,
+    EmergencyService,
+    EmergencyAlertChannel,
+    VitalsService,
+    FoodService,
+    TrackingService,
+    AppointmentsService,
+  ],
 })
 export class HealthDataModule {}

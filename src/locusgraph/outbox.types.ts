@@ -5,9 +5,7 @@ import type { StoredRecord } from './locusgraph.types.js';
  * Entries are written in the SAME transaction as the record change they describe, so an acknowledged
  * write is never lost for replication, whatever crashes afterwards.
  */
-export type OutboxOp =
-  | { op: 'store'; record: StoredRecord }
-  | { op: 'delete'; contextId: string };
+export type OutboxOp = { op: 'store'; record: StoredRecord } | { op: 'delete'; contextId: string };
 
 export interface OutboxEntry {
   /** Monotonic sequence; drained in this order per context. */

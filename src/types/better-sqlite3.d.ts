@@ -44,11 +44,16 @@ declare module 'better-sqlite3' {
       readonly inTransaction: boolean;
       readonly readonly: boolean;
       readonly memory: boolean;
-      prepare<BindParameters extends unknown[] = unknown[], Result = unknown>(source: string): Statement<BindParameters, Result>;
+      prepare<BindParameters extends unknown[] = unknown[], Result = unknown>(
+        source: string,
+      ): Statement<BindParameters, Result>;
       exec(source: string): this;
       pragma(source: string, options?: { simple?: boolean }): unknown;
       transaction<F extends (...args: never[]) => unknown>(fn: F): Transaction<F>;
-      backup(destination: string, options?: { attached?: string; progress?: (info: BackupProgress) => number }): Promise<BackupProgress>;
+      backup(
+        destination: string,
+        options?: { attached?: string; progress?: (info: BackupProgress) => number },
+      ): Promise<BackupProgress>;
       function(name: string, fn: (...args: unknown[]) => unknown): this;
       close(): this;
     }

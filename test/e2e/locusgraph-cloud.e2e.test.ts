@@ -35,15 +35,12 @@ describe('LocusGraph cloud replica, end to end', () => {
     standin.memory(contextId)?.payload as CloudPayload | undefined;
 
   it('a vitals record written through the API arrives in the cloud; an update replaces it; a delete forgets it', async () => {
-    const created = await t.http
-      .post('/api/vitals')
-      .set(u.auth)
-      .send({
-        blood_pressure_systolic: 150,
-        blood_pressure_diastolic: 95,
-        heart_rate: 88,
-        logged_at: '2026-03-01T08:00:00+05:30',
-      });
+    const created = await t.http.post('/api/vitals').set(u.auth).send({
+      blood_pressure_systolic: 150,
+      blood_pressure_diastolic: 95,
+      heart_rate: 88,
+      logged_at: '2026-03-01T08:00:00+05:30',
+    });
     expect(created.status).toBe(201);
     const ctx = `vitals:${created.body.id}`;
     await waitFor(() => standin.memory(ctx) !== undefined, 'create replicated');

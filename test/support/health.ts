@@ -19,25 +19,44 @@ export async function expectBounds(
   ok = method === 'post' ? 201 : 200,
 ): Promise<void> {
   for (const v of inside) {
-    const res = await t.http[method](path).set(user.auth).send({ ...base, [field]: v });
-    expect(res.status, `${field}=${JSON.stringify(v)} should be accepted: ${JSON.stringify(res.body)}`).toBe(ok);
+    const res = await t.http[method](path)
+      .set(user.auth)
+      .send({ ...base, [field]: v });
+    expect(res.status, `${field}=${JSON.stringify(v)} should be accepted: ${JSON.stringify(res.body)}`).toBe(
+      ok,
+    );
   }
   for (const v of outside) {
-    const res = await t.http[method](path).set(user.auth).send({ ...base, [field]: v });
+    const res = await t.http[method](path)
+      .set(user.auth)
+      .send({ ...base, [field]: v });
     expect(res.status, `${field}=${JSON.stringify(v)} should be refused`).toBe(422);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(res.body.detail.map((d: { loc: (string | number)[] }) => d.loc.join('.'))).toContain(`body.${field}`);
+    expect(res.body.detail.map((d: { loc: (string | number)[] }) => d.loc.join('.'))).toContain(
+      `body.${field}`,
+    );
   }
 }
 
 /** Query-string bounds: `inside` values answer 200, `outside` values 422. */
-export async function expectQueryBounds(t: TestApp, user: TestUser, path: string, field: string, inside: string[], outside: string[]): Promise<void> {
+export async function expectQueryBounds(
+  t: TestApp,
+  user: TestUser,
+  path: string,
+  field: string,
+  inside: string[],
+  outside: string[],
+): Promise<void> {
   for (const v of inside) {
-    const res = await t.http.get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`).set(user.auth);
+    const res = await t.http
+      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`)
+      .set(user.auth);
     expect(res.status, `${field}=${v}: ${JSON.stringify(res.body)}`).toBe(200);
   }
   for (const v of outside) {
-    const res = await t.http.get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`).set(user.auth);
+    const res = await t.http
+      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`)
+      .set(user.auth);
     expect(res.status, `${field}=${v}`).toBe(422);
   }
 }

@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, HttpCode, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { AccountService } from './account.service.js';
@@ -12,7 +19,9 @@ export class AccountController {
 
   @Delete()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Erase your account and every record of yours (replicas included); cannot be undone' })
+  @ApiOperation({
+    summary: 'Erase your account and every record of yours (replicas included); cannot be undone',
+  })
   @ApiNoContentResponse({ description: 'Erased; the tokens stop working' })
   @ApiErrors()
   erase(@CurrentUser() user: AuthUser): Promise<void> {
@@ -20,7 +29,9 @@ export class AccountController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'All your data as one JSON document: {exported_at, timezone, account, records[]}' })
+  @ApiOperation({
+    summary: 'All your data as one JSON document: {exported_at, timezone, account, records[]}',
+  })
   @ApiProduces('application/json')
   @ApiOkResponse({
     description: 'Streamed JSON',

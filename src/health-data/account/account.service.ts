@@ -72,6 +72,9 @@ export class AccountService implements OnModuleInit {
       }
       yield `${batch}]}`;
     }
-    return new StreamableFile(Readable.from(chunks()), { type: 'application/json; charset=utf-8', disposition: 'attachment; filename="podd-export.json"' });
+    return new StreamableFile(Readable.from(chunks()), {
+      type: 'application/json; charset=utf-8',
+      disposition: 'attachment; filename="podd-export.json"',
+    });
   }
 }

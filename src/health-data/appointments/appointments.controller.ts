@@ -1,9 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { BatchResultDto } from '../batch/batch.js';
-import { AppointmentCreateDto, AppointmentListQuery, AppointmentResponseDto, AppointmentUpdateDto } from './appointments.dto.js';
+import {
+  AppointmentCreateDto,
+  AppointmentListQuery,
+  AppointmentResponseDto,
+  AppointmentUpdateDto,
+} from './appointments.dto.js';
 import { AppointmentsService } from './appointments.service.js';
 
 @ApiTags('appointments')
@@ -13,7 +26,9 @@ export class AppointmentsController {
   constructor(private readonly appointments: AppointmentsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your appointments: upcoming (soonest first), past (latest first) or all (by time)' })
+  @ApiOperation({
+    summary: 'Your appointments: upcoming (soonest first), past (latest first) or all (by time)',
+  })
   @ApiOkResponse({ type: [AppointmentResponseDto] })
   @ApiErrors(422)
   list(@CurrentUser() user: AuthUser, @Query() q: AppointmentListQuery): Promise<AppointmentResponseDto[]> {
@@ -31,7 +46,9 @@ export class AppointmentsController {
 
   @Post('batch')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add several appointments (JSON array, at most 100); each item succeeds or fails alone' })
+  @ApiOperation({
+    summary: 'Add several appointments (JSON array, at most 100); each item succeeds or fails alone',
+  })
   @ApiBody({ type: [AppointmentCreateDto] })
   @ApiCreatedResponse({ type: BatchResultDto })
   @ApiErrors(400, 413, 422)
@@ -48,10 +65,17 @@ export class AppointmentsController {
   }
 
   @Put(':appointment_id')
-  @ApiOperation({ summary: 'Change an appointment: only the fields sent change; null clears doctor, location, notes, reminder' })
+  @ApiOperation({
+    summary:
+      'Change an appointment: only the fields sent change; null clears doctor, location, notes, reminder',
+  })
   @ApiOkResponse({ type: AppointmentResponseDto })
   @ApiErrors(400, 404, 409, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Param('appointment_id') id: string, @Body() dto: AppointmentUpdateDto): Promise<AppointmentResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('appointment_id') id: string,
+    @Body() dto: AppointmentUpdateDto,
+  ): Promise<AppointmentResponseDto> {
     return this.appointments.update(user, id, dto);
   }
 

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { IsDateTimeInput, Trim } from '../records/dto.js';
 
@@ -24,7 +35,13 @@ class AppointmentOptional {
   @MaxLength(2000)
   notes?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 10080, example: 60, nullable: true, description: 'Remind this many minutes before (at most 7 days)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 10080,
+    example: 60,
+    nullable: true,
+    description: 'Remind this many minutes before (at most 7 days)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -40,7 +57,10 @@ export class AppointmentCreateDto extends AppointmentOptional {
   @Length(1, 200)
   title: string;
 
-  @ApiProperty({ example: '2026-03-10T10:30:00+05:30', description: 'Without an offset it is read in your time zone' })
+  @ApiProperty({
+    example: '2026-03-10T10:30:00+05:30',
+    description: 'Without an offset it is read in your time zone',
+  })
   @IsDefined()
   @IsDateTimeInput()
   scheduled_at: string;
@@ -62,7 +82,11 @@ export class AppointmentUpdateDto extends AppointmentOptional {
 }
 
 export class AppointmentListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ enum: QUERY_TYPES, default: 'all', description: 'upcoming: soonest first; past: latest first; all: by time' })
+  @ApiPropertyOptional({
+    enum: QUERY_TYPES,
+    default: 'all',
+    description: 'upcoming: soonest first; past: latest first; all: by time',
+  })
   @IsOptional()
   @IsIn(QUERY_TYPES, { message: `query_type must be one of ${QUERY_TYPES.join(', ')}` })
   query_type: (typeof QUERY_TYPES)[number] = 'all';

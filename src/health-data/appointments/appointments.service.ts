@@ -7,7 +7,12 @@ import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDt
 import { RecordCrud } from '../records/record-crud.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
-import { AppointmentCreateDto, type AppointmentListQuery, type AppointmentResponseDto, type AppointmentUpdateDto } from './appointments.dto.js';
+import {
+  AppointmentCreateDto,
+  type AppointmentListQuery,
+  type AppointmentResponseDto,
+  type AppointmentUpdateDto,
+} from './appointments.dto.js';
 import { APPOINTMENT, type AppointmentPayload } from './appointments.record.js';
 import { DUPLICATE_WINDOW_MS, isDuplicate, type AppointmentLike } from './duplicates.js';
 
@@ -46,7 +51,9 @@ export class AppointmentsService {
     const c = await this.store.caller(user);
     const now = this.store.clock.now();
     if (q.use_cache) {
-      const all = await this.cache.wrap(this.ns(c.userId), 'all', () => this.crud.repo.list(c, { order: 'asc', limit: CACHE_MAX + 1 }));
+      const all = await this.cache.wrap(this.ns(c.userId), 'all', () =>
+        this.crud.repo.list(c, { order: 'asc', limit: CACHE_MAX + 1 }),
+      );
       if (all.length <= CACHE_MAX) {
         const nowIso = now.toISOString();
         let rows = all;
@@ -76,7 +83,9 @@ export class AppointmentsService {
 
   async update(user: AuthUser, id: string, dto: AppointmentUpdateDto): Promise<AppointmentResponseDto> {
     const c = await this.store.caller(user);
-    const rec = await this.crud.repo.update(c, id, dto, { check: (next) => this.checkDuplicate(c, next, id) });
+    const rec = await this.crud.repo.update(c, id, dto, {
+      check: (next) => this.checkDuplicate(c, next, id),
+    });
     await this.cache.bump(this.ns(c.userId));
     return this.crud.repo.render(rec, c.zone) as unknown as AppointmentResponseDto;
   }
@@ -112,6 +121,12 @@ export class AppointmentsService {
       to: new Date(at + DUPLICATE_WINDOW_MS + 1),
       limit: 100,
     });
-    if (isDuplicate(candidate, near.filter((r) => r.id !== selfId).map((r) => r.payload))) throw conflict(DUPLICATE);
+    if (
+      isDuplicate(
+        candidate,
+        near.filter((r) => r.id !== selfId).map((r) => r.payload),
+      )
+    )
+      throw conflict(DUPLICATE);
   }
 }

@@ -40,7 +40,9 @@ function timeSimilarity(a: string, b: string): number {
 
 /** Weighted mean over the fields the new appointment gives: title 2, time 3, doctor 2, location 1.5. */
 export function similarity(candidate: AppointmentLike, existing: AppointmentLike): number {
-  let sum = 2 * textSimilarity(candidate.title, existing.title) + 3 * timeSimilarity(candidate.scheduled_at, existing.scheduled_at);
+  let sum =
+    2 * textSimilarity(candidate.title, existing.title) +
+    3 * timeSimilarity(candidate.scheduled_at, existing.scheduled_at);
   let weights = 5;
   if (candidate.doctor_name) {
     sum += 2 * textSimilarity(candidate.doctor_name, existing.doctor_name ?? '');

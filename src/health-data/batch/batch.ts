@@ -14,7 +14,8 @@ export class BatchItemResultDto {
   @ApiProperty() index: number;
   @ApiProperty() success: boolean;
   @ApiProperty({ nullable: true, type: String, description: 'Id of the created record' }) id: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'HTTP status this item would have had alone' }) status: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'HTTP status this item would have had alone' })
+  status: number | null;
   @ApiPropertyOptional({
     nullable: true,
     oneOf: [{ type: 'string' }, { type: 'array', items: { $ref: getSchemaPath(ValidationIssueDto) } }],
@@ -41,20 +42,37 @@ export type BatchItem<T> = { index: number; dto: T } | { index: number; error: A
  * request); each item is validated on its own with the same DTO as the single route, so one bad item fails
  * alone and the others are stored.
  */
-export async function validateBatch<T extends object>(body: unknown, dto: new () => T): Promise<BatchItem<T>[]> {
+export async function validateBatch<T extends object>(
+  body: unknown,
+  dto: new () => T,
+): Promise<BatchItem<T>[]> {
   if (!Array.isArray(body)) throw validationError(['body'], 'Input should be a valid list', 'list_type');
   if (body.length === 0) throw validationError(['body'], 'List should have at least 1 item', 'too_short');
-  if (body.length > MAX_BATCH_ITEMS) throw validationError(['body'], `List should have at most ${MAX_BATCH_ITEMS} items`, 'too_long');
+  if (body.length > MAX_BATCH_ITEMS)
+    throw validationError(['body'], `List should have at most ${MAX_BATCH_ITEMS} items`, 'too_long');
   return Promise.all(
     body.map(async (raw, index): Promise<BatchItem<T>> => {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-        return { index, error: new AppError(422, ErrorCode.VALIDATION_FAILED, [{ loc: ['body', index], msg: 'Input should be a valid dictionary or object', type: 'model_attributes_type' }]) };
+        return {
+          index,
+          error: new AppError(422, ErrorCode.VALIDATION_FAILED, [
+            {
+              loc: ['body', index],
+              msg: 'Input should be a valid dictionary or object',
+              type: 'model_attributes_type',
+            },
+          ]),
+        };
       }
       const instance = plainToInstance(dto, raw);
       const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
       if (!errors.length) return { index, dto: instance };
       const issues: ValidationIssue[] = errors.flatMap((e) =>
-        Object.values(e.constraints ?? { missing: 'Field required' }).map((msg) => ({ loc: ['body', index, e.property], msg, type: 'value_error' })),
+        Object.values(e.constraints ?? { missing: 'Field required' }).map((msg) => ({
+          loc: ['body', index, e.property],
+          msg,
+          type: 'value_error',
+        })),
       );
       return { index, error: new AppError(422, ErrorCode.VALIDATION_FAILED, issues) };
     }),
@@ -67,7 +85,10 @@ export type BatchOutcome = { index: number; id: string } | { index: number; erro
  * Runs `plan` on each valid item in order: it returns the write for the item or throws an AppError (the
  * item fails alone). Returns the outcomes and the writes, for one `storeMany` transaction.
  */
-export async function planBatch<T>(items: BatchItem<T>[], plan: (dto: T) => StoreRequest | Promise<StoreRequest>): Promise<{ outcomes: BatchOutcome[]; writes: StoreRequest[] }> {
+export async function planBatch<T>(
+  items: BatchItem<T>[],
+  plan: (dto: T) => StoreRequest | Promise<StoreRequest>,
+): Promise<{ outcomes: BatchOutcome[]; writes: StoreRequest[] }> {
   const outcomes: BatchOutcome[] = [];
   const writes: StoreRequest[] = [];
   for (const item of items) {

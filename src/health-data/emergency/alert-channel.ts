@@ -39,13 +39,17 @@ export class EmergencyAlertChannel {
   /** Hands an alert to every subscriber, asynchronously; a failing subscriber is logged (ids only). */
   publish(alert: EmergencyAlertMessage): void {
     if (!this.handlers.length) {
-      this.log.warn(`emergency alert ${alert.alertId}: no delivery channel subscribed, ${alert.deliveries.length} deliveries pending`);
+      this.log.warn(
+        `emergency alert ${alert.alertId}: no delivery channel subscribed, ${alert.deliveries.length} deliveries pending`,
+      );
       return;
     }
     for (const h of this.handlers) {
       Promise.resolve()
         .then(() => h(alert))
-        .catch((e: unknown) => this.log.error(`emergency alert ${alert.alertId}: channel failed: ${(e as Error).name}`));
+        .catch((e: unknown) =>
+          this.log.error(`emergency alert ${alert.alertId}: channel failed: ${(e as Error).name}`),
+        );
     }
   }
 }

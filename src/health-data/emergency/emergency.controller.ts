@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import {
@@ -23,22 +31,32 @@ export class EmergencyContactsController {
   @ApiOperation({ summary: 'Your emergency contacts: primary first, then by name' })
   @ApiOkResponse({ type: [EmergencyContactResponseDto] })
   @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: EmergencyContactListQuery): Promise<EmergencyContactResponseDto[]> {
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query() q: EmergencyContactListQuery,
+  ): Promise<EmergencyContactResponseDto[]> {
     return this.emergency.list(user, q);
   }
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add a contact (400 bad phone, 409 same phone or name; a new primary demotes the old one)' })
+  @ApiOperation({
+    summary: 'Add a contact (400 bad phone, 409 same phone or name; a new primary demotes the old one)',
+  })
   @ApiCreatedResponse({ type: EmergencyContactResponseDto })
   @ApiErrors(400, 409, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: EmergencyContactCreateDto): Promise<EmergencyContactResponseDto> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: EmergencyContactCreateDto,
+  ): Promise<EmergencyContactResponseDto> {
     return this.emergency.create(user, dto);
   }
 
   @Post('batch')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add several contacts (JSON array; any bad phone → 400 for all; otherwise per item)' })
+  @ApiOperation({
+    summary: 'Add several contacts (JSON array; any bad phone → 400 for all; otherwise per item)',
+  })
   @ApiBody({ type: [EmergencyContactCreateDto] })
   @ApiCreatedResponse({ type: ContactBatchResultDto })
   @ApiErrors(400, 413, 422)
@@ -55,10 +73,16 @@ export class EmergencyContactsController {
   }
 
   @Put(':contact_id')
-  @ApiOperation({ summary: 'Change a contact: only the fields sent change; same phone/primary rules as create' })
+  @ApiOperation({
+    summary: 'Change a contact: only the fields sent change; same phone/primary rules as create',
+  })
   @ApiOkResponse({ type: EmergencyContactResponseDto })
   @ApiErrors(400, 404, 409, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Param('contact_id') id: string, @Body() dto: EmergencyContactUpdateDto): Promise<EmergencyContactResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('contact_id') id: string,
+    @Body() dto: EmergencyContactUpdateDto,
+  ): Promise<EmergencyContactResponseDto> {
     return this.emergency.update(user, id, dto);
   }
 
@@ -80,7 +104,10 @@ export class EmergencyAlertController {
 
   @Post('alert')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Raise an emergency alert: stored, handed to the notification channel; returns who will be notified' })
+  @ApiOperation({
+    summary:
+      'Raise an emergency alert: stored, handed to the notification channel; returns who will be notified',
+  })
   @ApiCreatedResponse({ type: EmergencyAlertResponseDto })
   @ApiErrors(400, 413, 422)
   alert(@CurrentUser() user: AuthUser, @Body() dto: EmergencyAlertDto): Promise<EmergencyAlertResponseDto> {

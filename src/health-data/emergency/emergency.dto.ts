@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsEmail, IsIn, IsNumber, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
 
@@ -17,7 +30,11 @@ export class EmergencyContactCreateDto {
   @MaxLength(100)
   relationship?: string | null;
 
-  @ApiProperty({ example: '+919876543210', description: 'At least 10 characters of [0-9+] (else 400)', maxLength: 40 })
+  @ApiProperty({
+    example: '+919876543210',
+    description: 'At least 10 characters of [0-9+] (else 400)',
+    maxLength: 40,
+  })
   @IsDefined()
   @IsString()
   @Trim()
@@ -33,7 +50,8 @@ export class EmergencyContactCreateDto {
     example: 'ravi@example.com',
     maxLength: 254,
     nullable: true,
-    description: 'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
+    description:
+      'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
   })
   @IsOptional()
   @IsEmail({}, { message: 'email must be a valid e-mail address' })
@@ -44,10 +62,14 @@ export class EmergencyContactCreateDto {
     example: 'https://hooks.example.com/services/T0/B0/secret',
     maxLength: 2048,
     nullable: true,
-    description: 'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
+    description:
+      'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
   })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhook_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'webhook_url must be an http(s) URL' },
+  )
   @MaxLength(2048)
   webhook_url?: string | null;
 }
@@ -83,7 +105,8 @@ export class EmergencyContactUpdateDto {
     example: 'ravi@example.com',
     maxLength: 254,
     nullable: true,
-    description: 'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
+    description:
+      'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
   })
   @IsOptional()
   @IsEmail({}, { message: 'email must be a valid e-mail address' })
@@ -94,10 +117,14 @@ export class EmergencyContactUpdateDto {
     example: 'https://hooks.example.com/services/T0/B0/secret',
     maxLength: 2048,
     nullable: true,
-    description: 'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
+    description:
+      'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
   })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhook_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'webhook_url must be an http(s) URL' },
+  )
   @MaxLength(2048)
   webhook_url?: string | null;
 }
@@ -135,7 +162,19 @@ export class ContactBatchResultDto {
 
 // ------------------------------------------------------------------------------------------------ alert
 
-export const ALERT_TYPES = ['medical', 'fall', 'chest_pain', 'stroke', 'breathing', 'bleeding', 'mental_health', 'accident', 'fire', 'security', 'other'] as const;
+export const ALERT_TYPES = [
+  'medical',
+  'fall',
+  'chest_pain',
+  'stroke',
+  'breathing',
+  'bleeding',
+  'mental_health',
+  'accident',
+  'fire',
+  'security',
+  'other',
+] as const;
 export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 export class EmergencyAlertDto {
@@ -195,7 +234,12 @@ export class EmergencyAlertResponseDto {
   @ApiProperty({ nullable: true, type: String }) location: string | null;
   @ApiProperty({ nullable: true, type: Number }) latitude: number | null;
   @ApiProperty({ nullable: true, type: Number }) longitude: number | null;
-  @ApiProperty({ enum: ['pending', 'no_contacts'], description: 'pending until the notification channel reports' }) status: string;
-  @ApiProperty({ type: [AlertDeliveryDto], description: 'Who will be notified, primary first' }) deliveries: AlertDeliveryDto[];
+  @ApiProperty({
+    enum: ['pending', 'no_contacts'],
+    description: 'pending until the notification channel reports',
+  })
+  status: string;
+  @ApiProperty({ type: [AlertDeliveryDto], description: 'Who will be notified, primary first' })
+  deliveries: AlertDeliveryDto[];
   @ApiProperty() created_at: string;
 }

@@ -19,7 +19,13 @@ import {
   type EmergencyContactResponseDto,
   type EmergencyContactUpdateDto,
 } from './emergency.dto.js';
-import { EMERGENCY_ALERT, EMERGENCY_CONTACT, type AlertDelivery, type AlertPayload, type ContactPayload } from './emergency.records.js';
+import {
+  EMERGENCY_ALERT,
+  EMERGENCY_CONTACT,
+  type AlertDelivery,
+  type AlertPayload,
+  type ContactPayload,
+} from './emergency.records.js';
 import { nameKey, phoneKey, phoneProblem } from './phone.js';
 
 type Contact = StoredRecord<ContactPayload>;
@@ -30,7 +36,9 @@ const DUPLICATE_NAME = 'Emergency contact with this name already exists';
 
 /** Primary first, then name ignoring case (the original's order). */
 const byPrimaryThenName = (a: Contact, b: Contact): number =>
-  Number(b.payload.is_primary) - Number(a.payload.is_primary) || nameKey(a.payload.name).localeCompare(nameKey(b.payload.name)) || a.id.localeCompare(b.id);
+  Number(b.payload.is_primary) - Number(a.payload.is_primary) ||
+  nameKey(a.payload.name).localeCompare(nameKey(b.payload.name)) ||
+  a.id.localeCompare(b.id);
 
 /**
  * Emergency contacts and alerts. Rules: phones need ≥ 10 chars of [0-9+] (400); the same phone (compared by
@@ -59,7 +67,8 @@ export class EmergencyService {
 
   /** Every contact of the caller, primary first then by name. */
   private async all(c: Caller, useCache = true): Promise<Contact[]> {
-    const load = async (): Promise<Contact[]> => (await this.contacts.repo.all(c, undefined, MAX_CONTACTS)).sort(byPrimaryThenName);
+    const load = async (): Promise<Contact[]> =>
+      (await this.contacts.repo.all(c, undefined, MAX_CONTACTS)).sort(byPrimaryThenName);
     return useCache ? this.cache.wrap(this.ns(c.userId), 'all', load) : load();
   }
 
@@ -73,7 +82,11 @@ export class EmergencyService {
   }
 
   /** 409 when another contact has the same phone or name. */
-  private checkUnique(existing: Contact[], candidate: { name: string; phone: string }, selfId?: string): void {
+  private checkUnique(
+    existing: Contact[],
+    candidate: { name: string; phone: string },
+    selfId?: string,
+  ): void {
     for (const e of existing) {
       if (e.id === selfId) continue;
       if (phoneKey(e.payload.phone) === phoneKey(candidate.phone)) throw conflict(DUPLICATE_PHONE);
@@ -98,7 +111,10 @@ export class EmergencyService {
       this.checkUnique(existing, dto);
       const req = this.contacts.repo.createRequest(c, this.contacts.repo.buildPayload(c, dto));
       try {
-        const [rec] = await this.store.gateway.storeMany([req, ...(dto.is_primary ? this.demotions(existing) : [])]);
+        const [rec] = await this.store.gateway.storeMany([
+          req,
+          ...(dto.is_primary ? this.demotions(existing) : []),
+        ]);
         await this.cache.bump(this.ns(c.userId));
         return this.contacts.repo.render(rec as Contact, c.zone) as unknown as EmergencyContactResponseDto;
       } catch (e) {
@@ -108,7 +124,11 @@ export class EmergencyService {
     }
   }
 
-  async update(user: AuthUser, id: string, dto: EmergencyContactUpdateDto): Promise<EmergencyContactResponseDto> {
+  async update(
+    user: AuthUser,
+    id: string,
+    dto: EmergencyContactUpdateDto,
+  ): Promise<EmergencyContactResponseDto> {
     const c = await this.store.caller(user);
     if (dto.phone !== undefined && dto.phone !== null) {
       const problem = phoneProblem(dto.phone);
@@ -154,9 +174,13 @@ export class EmergencyService {
       this.checkUnique(known, dto);
       const primary = Boolean(dto.is_primary) && primaries === 0;
       if (primary) primaries++;
-      const req = this.contacts.repo.createRequest(c, this.contacts.repo.buildPayload(c, { ...dto, is_primary: primary }), {
-        links: { related_to: [context] },
-      });
+      const req = this.contacts.repo.createRequest(
+        c,
+        this.contacts.repo.buildPayload(c, { ...dto, is_primary: primary }),
+        {
+          links: { related_to: [context] },
+        },
+      );
       known.push({ id: req.contextId, payload: req.payload } as Contact);
       return req;
     });
@@ -199,17 +223,29 @@ export class EmergencyService {
   }
 
   /** For the notification channel: records the outcome of one contact's delivery (compare-and-swap). */
-  async recordDelivery(userId: string, alertId: string, contactId: string, status: AlertDelivery['status']): Promise<void> {
+  async recordDelivery(
+    userId: string,
+    alertId: string,
+    contactId: string,
+    status: AlertDelivery['status'],
+  ): Promise<void> {
     const c = await this.store.caller(userId);
-    await this.alerts.repo.update(c, alertId, {}, {
-      check: (next) => {
-        const at = this.store.clock.now().toISOString();
-        next.deliveries = next.deliveries.map((d) => (d.contact_id === contactId ? { ...d, status, updated_at: at } : d));
-        const settled = next.deliveries.every((d) => d.status !== 'pending');
-        const anyOk = next.deliveries.some((d) => d.status === 'sent' || d.status === 'delivered');
-        next.status = !settled ? 'pending' : anyOk ? 'sent' : 'failed';
+    await this.alerts.repo.update(
+      c,
+      alertId,
+      {},
+      {
+        check: (next) => {
+          const at = this.store.clock.now().toISOString();
+          next.deliveries = next.deliveries.map((d) =>
+            d.contact_id === contactId ? { ...d, status, updated_at: at } : d,
+          );
+          const settled = next.deliveries.every((d) => d.status !== 'pending');
+          const anyOk = next.deliveries.some((d) => d.status === 'sent' || d.status === 'delivered');
+          next.status = !settled ? 'pending' : anyOk ? 'sent' : 'failed';
+        },
       },
-    });
+    );
   }
 
   private renderAlert(rec: StoredRecord<AlertPayload>, zone: string): EmergencyAlertResponseDto {

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { RelatedToQuery } from '../records/dto.js';
@@ -14,7 +21,9 @@ export class FoodLogsController {
   constructor(private readonly food: FoodService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your food logs, newest first (optionally one day in your time zone, one meal type)' })
+  @ApiOperation({
+    summary: 'Your food logs, newest first (optionally one day in your time zone, one meal type)',
+  })
   @ApiOkResponse({ type: [FoodLogResponseDto] })
   @ApiErrors(422)
   list(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
@@ -34,15 +43,25 @@ export class FoodLogsController {
   @ApiOperation({ summary: 'Log a meal' })
   @ApiCreatedResponse({ type: FoodLogResponseDto })
   @ApiErrors(400, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: FoodLogCreateDto, @Query() q: RelatedToQuery): Promise<FoodLogResponseDto> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: FoodLogCreateDto,
+    @Query() q: RelatedToQuery,
+  ): Promise<FoodLogResponseDto> {
     return this.food.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
   @Put(':food_log_id')
-  @ApiOperation({ summary: 'Change a food log: only the fields sent change, null clears a number; logged_at cannot change' })
+  @ApiOperation({
+    summary: 'Change a food log: only the fields sent change, null clears a number; logged_at cannot change',
+  })
   @ApiOkResponse({ type: FoodLogResponseDto })
   @ApiErrors(400, 404, 409, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Param('food_log_id') id: string, @Body() dto: FoodLogUpdateDto): Promise<FoodLogResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('food_log_id') id: string,
+    @Body() dto: FoodLogUpdateDto,
+  ): Promise<FoodLogResponseDto> {
     return this.food.crud.update(user, id, dto);
   }
 

@@ -45,7 +45,10 @@ export class FoodLogCreateDto extends FoodNumbers {
   @IsIn(MEAL_TYPES, { message: mealMessage })
   meal_type: MealType;
 
-  @ApiPropertyOptional({ example: '2026-03-01T13:15:00+05:30', description: 'Default now; without an offset it is read in your time zone' })
+  @ApiPropertyOptional({
+    example: '2026-03-01T13:15:00+05:30',
+    description: 'Default now; without an offset it is read in your time zone',
+  })
   @IsOptional()
   @IsDateTimeInput()
   logged_at?: string;

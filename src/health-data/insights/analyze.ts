@@ -69,7 +69,8 @@ export interface InsightResult {
   points_by_category: Record<Category, number>;
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-IN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-IN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const plural = (n: number, one: string, many = `${one}s`): string => `${fmt(n)} ${n === 1 ? one : many}`;
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -77,7 +78,9 @@ const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinit
 // ------------------------------------------------------------------------------------------------ vitals
 
 function bloodPressure(rows: VitalsRow[], zone: string): Finding[] {
-  const bp = rows.filter((r) => num(r.blood_pressure_systolic) && num(r.blood_pressure_diastolic)) as (VitalsRow & {
+  const bp = rows.filter(
+    (r) => num(r.blood_pressure_systolic) && num(r.blood_pressure_diastolic),
+  ) as (VitalsRow & {
     blood_pressure_systolic: number;
     blood_pressure_diastolic: number;
   })[];
@@ -86,7 +89,8 @@ function bloodPressure(rows: VitalsRow[], zone: string): Finding[] {
   const high = bp.filter((r) => r.blood_pressure_systolic >= 140 || r.blood_pressure_diastolic >= 90);
   const low = bp.filter((r) => r.blood_pressure_systolic < 90 || r.blood_pressure_diastolic < 60);
   const crisis = bp.filter((r) => r.blood_pressure_systolic >= 180 || r.blood_pressure_diastolic >= 120);
-  const show = (r: (typeof bp)[number]): string => `${r.blood_pressure_systolic}/${r.blood_pressure_diastolic} on ${localDate(new Date(r.logged_at), zone)}`;
+  const show = (r: (typeof bp)[number]): string =>
+    `${r.blood_pressure_systolic}/${r.blood_pressure_diastolic} on ${localDate(new Date(r.logged_at), zone)}`;
   if (high.length) {
     const top = high.reduce((a, b) => (b.blood_pressure_systolic > a.blood_pressure_systolic ? b : a));
     out.push({
@@ -163,7 +167,8 @@ const RANGE_RULES: RangeRule[] = [
     outside: (v) => (v < 95 ? 'low' : null),
     range: '95 % or more',
     priority: (w) => (w < 90 ? 'urgent' : 'high'),
-    advice: 'recheck with warm hands; if it stays below 95 % or you are breathless, contact your doctor (below 90 %, call 112)',
+    advice:
+      'recheck with warm hands; if it stays below 95 % or you are breathless, contact your doctor (below 90 %, call 112)',
   },
   {
     key: 'fever',
@@ -173,7 +178,8 @@ const RANGE_RULES: RangeRule[] = [
     outside: (v) => (v >= 38 ? 'high' : null),
     range: 'below 38 °C',
     priority: (w) => (w >= 39.5 ? 'high' : 'medium'),
-    advice: 'rest, drink fluids and contact your doctor if the fever lasts more than 2 days or goes above 39.5 °C',
+    advice:
+      'rest, drink fluids and contact your doctor if the fever lasts more than 2 days or goes above 39.5 °C',
   },
 ];
 
@@ -187,8 +193,10 @@ function ranges(rows: VitalsRow[]): Finding[] {
     const highs = bad.filter((v) => rule.outside(v) === 'high');
     const lows = bad.filter((v) => rule.outside(v) === 'low');
     const parts: string[] = [];
-    if (highs.length) parts.push(`${fmt(highs.length)} above (highest ${fmt(Math.max(...highs), 1)} ${rule.unit})`);
-    if (lows.length) parts.push(`${fmt(lows.length)} below (lowest ${fmt(Math.min(...lows), 1)} ${rule.unit})`);
+    if (highs.length)
+      parts.push(`${fmt(highs.length)} above (highest ${fmt(Math.max(...highs), 1)} ${rule.unit})`);
+    if (lows.length)
+      parts.push(`${fmt(lows.length)} below (lowest ${fmt(Math.min(...lows), 1)} ${rule.unit})`);
     const worst = highs.length ? Math.max(...highs) : Math.min(...lows);
     out.push({
       category: 'vitals',
@@ -208,7 +216,8 @@ function ranges(rows: VitalsRow[]): Finding[] {
 function sugar(rows: VitalsRow[], zone: string): Finding[] {
   const readings = rows.filter((r) => num(r.blood_sugar)) as (VitalsRow & { blood_sugar: number })[];
   if (!readings.length) return [];
-  const isFasting = (r: VitalsRow): boolean => (r.fasting === true ? true : r.fasting === false ? false : localHour(r.logged_at, zone) < 10);
+  const isFasting = (r: VitalsRow): boolean =>
+    r.fasting === true ? true : r.fasting === false ? false : localHour(r.logged_at, zone) < 10;
   const fasting = readings.filter(isFasting);
   const other = readings.filter((r) => !isFasting(r));
   const out: Finding[] = [];
@@ -267,8 +276,22 @@ interface TrendRule {
 }
 
 const TRENDS: TrendRule[] = [
-  { field: 'blood_pressure_systolic', label: 'systolic blood pressure', unit: 'mmHg', min: 5, digits: 0, worseWhen: 'up' },
-  { field: 'blood_pressure_diastolic', label: 'diastolic blood pressure', unit: 'mmHg', min: 5, digits: 0, worseWhen: 'up' },
+  {
+    field: 'blood_pressure_systolic',
+    label: 'systolic blood pressure',
+    unit: 'mmHg',
+    min: 5,
+    digits: 0,
+    worseWhen: 'up',
+  },
+  {
+    field: 'blood_pressure_diastolic',
+    label: 'diastolic blood pressure',
+    unit: 'mmHg',
+    min: 5,
+    digits: 0,
+    worseWhen: 'up',
+  },
   { field: 'heart_rate', label: 'resting heart rate', unit: 'bpm', min: 5, digits: 0, worseWhen: 'either' },
   { field: 'blood_sugar', label: 'blood sugar', unit: 'mg/dL', min: 10, digits: 0, worseWhen: 'up' },
   { field: 'weight_kg', label: 'weight', unit: 'kg', min: 1, digits: 1, worseWhen: 'either' },
@@ -276,7 +299,11 @@ const TRENDS: TrendRule[] = [
 ];
 
 /** First-half vs second-half means of the window, for each metric with ≥ 2 readings in both halves. */
-export function trends(rows: { at: number; value: number }[], windowStart: number, windowEnd: number): { first: number; second: number; n: number } | null {
+export function trends(
+  rows: { at: number; value: number }[],
+  windowStart: number,
+  windowEnd: number,
+): { first: number; second: number; n: number } | null {
   const mid = windowStart + (windowEnd - windowStart) / 2;
   const a = rows.filter((r) => r.at < mid).map((r) => r.value);
   const b = rows.filter((r) => r.at >= mid).map((r) => r.value);
@@ -287,7 +314,9 @@ export function trends(rows: { at: number; value: number }[], windowStart: numbe
 function vitalTrends(input: InsightInput, start: number, end: number): Finding[] {
   const out: Finding[] = [];
   for (const t of TRENDS) {
-    const rows = input.vitals.filter((r) => num(r[t.field])).map((r) => ({ at: Date.parse(r.logged_at), value: r[t.field] as number }));
+    const rows = input.vitals
+      .filter((r) => num(r[t.field]))
+      .map((r) => ({ at: Date.parse(r.logged_at), value: r[t.field] as number }));
     const tr = trends(rows, start, end);
     if (!tr) continue;
     const delta = tr.second - tr.first;
@@ -339,7 +368,10 @@ function adherence(c: AdherenceCounts | null): Finding[] {
 
 function hydration(input: InsightInput): Finding[] {
   if (!input.water.length) return [];
-  const goal = input.weightKg && input.weightKg > 0 ? Math.min(3500, Math.max(1500, Math.round((input.weightKg * 30) / 50) * 50)) : 2000;
+  const goal =
+    input.weightKg && input.weightKg > 0
+      ? Math.min(3500, Math.max(1500, Math.round((input.weightKg * 30) / 50) * 50))
+      : 2000;
   const byDay = new Map<string, number>();
   for (const w of input.water) {
     const d = localDate(new Date(w.logged_at), input.zone);
@@ -368,7 +400,10 @@ function hydration(input: InsightInput): Finding[] {
 
 function sleep(input: InsightInput): Finding[] {
   const nights = input.sleep
-    .map((s) => ({ hours: (Date.parse(s.sleep_end) - Date.parse(s.sleep_start)) / 3600_000, quality: s.quality ?? 'good' }))
+    .map((s) => ({
+      hours: (Date.parse(s.sleep_end) - Date.parse(s.sleep_start)) / 3600_000,
+      quality: s.quality ?? 'good',
+    }))
     .filter((n) => n.hours > 0);
   if (!nights.length) return [];
   const avg = mean(nights.map((n) => n.hours));
@@ -381,7 +416,14 @@ function sleep(input: InsightInput): Finding[] {
       key: concern ? 'sleep_concern' : 'sleep_ok',
       priority: avg < 5 ? 'high' : concern ? 'medium' : 'low',
       actionable: concern,
-      title: avg < 6 ? 'Short sleep' : avg > 9.5 ? 'Long sleep' : poor * 2 > nights.length ? 'Poor sleep quality' : 'Sleep in a healthy range',
+      title:
+        avg < 6
+          ? 'Short sleep'
+          : avg > 9.5
+            ? 'Long sleep'
+            : poor * 2 > nights.length
+              ? 'Poor sleep quality'
+              : 'Sleep in a healthy range',
       message: `You slept on average ${fmt(avg, 1)} h over ${plural(nights.length, 'night')}; ${plural(short, 'night was', 'nights were')} under 6 h and ${fmt(poor)} rated poor or fair.`,
       recommendation: concern
         ? `Aim for 7–8 h (you average ${fmt(avg, 1)} h): a fixed bedtime, no tea or coffee after 4 pm, and a short walk in daylight help.`
@@ -395,14 +437,18 @@ function sleep(input: InsightInput): Finding[] {
 const MOOD_SCORE: Record<string, number> = { very_bad: 1, bad: 2, neutral: 3, good: 4, very_good: 5 };
 
 function mood(input: InsightInput, start: number, end: number): Finding[] {
-  const rows = input.mood.filter((m) => MOOD_SCORE[m.mood]).map((m) => ({ at: Date.parse(m.logged_at), value: MOOD_SCORE[m.mood] }));
+  const rows = input.mood
+    .filter((m) => MOOD_SCORE[m.mood])
+    .map((m) => ({ at: Date.parse(m.logged_at), value: MOOD_SCORE[m.mood] }));
   if (!rows.length) return [];
   const avg = mean(rows.map((r) => r.value));
   const bad = rows.filter((r) => r.value <= 2).length;
   const tr = trends(rows, start, end);
   const dropping = tr !== null && tr.second - tr.first <= -0.5;
   const concern = avg < 3 || dropping || bad * 3 > rows.length;
-  const trendText = tr ? `; it went from ${fmt(tr.first, 1)} to ${fmt(tr.second, 1)} between the first and second half of the period` : '';
+  const trendText = tr
+    ? `; it went from ${fmt(tr.first, 1)} to ${fmt(tr.second, 1)} between the first and second half of the period`
+    : '';
   return [
     {
       category: 'mood',
@@ -492,5 +538,9 @@ export function analyze(input: InsightInput): InsightResult {
     exercise: input.exercise.length,
     diet: input.food.length,
   };
-  return { findings, data_points_analyzed: Object.values(points_by_category).reduce((a, b) => a + b, 0), points_by_category };
+  return {
+    findings,
+    data_points_analyzed: Object.values(points_by_category).reduce((a, b) => a + b, 0),
+    points_by_category,
+  };
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ToBoolean, ToInt } from '../../common/dto.js';
 import { INSIGHT_TYPES, type InsightType } from './report.js';
 
@@ -24,7 +35,10 @@ export class InsightsQuery extends WindowQuery {
 }
 
 export class RecommendationsQuery extends WindowQuery {
-  @ApiPropertyOptional({ type: [String], description: 'Repeatable: diet, exercise, medication, vitals, lifestyle' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Repeatable: diet, exercise, medication, vitals, lifestyle',
+  })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
   @IsArray()
@@ -73,7 +87,8 @@ export class HealthInsightResponseDto {
   @ApiProperty() created_at: string;
   @ApiProperty({ description: 'Records used' }) data_points_analyzed: number;
   @ApiProperty({ type: InsightContextDto }) context: InsightContextDto;
-  @ApiProperty({ type: [FindingDto], description: 'The structured findings behind the text' }) findings: FindingDto[];
+  @ApiProperty({ type: [FindingDto], description: 'The structured findings behind the text' })
+  findings: FindingDto[];
 }
 
 export class RecommendationItemDto {

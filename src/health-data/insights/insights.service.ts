@@ -11,7 +11,12 @@ import { addDays, localDate, zonedIso } from '../records/time.js';
 import { EXERCISE, MOOD, SLEEP, WATER } from '../tracking/tracking.records.js';
 import { VITALS } from '../vitals/vitals.record.js';
 import { analyze, type InsightInput, type InsightResult } from './analyze.js';
-import type { HealthInsightResponseDto, HealthRecommendationsResponseDto, InsightsQuery, RecommendationsQuery } from './insights.dto.js';
+import type {
+  HealthInsightResponseDto,
+  HealthRecommendationsResponseDto,
+  InsightsQuery,
+  RecommendationsQuery,
+} from './insights.dto.js';
 import { confidence, insightText, recommendations } from './report.js';
 
 /** Most records of one type read for one analysis (a year of several readings a day). */
@@ -25,12 +30,19 @@ export class InsightsService {
     private readonly medication: MedicationService,
   ) {}
 
-  private async analyse(user: AuthUser, days: number): Promise<{ result: InsightResult; zone: string; now: Date }> {
+  private async analyse(
+    user: AuthUser,
+    days: number,
+  ): Promise<{ result: InsightResult; zone: string; now: Date }> {
     const c = await this.store.caller(user);
     const now = this.store.clock.now();
     const from = new Date(now.getTime() - days * 86400_000);
     const load = async (spec: RecordSpec): Promise<Payload[]> =>
-      (await this.store.repo(spec).list(c, { from, to: new Date(now.getTime() + 1), limit: MAX_PER_TYPE, order: 'asc' })).map((r) => r.payload);
+      (
+        await this.store
+          .repo(spec)
+          .list(c, { from, to: new Date(now.getTime() + 1), limit: MAX_PER_TYPE, order: 'asc' })
+      ).map((r) => r.payload);
     const today = localDate(now, c.zone);
     const [vitals, water, sleep, mood, exercise, food, adherence, profile] = await Promise.all([
       load(VITALS as RecordSpec),
@@ -39,7 +51,10 @@ export class InsightsService {
       load(MOOD),
       load(EXERCISE),
       load(FOOD as RecordSpec),
-      this.medication.adherence(user, { date_from: addDays(today, -(Math.min(days, 92) - 1)), date_to: today }),
+      this.medication.adherence(user, {
+        date_from: addDays(today, -(Math.min(days, 92) - 1)),
+        date_to: today,
+      }),
       this.store.repo(PROFILE).find(c, c.userId),
     ]);
     const input: InsightInput = {
@@ -70,7 +85,11 @@ export class InsightsService {
       confidence: confidence(text.points),
       created_at: zonedIso(now, zone),
       data_points_analyzed: text.points,
-      context: { insight_type: q.insight_type, query: `health data user ${user.id} ${q.insight_type} last ${q.days} days`, window_days: q.days },
+      context: {
+        insight_type: q.insight_type,
+        query: `health data user ${user.id} ${q.insight_type} last ${q.days} days`,
+        window_days: q.days,
+      },
       findings: text.findings,
     };
   }

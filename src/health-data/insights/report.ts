@@ -5,7 +5,16 @@ import { PRIORITY_ORDER, type Category, type Finding, type InsightResult, type P
  * recommendation items with its filters. Pure; no text without the user's numbers.
  */
 
-export const INSIGHT_TYPES = ['overall', 'vitals', 'medication', 'food', 'hydration', 'sleep', 'mood', 'exercise'] as const;
+export const INSIGHT_TYPES = [
+  'overall',
+  'vitals',
+  'medication',
+  'food',
+  'hydration',
+  'sleep',
+  'mood',
+  'exercise',
+] as const;
 export type InsightType = (typeof INSIGHT_TYPES)[number];
 
 const CATEGORIES_OF: Record<InsightType, Category[] | null> = {
@@ -35,10 +44,16 @@ export function confidence(points: number): number {
   return Math.round(Math.min(0.9, 0.3 + points / 100) * 100) / 100;
 }
 
-export function insightText(type: InsightType, result: InsightResult, windowDays: number): { insight: string; recommendation: string; findings: Finding[]; points: number } {
+export function insightText(
+  type: InsightType,
+  result: InsightResult,
+  windowDays: number,
+): { insight: string; recommendation: string; findings: Finding[]; points: number } {
   const cats = CATEGORIES_OF[type];
   const findings = cats ? result.findings.filter((f) => cats.includes(f.category)) : result.findings;
-  const points = cats ? cats.reduce((a, c) => a + result.points_by_category[c], 0) : result.data_points_analyzed;
+  const points = cats
+    ? cats.reduce((a, c) => a + result.points_by_category[c], 0)
+    : result.data_points_analyzed;
   if (!findings.length) {
     const what = type === 'overall' ? 'health records' : `${type} records`;
     return {
@@ -91,7 +106,8 @@ export function recommendations(
     });
   }
   if (filters.categories?.length) items = items.filter((i) => filters.categories!.includes(i.category));
-  if (filters.priority_min) items = items.filter((i) => PRIORITY_ORDER[i.priority] >= PRIORITY_ORDER[filters.priority_min!]);
+  if (filters.priority_min)
+    items = items.filter((i) => PRIORITY_ORDER[i.priority] >= PRIORITY_ORDER[filters.priority_min!]);
   if (filters.actionable_only) items = items.filter((i) => i.actionable);
   const urgent = items.filter((i) => i.priority === 'high' || i.priority === 'urgent').length;
   let summary = `Based on analysis of your health data, we have ${items.length} recommendation(s) for you. `;

@@ -4,7 +4,12 @@ import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { FoodLogCreateDto, FoodLogListQuery, FoodLogResponseDto } from '../food/food.dto.js';
 import { FoodService } from '../food/food.service.js';
-import { HealthInsightResponseDto, HealthRecommendationsResponseDto, InsightsQuery, RecommendationsQuery } from '../insights/insights.dto.js';
+import {
+  HealthInsightResponseDto,
+  HealthRecommendationsResponseDto,
+  InsightsQuery,
+  RecommendationsQuery,
+} from '../insights/insights.dto.js';
 import { InsightsService } from '../insights/insights.service.js';
 import { RelatedToQuery } from '../records/dto.js';
 import { relatedLinks } from '../records/record-crud.js';
@@ -35,7 +40,11 @@ export class HealthController {
   @ApiOperation({ summary: 'Log a meal (200, as the original; same as POST /api/food-logs)' })
   @ApiOkResponse({ type: FoodLogResponseDto })
   @ApiErrors(400, 413, 422)
-  logFood(@CurrentUser() user: AuthUser, @Body() dto: FoodLogCreateDto, @Query() q: RelatedToQuery): Promise<FoodLogResponseDto> {
+  logFood(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: FoodLogCreateDto,
+    @Query() q: RelatedToQuery,
+  ): Promise<FoodLogResponseDto> {
     return this.food.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
@@ -52,7 +61,11 @@ export class HealthController {
   @ApiOperation({ summary: 'Log vitals (200, as the original; same as POST /api/vitals)' })
   @ApiOkResponse({ type: VitalsResponseDto })
   @ApiErrors(400, 413, 422)
-  logVitals(@CurrentUser() user: AuthUser, @Body() dto: VitalsCreateDto, @Query() q: RelatedToQuery): Promise<VitalsResponseDto> {
+  logVitals(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: VitalsCreateDto,
+    @Query() q: RelatedToQuery,
+  ): Promise<VitalsResponseDto> {
     return this.vitals.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
@@ -65,10 +78,15 @@ export class HealthController {
   }
 
   @Get('recommendations')
-  @ApiOperation({ summary: 'Recommendations derived from the insights (filters: categories, priority_min, actionable_only)' })
+  @ApiOperation({
+    summary: 'Recommendations derived from the insights (filters: categories, priority_min, actionable_only)',
+  })
   @ApiOkResponse({ type: HealthRecommendationsResponseDto })
   @ApiErrors(422)
-  recommendations(@CurrentUser() user: AuthUser, @Query() q: RecommendationsQuery): Promise<HealthRecommendationsResponseDto> {
+  recommendations(
+    @CurrentUser() user: AuthUser,
+    @Query() q: RecommendationsQuery,
+  ): Promise<HealthRecommendationsResponseDto> {
     return this.insightsService.recommendations(user, q);
   }
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import {
@@ -20,7 +27,10 @@ export class MedicationSchedulesController {
   @ApiOperation({ summary: 'Your medication schedules, newest first (optionally of one medication)' })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: MedicationScheduleListQuery): Promise<MedicationScheduleResponseDto[]> {
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query() q: MedicationScheduleListQuery,
+  ): Promise<MedicationScheduleResponseDto[]> {
     return this.meds.listSchedules(user, q);
   }
 
@@ -28,7 +38,10 @@ export class MedicationSchedulesController {
   @ApiOperation({ summary: 'One schedule' })
   @ApiOkResponse({ type: MedicationScheduleResponseDto })
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('schedule_id') id: string): Promise<MedicationScheduleResponseDto> {
+  get(
+    @CurrentUser() user: AuthUser,
+    @Param('schedule_id') id: string,
+  ): Promise<MedicationScheduleResponseDto> {
     return this.meds.getSchedule(user, id);
   }
 
@@ -37,15 +50,24 @@ export class MedicationSchedulesController {
   @ApiOperation({ summary: 'Add a schedule (HH:MM in your time zone, 3-letter days; empty = every day)' })
   @ApiCreatedResponse({ type: MedicationScheduleResponseDto })
   @ApiErrors(400, 404, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: MedicationScheduleCreateDto): Promise<MedicationScheduleResponseDto> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: MedicationScheduleCreateDto,
+  ): Promise<MedicationScheduleResponseDto> {
     return this.meds.createSchedule(user, { ...dto, related_to: undefined });
   }
 
   @Put(':schedule_id')
-  @ApiOperation({ summary: 'Change a schedule: only the fields sent change (an omitted days_of_week keeps its value)' })
+  @ApiOperation({
+    summary: 'Change a schedule: only the fields sent change (an omitted days_of_week keeps its value)',
+  })
   @ApiOkResponse({ type: MedicationScheduleResponseDto })
   @ApiErrors(400, 404, 409, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Param('schedule_id') id: string, @Body() dto: MedicationScheduleUpdateDto): Promise<MedicationScheduleResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('schedule_id') id: string,
+    @Body() dto: MedicationScheduleUpdateDto,
+  ): Promise<MedicationScheduleResponseDto> {
     return this.meds.updateSchedule(user, id, dto);
   }
 

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PaginationQuery } from '../../common/dto.js';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
@@ -47,7 +54,11 @@ export class MedicationController {
   @ApiOperation({ summary: 'Log a dose taken (medication by id or exact name)' })
   @ApiCreatedResponse({ type: MedicationLogResponseDto })
   @ApiErrors(400, 404, 413, 422)
-  log(@CurrentUser() user: AuthUser, @Body() dto: MedicationLogCreateDto, @Query() q: RelatedToQuery): Promise<MedicationLogResponseDto> {
+  log(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: MedicationLogCreateDto,
+    @Query() q: RelatedToQuery,
+  ): Promise<MedicationLogResponseDto> {
     return this.meds.logDose(user, dto, q.related_to);
   }
 
@@ -55,12 +66,18 @@ export class MedicationController {
   @ApiOperation({ summary: 'Dose history, newest first (medication and date range in your time zone)' })
   @ApiOkResponse({ type: [MedicationLogResponseDto] })
   @ApiErrors(422)
-  logs(@CurrentUser() user: AuthUser, @Query() q: MedicationLogListQuery): Promise<MedicationLogResponseDto[]> {
+  logs(
+    @CurrentUser() user: AuthUser,
+    @Query() q: MedicationLogListQuery,
+  ): Promise<MedicationLogResponseDto[]> {
     return this.meds.listLogs(user, q);
   }
 
   @Get('adherence')
-  @ApiOperation({ summary: 'Scheduled vs taken / late / missed doses per schedule and overall, by day in your time zone (default the last 7 days)' })
+  @ApiOperation({
+    summary:
+      'Scheduled vs taken / late / missed doses per schedule and overall, by day in your time zone (default the last 7 days)',
+  })
   @ApiOkResponse({ type: AdherenceResponseDto })
   @ApiErrors(422)
   adherence(@CurrentUser() user: AuthUser, @Query() q: AdherenceQuery): Promise<AdherenceResponseDto> {
@@ -71,7 +88,10 @@ export class MedicationController {
   @ApiOperation({ summary: 'Your medication schedules (same as GET /api/medication-schedules)' })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(422)
-  schedules(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MedicationScheduleResponseDto[]> {
+  schedules(
+    @CurrentUser() user: AuthUser,
+    @Query() q: PaginationQuery,
+  ): Promise<MedicationScheduleResponseDto[]> {
     return this.meds.listSchedules(user, q);
   }
 
@@ -80,7 +100,11 @@ export class MedicationController {
   @ApiOperation({ summary: 'Add a schedule (HH:MM, 3-letter days); the id is the schedule id' })
   @ApiCreatedResponse({ type: MedicationScheduleResponseDto })
   @ApiErrors(400, 404, 413, 422)
-  schedule(@CurrentUser() user: AuthUser, @Body() dto: MedicationScheduleCreateDto, @Query() q: RelatedToQuery): Promise<MedicationScheduleResponseDto> {
+  schedule(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: MedicationScheduleCreateDto,
+    @Query() q: RelatedToQuery,
+  ): Promise<MedicationScheduleResponseDto> {
     return this.meds.createSchedule(user, dto, q.related_to);
   }
 
@@ -93,10 +117,16 @@ export class MedicationController {
   }
 
   @Put(':medication_id')
-  @ApiOperation({ summary: 'Change a medication: only the fields sent change (an omitted active keeps its value)' })
+  @ApiOperation({
+    summary: 'Change a medication: only the fields sent change (an omitted active keeps its value)',
+  })
   @ApiOkResponse({ type: MedicationResponseDto })
   @ApiErrors(400, 404, 409, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Param('medication_id') id: string, @Body() dto: MedicationUpdateDto): Promise<MedicationResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('medication_id') id: string,
+    @Body() dto: MedicationUpdateDto,
+  ): Promise<MedicationResponseDto> {
     return this.meds.medications.update(user, id, dto);
   }
 

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import {
   CONTEXT_ID,
@@ -110,7 +120,10 @@ class MedicationRef {
   @MaxLength(64)
   medication_id?: string;
 
-  @ApiPropertyOptional({ example: 'Metformin', description: 'Exact (case-sensitive) name of one of your medications' })
+  @ApiPropertyOptional({
+    example: 'Metformin',
+    description: 'Exact (case-sensitive) name of one of your medications',
+  })
   @IsOptional()
   @IsString()
   @Trim()
@@ -119,7 +132,10 @@ class MedicationRef {
 }
 
 class RelatedToBody extends MedicationRef {
-  @ApiPropertyOptional({ type: [String], description: 'Context ids to link (the related_to query parameter wins)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Context ids to link (the related_to query parameter wins)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -128,7 +144,11 @@ class RelatedToBody extends MedicationRef {
 }
 
 export class MedicationLogCreateDto extends RelatedToBody {
-  @ApiPropertyOptional({ example: '2026-03-01T08:00:00+05:30', nullable: true, description: 'The dose time this intake was for' })
+  @ApiPropertyOptional({
+    example: '2026-03-01T08:00:00+05:30',
+    nullable: true,
+    description: 'The dose time this intake was for',
+  })
   @IsOptional()
   @IsDateTimeInput()
   scheduled_time?: string | null;
@@ -173,7 +193,12 @@ export class MedicationScheduleCreateDto extends RelatedToBody {
   @IsTimeOfDay()
   time_of_day: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['mon', 'wed', 'fri'], default: [], description: '3-letter days; empty = every day' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['mon', 'wed', 'fri'],
+    default: [],
+    description: '3-letter days; empty = every day',
+  })
   @IsOptional()
   @IsDaysOfWeek()
   @NormaliseDays()
@@ -217,12 +242,18 @@ export class MedicationScheduleResponseDto {
 // -------------------------------------------------------------------------------------------- adherence
 
 export class AdherenceQuery {
-  @ApiPropertyOptional({ description: 'First day, inclusive, in your time zone (default: 6 days before date_to)', example: '2026-03-01' })
+  @ApiPropertyOptional({
+    description: 'First day, inclusive, in your time zone (default: 6 days before date_to)',
+    example: '2026-03-01',
+  })
   @IsOptional()
   @IsCalendarDate()
   date_from?: string;
 
-  @ApiPropertyOptional({ description: 'Last day, inclusive (default: today in your time zone)', example: '2026-03-07' })
+  @ApiPropertyOptional({
+    description: 'Last day, inclusive (default: today in your time zone)',
+    example: '2026-03-07',
+  })
   @IsOptional()
   @IsCalendarDate()
   date_to?: string;
@@ -241,8 +272,10 @@ export class AdherenceCountsDto {
   @ApiProperty() missed: number;
   @ApiProperty({ description: 'Due, still inside the window' }) pending: number;
   @ApiProperty({ description: 'Not due yet' }) upcoming: number;
-  @ApiProperty({ nullable: true, type: Number, description: '(taken + late) / settled × 100' }) adherence_percent: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'taken / settled × 100' }) on_time_percent: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '(taken + late) / settled × 100' })
+  adherence_percent: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'taken / settled × 100' }) on_time_percent:
+    number | null;
 }
 
 export class ScheduleAdherenceDto extends AdherenceCountsDto {

@@ -20,7 +20,14 @@ import type {
   MedicationScheduleResponseDto,
   MedicationScheduleUpdateDto,
 } from './medication.dto.js';
-import { MED_LOG, MED_SCHEDULE, MEDICATION, type MedicationPayload, type MedLogPayload, type MedSchedulePayload } from './medication.records.js';
+import {
+  MED_LOG,
+  MED_SCHEDULE,
+  MEDICATION,
+  type MedicationPayload,
+  type MedLogPayload,
+  type MedSchedulePayload,
+} from './medication.records.js';
 
 const ONE_OF = 'Value error, Either medication_id or medication_name must be provided';
 const MAX_ADHERENCE_DAYS = 92;
@@ -46,21 +53,30 @@ export class MedicationService {
   // ---------------------------------------------------------------------------------------- medications
 
   listMedications(user: AuthUser, q: MedicationListQuery): Promise<MedicationResponseDto[]> {
-    return this.medications.list(user, () => ({ ...(q.active_only ? { where: { active: true } } : {}), limit: q.limit, offset: q.offset }));
+    return this.medications.list(user, () => ({
+      ...(q.active_only ? { where: { active: true } } : {}),
+      limit: q.limit,
+      offset: q.offset,
+    }));
   }
 
   async removeMedication(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
     await this.medications.repo.delete(c, id);
-    for (const s of await this.schedules.repo.all(c, { medication_id: id })) await this.store.gateway.delete(s.contextId);
+    for (const s of await this.schedules.repo.all(c, { medication_id: id }))
+      await this.store.gateway.delete(s.contextId);
   }
 
   /** The caller's medication by id or exact name; 422 when neither is given, 404 when not found. */
-  private async resolve(c: Caller, ref: { medication_id?: string | null; medication_name?: string | null }): Promise<StoredRecord<MedicationPayload>> {
+  private async resolve(
+    c: Caller,
+    ref: { medication_id?: string | null; medication_name?: string | null },
+  ): Promise<StoredRecord<MedicationPayload>> {
     if (ref.medication_id) return this.medications.repo.get(c, ref.medication_id);
     if (ref.medication_name) {
       const [m] = await this.medications.repo.list(c, { where: { name: ref.medication_name }, limit: 1 });
-      if (!m) throw notFound(`Medication '${ref.medication_name}' not found. Please create the medication first.`);
+      if (!m)
+        throw notFound(`Medication '${ref.medication_name}' not found. Please create the medication first.`);
       return m;
     }
     throw validationError(['body'], ONE_OF);
@@ -68,11 +84,19 @@ export class MedicationService {
 
   // ------------------------------------------------------------------------------------------- dose logs
 
-  async logDose(user: AuthUser, dto: MedicationLogCreateDto, relatedTo?: string): Promise<MedicationLogResponseDto> {
+  async logDose(
+    user: AuthUser,
+    dto: MedicationLogCreateDto,
+    relatedTo?: string,
+  ): Promise<MedicationLogResponseDto> {
     const c = await this.store.caller(user);
     const med = await this.resolve(c, dto);
     const links = relatedLinks(relatedTo ?? dto.related_to);
-    const rec = await this.logs.repo.create(c, { ...dto, medication_id: med.id, medication_name: med.payload.name }, { links });
+    const rec = await this.logs.repo.create(
+      c,
+      { ...dto, medication_id: med.id, medication_name: med.payload.name },
+      { links },
+    );
     return this.logs.repo.render(rec, c.zone) as unknown as MedicationLogResponseDto;
   }
 
@@ -87,7 +111,11 @@ export class MedicationService {
 
   // ------------------------------------------------------------------------------------------- schedules
 
-  async createSchedule(user: AuthUser, dto: MedicationScheduleCreateDto, relatedTo?: string): Promise<MedicationScheduleResponseDto> {
+  async createSchedule(
+    user: AuthUser,
+    dto: MedicationScheduleCreateDto,
+    relatedTo?: string,
+  ): Promise<MedicationScheduleResponseDto> {
     const c = await this.store.caller(user);
     const med = await this.resolve(c, dto);
     const links = relatedLinks(relatedTo ?? dto.related_to);
@@ -95,11 +123,17 @@ export class MedicationService {
     return this.renderSchedule(rec, c.zone, new Map([[med.id, med.payload.name]]));
   }
 
-  async listSchedules(user: AuthUser, q: MedicationScheduleListQuery): Promise<MedicationScheduleResponseDto[]> {
+  async listSchedules(
+    user: AuthUser,
+    q: MedicationScheduleListQuery,
+  ): Promise<MedicationScheduleResponseDto[]> {
     const c = await this.store.caller(user);
     const where = q.medication_id ? { medication_id: q.medication_id } : undefined;
     const items = await this.schedules.repo.list(c, { where, limit: q.limit, offset: q.offset });
-    const names = await this.namesOf(c, items.map((s) => s.payload.medication_id));
+    const names = await this.namesOf(
+      c,
+      items.map((s) => s.payload.medication_id),
+    );
     return items.map((s) => this.renderSchedule(s, c.zone, names));
   }
 
@@ -109,7 +143,11 @@ export class MedicationService {
     return this.renderSchedule(rec, c.zone, await this.namesOf(c, [rec.payload.medication_id]));
   }
 
-  async updateSchedule(user: AuthUser, id: string, dto: MedicationScheduleUpdateDto): Promise<MedicationScheduleResponseDto> {
+  async updateSchedule(
+    user: AuthUser,
+    id: string,
+    dto: MedicationScheduleUpdateDto,
+  ): Promise<MedicationScheduleResponseDto> {
     const c = await this.store.caller(user);
     const patch: Record<string, unknown> = { ...dto };
     if (dto.medication_id || dto.medication_name) patch.medication_id = (await this.resolve(c, dto)).id;
@@ -124,10 +162,20 @@ export class MedicationService {
     return new Map(meds.filter((m) => m !== null).map((m) => [m.id, m.payload.name]));
   }
 
-  private renderSchedule(rec: StoredRecord<MedSchedulePayload>, zone: string, names: Map<string, string>): MedicationScheduleResponseDto {
+  private renderSchedule(
+    rec: StoredRecord<MedSchedulePayload>,
+    zone: string,
+    names: Map<string, string>,
+  ): MedicationScheduleResponseDto {
     const out = this.schedules.repo.render(rec, zone);
     const { id, user_id, medication_id, ...rest } = out;
-    return { id, user_id, medication_id, medication_name: names.get(rec.payload.medication_id) ?? null, ...rest } as unknown as MedicationScheduleResponseDto;
+    return {
+      id,
+      user_id,
+      medication_id,
+      medication_name: names.get(rec.payload.medication_id) ?? null,
+      ...rest,
+    } as unknown as MedicationScheduleResponseDto;
   }
 
   // ------------------------------------------------------------------------------------------- adherence
@@ -137,7 +185,8 @@ export class MedicationService {
     const now = this.store.clock.now();
     const dateTo = q.date_to ?? localDate(now, c.zone);
     const dateFrom = q.date_from ?? addDays(dateTo, -6);
-    if (dateFrom > dateTo) throw validationError(['query', 'date_from'], 'date_from must not be after date_to');
+    if (dateFrom > dateTo)
+      throw validationError(['query', 'date_from'], 'date_from must not be after date_to');
     if (addDays(dateFrom, MAX_ADHERENCE_DAYS - 1) < dateTo) {
       throw validationError(['query', 'date_to'], `The range covers at most ${MAX_ADHERENCE_DAYS} days`);
     }
@@ -160,7 +209,12 @@ export class MedicationService {
         created_at: s.createdAt,
         active: medById.get(s.payload.medication_id)?.payload.active ?? false,
       })),
-      logs: logs.map((l) => ({ id: l.id, medication_id: l.payload.medication_id, taken_at: l.payload.taken_at, scheduled_time: l.payload.scheduled_time })),
+      logs: logs.map((l) => ({
+        id: l.id,
+        medication_id: l.payload.medication_id,
+        taken_at: l.payload.taken_at,
+        scheduled_time: l.payload.scheduled_time,
+      })),
       zone: c.zone,
       fromDate: dateFrom,
       toDate: dateTo,

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PaginationQuery } from '../../common/dto.js';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
@@ -23,7 +30,10 @@ export class MeditationController {
   @ApiOperation({ summary: 'The shared session catalogue, newest first (optionally one category)' })
   @ApiOkResponse({ type: [MeditationSessionResponseDto] })
   @ApiErrors(422)
-  sessions(@CurrentUser() user: AuthUser, @Query() q: MeditationSessionListQuery): Promise<MeditationSessionResponseDto[]> {
+  sessions(
+    @CurrentUser() user: AuthUser,
+    @Query() q: MeditationSessionListQuery,
+  ): Promise<MeditationSessionResponseDto[]> {
     return this.meditation.listSessions(user, q);
   }
 
@@ -31,7 +41,10 @@ export class MeditationController {
   @ApiOperation({ summary: 'One catalogue session' })
   @ApiOkResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(404)
-  session(@CurrentUser() user: AuthUser, @Param('session_id') id: string): Promise<MeditationSessionResponseDto> {
+  session(
+    @CurrentUser() user: AuthUser,
+    @Param('session_id') id: string,
+  ): Promise<MeditationSessionResponseDto> {
     return this.meditation.sessions.get(user, id);
   }
 
@@ -40,13 +53,18 @@ export class MeditationController {
   @ApiOperation({ summary: 'Add a session to the shared catalogue (title unique ignoring case)' })
   @ApiCreatedResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(400, 409, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: MeditationSessionCreateDto): Promise<MeditationSessionResponseDto> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: MeditationSessionCreateDto,
+  ): Promise<MeditationSessionResponseDto> {
     return this.meditation.createSession(user, dto);
   }
 
   @Post('sessions/batch')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add several sessions (JSON array, at most 100); each item succeeds or fails alone' })
+  @ApiOperation({
+    summary: 'Add several sessions (JSON array, at most 100); each item succeeds or fails alone',
+  })
   @ApiBody({ type: [MeditationSessionCreateDto] })
   @ApiCreatedResponse({ type: BatchResultDto })
   @ApiErrors(400, 413, 422)

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
 
@@ -17,7 +27,11 @@ export class MeditationSessionCreateDto {
   @MaxLength(2000)
   description?: string | null;
 
-  @ApiPropertyOptional({ example: 'https://cdn.example.com/breathing.mp3', nullable: true, description: 'http:// or https:// (else 400)' })
+  @ApiPropertyOptional({
+    example: 'https://cdn.example.com/breathing.mp3',
+    nullable: true,
+    description: 'http:// or https:// (else 400)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

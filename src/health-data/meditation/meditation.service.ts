@@ -43,12 +43,21 @@ export class MeditationService {
   async listSessions(user: AuthUser, q: MeditationSessionListQuery): Promise<MeditationSessionResponseDto[]> {
     const c = await this.store.caller(user);
     const load = (): Promise<StoredRecord<SessionPayload>[]> =>
-      this.sessions.repo.list(c, { where: q.category ? { category: q.category } : undefined, limit: q.limit, offset: q.offset });
-    const items = q.use_cache ? await this.cache.wrap(CACHE_NS, `${q.category ?? '*'}:${q.limit}:${q.offset}`, load) : await load();
+      this.sessions.repo.list(c, {
+        where: q.category ? { category: q.category } : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      });
+    const items = q.use_cache
+      ? await this.cache.wrap(CACHE_NS, `${q.category ?? '*'}:${q.limit}:${q.offset}`, load)
+      : await load();
     return items.map((r) => this.sessions.repo.render(r, c.zone) as unknown as MeditationSessionResponseDto);
   }
 
-  async createSession(user: AuthUser, dto: MeditationSessionCreateDto): Promise<MeditationSessionResponseDto> {
+  async createSession(
+    user: AuthUser,
+    dto: MeditationSessionCreateDto,
+  ): Promise<MeditationSessionResponseDto> {
     const c = await this.store.caller(user);
     this.checkUrl(dto.audio_url);
     if ((await this.titles(c)).has(titleKey(dto.title))) throw conflict(DUPLICATE);
@@ -66,7 +75,9 @@ export class MeditationService {
       this.checkUrl(dto.audio_url);
       if (titles.has(titleKey(dto.title))) throw conflict(DUPLICATE);
       titles.add(titleKey(dto.title));
-      return this.sessions.repo.createRequest(c, this.sessions.repo.buildPayload(c, dto), { links: { related_to: [context] } });
+      return this.sessions.repo.createRequest(c, this.sessions.repo.buildPayload(c, dto), {
+        links: { related_to: [context] },
+      });
     });
     if (writes.length) await this.store.gateway.storeMany(writes);
     await this.cache.bump(CACHE_NS);
@@ -76,7 +87,10 @@ export class MeditationService {
   async log(user: AuthUser, dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
     const c = await this.store.caller(user);
     await this.sessions.repo.get(c, dto.session_id);
-    return this.logs.repo.render(await this.logs.repo.create(c, { ...dto, logged_at: undefined }), c.zone) as unknown as MeditationLogResponseDto;
+    return this.logs.repo.render(
+      await this.logs.repo.create(c, { ...dto, logged_at: undefined }),
+      c.zone,
+    ) as unknown as MeditationLogResponseDto;
   }
 
   history(user: AuthUser, q: PaginationQuery): Promise<MeditationLogResponseDto[]> {

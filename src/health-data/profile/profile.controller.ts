@@ -29,7 +29,9 @@ export class ProfileController {
   }
 
   @Put()
-  @ApiOperation({ summary: 'Create or update your profile: only the fields sent change; null clears a field' })
+  @ApiOperation({
+    summary: 'Create or update your profile: only the fields sent change; null clears a field',
+  })
   @ApiOkResponse({ type: ProfileResponseDto })
   @ApiErrors(400, 413, 422)
   update(@CurrentUser() user: AuthUser, @Body() dto: ProfileDto): Promise<ProfileResponseDto> {

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, ValidateBy } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
 import { IsCalendarDate, Trim } from '../records/dto.js';
 import { isValidZone } from '../records/time.js';
 
@@ -31,7 +41,7 @@ export class ProfileDto {
   @ApiPropertyOptional({ example: 'AB+', pattern: '^(A|B|AB|O)[+-]$', nullable: true })
   @IsOptional()
   @IsString()
-  @Matches(/^(A|B|AB|O)[+-]$/, { message: "blood_type must be one of A+, A-, B+, B-, AB+, AB-, O+, O-" })
+  @Matches(/^(A|B|AB|O)[+-]$/, { message: 'blood_type must be one of A+, A-, B+, B-, AB+, AB-, O+, O-' })
   blood_type?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['penicillin'] })
@@ -58,12 +68,18 @@ export class ProfileDto {
   @MaxLength(200, { each: true })
   dietary_preferences?: string[] | null;
 
-  @ApiPropertyOptional({ example: 'Asia/Kolkata', description: 'IANA time zone; days and times are shown in it. Default DEFAULT_TIMEZONE.' })
+  @ApiPropertyOptional({
+    example: 'Asia/Kolkata',
+    description: 'IANA time zone; days and times are shown in it. Default DEFAULT_TIMEZONE.',
+  })
   @IsOptional()
   @Trim()
   @ValidateBy({
     name: 'isTimeZone',
-    validator: { validate: (v: unknown) => typeof v === 'string' && isValidZone(v), defaultMessage: () => 'timezone must be an IANA time zone such as Asia/Kolkata' },
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && isValidZone(v),
+      defaultMessage: () => 'timezone must be an IANA time zone such as Asia/Kolkata',
+    },
   })
   timezone?: string | null;
 }
@@ -79,5 +95,9 @@ export class ProfileResponseDto {
   @ApiProperty({ type: [String] }) medical_conditions: string[];
   @ApiProperty({ type: [String] }) dietary_preferences: string[];
   @ApiProperty({ example: 'Asia/Kolkata' }) timezone: string;
-  @ApiProperty({ example: '2026-03-01T08:30:00.000+05:30', description: 'Last change (ISO-8601 with offset)' }) updated_at: string;
+  @ApiProperty({
+    example: '2026-03-01T08:30:00.000+05:30',
+    description: 'Last change (ISO-8601 with offset)',
+  })
+  updated_at: string;
 }

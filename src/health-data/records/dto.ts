@@ -19,7 +19,8 @@ export const IsDateTimeInput = (options?: ValidationOptions): PropertyDecorator 
     {
       name: 'isISO8601',
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && ISO_DATETIME.test(v) && parseInstant(v, 'UTC') !== null,
+        validate: (v: unknown) =>
+          typeof v === 'string' && ISO_DATETIME.test(v) && parseInstant(v, 'UTC') !== null,
         defaultMessage: () => 'Input should be a valid ISO-8601 datetime, e.g. 2026-03-01T08:30:00+05:30',
       },
     },
@@ -31,7 +32,10 @@ export const IsCalendarDate = (options?: ValidationOptions): PropertyDecorator =
   ValidateBy(
     {
       name: 'isISO8601',
-      validator: { validate: (v: unknown) => isCalendarDate(v), defaultMessage: () => 'Input should be a valid date (YYYY-MM-DD)' },
+      validator: {
+        validate: (v: unknown) => isCalendarDate(v),
+        defaultMessage: () => 'Input should be a valid date (YYYY-MM-DD)',
+      },
     },
     options,
   );
@@ -49,7 +53,8 @@ export const IsTimeOfDay = (options?: ValidationOptions): PropertyDecorator =>
     options,
   );
 
-export const NormaliseTimeOfDay = (): PropertyDecorator => Transform(({ value }) => parseTimeOfDay(value) ?? value);
+export const NormaliseTimeOfDay = (): PropertyDecorator =>
+  Transform(({ value }) => parseTimeOfDay(value) ?? value);
 
 /** 3-letter days `mon`…`sun` (any case, stored lower-case, duplicates dropped). */
 export const IsDaysOfWeek = (options?: ValidationOptions): PropertyDecorator =>
@@ -75,11 +80,15 @@ export const NormaliseDays = (): PropertyDecorator =>
   });
 
 /** Trims strings (names, phones) before validation. */
-export const Trim = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = (): PropertyDecorator =>
+  Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 /** `limit`/`offset` plus a single local calendar day. */
 export class DayListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ description: 'Only this calendar day, in your time zone (YYYY-MM-DD)', example: '2026-03-01' })
+  @ApiPropertyOptional({
+    description: 'Only this calendar day, in your time zone (YYYY-MM-DD)',
+    example: '2026-03-01',
+  })
   @IsOptional()
   @IsCalendarDate()
   date?: string;
@@ -87,12 +96,18 @@ export class DayListQuery extends PaginationQuery {
 
 /** `limit`/`offset` plus an inclusive range of local calendar days. */
 export class DateRangeListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ description: 'First calendar day, inclusive, in your time zone (YYYY-MM-DD)', example: '2026-03-01' })
+  @ApiPropertyOptional({
+    description: 'First calendar day, inclusive, in your time zone (YYYY-MM-DD)',
+    example: '2026-03-01',
+  })
   @IsOptional()
   @IsCalendarDate()
   date_from?: string;
 
-  @ApiPropertyOptional({ description: 'Last calendar day, inclusive, in your time zone (YYYY-MM-DD)', example: '2026-03-31' })
+  @ApiPropertyOptional({
+    description: 'Last calendar day, inclusive, in your time zone (YYYY-MM-DD)',
+    example: '2026-03-31',
+  })
   @IsOptional()
   @IsCalendarDate()
   date_to?: string;
@@ -100,7 +115,10 @@ export class DateRangeListQuery extends PaginationQuery {
 
 /** The original's `related_to` query parameter: one context id the new record is linked to. */
 export class RelatedToQuery {
-  @ApiPropertyOptional({ description: 'Context id to link the new record to (e.g. `medication:f2ea5ecd24e3`)', example: 'medication:f2ea5ecd24e3' })
+  @ApiPropertyOptional({
+    description: 'Context id to link the new record to (e.g. `medication:f2ea5ecd24e3`)',
+    example: 'medication:f2ea5ecd24e3',
+  })
   @IsOptional()
   @Matches(CONTEXT_ID, { message: 'related_to must be a context id like type:id' })
   related_to?: string;

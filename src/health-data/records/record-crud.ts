@@ -5,7 +5,9 @@ import type { Caller, RecordSpec } from './record-spec.js';
 import type { RecordStore } from './record-store.js';
 
 /** Links of a new record from the original's `related_to` query parameter (and/or body list). */
-export function relatedLinks(...values: (string | string[] | null | undefined)[]): Partial<RecordLinks> | undefined {
+export function relatedLinks(
+  ...values: (string | string[] | null | undefined)[]
+): Partial<RecordLinks> | undefined {
   const ids = values.flatMap((v) => (Array.isArray(v) ? v : v ? [v] : []));
   return ids.length ? { related_to: [...new Set(ids)] } : undefined;
 }

@@ -3,7 +3,13 @@ import { RECORD_ID_PATTERN, newId } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
 import type { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
-import type { FilterValue, Payload, RecordLinks, StoredRecord, StoreRequest } from '../../locusgraph/locusgraph.types.js';
+import type {
+  FilterValue,
+  Payload,
+  RecordLinks,
+  StoredRecord,
+  StoreRequest,
+} from '../../locusgraph/locusgraph.types.js';
 import type { Caller, RecordSpec } from './record-spec.js';
 import { parseInstant, zonedIso } from './time.js';
 
@@ -137,7 +143,11 @@ export class RecordRepository<P extends Payload> {
     };
   }
 
-  async create(caller: Caller, input: RecordInput<P>, options: WriteOptions & { id?: string } = {}): Promise<StoredRecord<P>> {
+  async create(
+    caller: Caller,
+    input: RecordInput<P>,
+    options: WriteOptions & { id?: string } = {},
+  ): Promise<StoredRecord<P>> {
     return this.gateway.store(this.createRequest(caller, this.buildPayload(caller, input), options));
   }
 
@@ -185,7 +195,9 @@ export class RecordRepository<P extends Payload> {
     caller: Caller,
     id: string,
     patch: RecordInput<P>,
-    options: WriteOptions & { check?: (next: P, current: StoredRecord<P>) => void | StoreRequest[] | Promise<void | StoreRequest[]> } = {},
+    options: WriteOptions & {
+      check?: (next: P, current: StoredRecord<P>) => void | StoreRequest[] | Promise<void | StoreRequest[]>;
+    } = {},
   ): Promise<StoredRecord<P>> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(caller, id);

@@ -11,7 +11,8 @@ import { addDays, isValidZone, offsetAt, resolveLocalTime } from '../../reminder
  */
 
 /** ISO-8601 date-time (or date), optional seconds/fraction, optional `Z`/`±HH:MM`/`±HHMM`/`±HH`. */
-export const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+export const ISO_DATETIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses a client date-time; naive values are read in `zone`. Null when it is not a valid ISO-8601 value. */
@@ -104,7 +105,10 @@ export function startOfLocalDay(date: string, zone: string): Date {
  * The time range for `date` or `date_from`/`date_to` filters: [start of the first day, start of the day after
  * the last) in the user's zone. Undefined bounds stay open.
  */
-export function localDayRange(zone: string, q: { date?: string; date_from?: string; date_to?: string }): { from?: Date; to?: Date } {
+export function localDayRange(
+  zone: string,
+  q: { date?: string; date_from?: string; date_to?: string },
+): { from?: Date; to?: Date } {
   const first = q.date ?? q.date_from;
   const last = q.date ?? q.date_to;
   return {

@@ -69,7 +69,10 @@ export class TrackingController {
   @ApiOperation({ summary: 'Exercise logs, newest first (optionally one day in your time zone)' })
   @ApiOkResponse({ type: [ExerciseLogResponseDto] })
   @ApiErrors(422)
-  exerciseHistory(@CurrentUser() user: AuthUser, @Query() q: DayHistoryQuery): Promise<ExerciseLogResponseDto[]> {
+  exerciseHistory(
+    @CurrentUser() user: AuthUser,
+    @Query() q: DayHistoryQuery,
+  ): Promise<ExerciseLogResponseDto[]> {
     return this.tracking.history('exercise', user, q);
   }
 

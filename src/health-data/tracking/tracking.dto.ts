@@ -1,9 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, MaxLength, Min, Max } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  Min,
+  Max,
+} from 'class-validator';
 import { DateRangeListQuery, DayListQuery, IsDateTimeInput } from '../records/dto.js';
 
 const num = { allowNaN: false, allowInfinity: false };
-const oneOf = (field: string, values: readonly string[]) => ({ message: `${field} must be one of ${values.join(', ')}` });
+const oneOf = (field: string, values: readonly string[]) => ({
+  message: `${field} must be one of ${values.join(', ')}`,
+});
 
 export const SLEEP_QUALITIES = ['poor', 'fair', 'good', 'excellent'] as const;
 export const INTENSITIES = ['low', 'moderate', 'high', 'vigorous'] as const;
@@ -11,7 +24,10 @@ export const MOODS = ['very_bad', 'bad', 'neutral', 'good', 'very_good'] as cons
 export const ENERGY_LEVELS = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
 
 class LoggedAt {
-  @ApiPropertyOptional({ example: '2026-03-01T09:00:00+05:30', description: 'Default now; without an offset it is read in your time zone' })
+  @ApiPropertyOptional({
+    example: '2026-03-01T09:00:00+05:30',
+    description: 'Default now; without an offset it is read in your time zone',
+  })
   @IsOptional()
   @IsDateTimeInput()
   logged_at?: string;

@@ -10,7 +10,12 @@ import type { DayHistoryQuery, RangeHistoryQuery, SleepLogDto } from './tracking
 import { EXERCISE, MOOD, SLEEP, WATER } from './tracking.records.js';
 
 export type TrackingKind = 'water' | 'sleep' | 'exercise' | 'mood';
-const SPECS: Record<TrackingKind, RecordSpec> = { water: WATER, sleep: SLEEP, exercise: EXERCISE, mood: MOOD };
+const SPECS: Record<TrackingKind, RecordSpec> = {
+  water: WATER,
+  sleep: SLEEP,
+  exercise: EXERCISE,
+  mood: MOOD,
+};
 const MAX_SLEEP_MS = 24 * 3600_000;
 
 /** Water, sleep, exercise and mood logs: create and history. Sleep must end after it starts (within 24 h). */
@@ -33,14 +38,19 @@ export class TrackingService {
   }
 
   async history<R>(kind: TrackingKind, user: AuthUser, q: DayHistoryQuery | RangeHistoryQuery): Promise<R[]> {
-    return (await this.cruds[kind].list(user, (c) => ({ ...localDayRange(c.zone, q), limit: q.limit, offset: q.offset }))) as R[];
+    return (await this.cruds[kind].list(user, (c) => ({
+      ...localDayRange(c.zone, q),
+      limit: q.limit,
+      offset: q.offset,
+    }))) as R[];
   }
 
   private async checkSleep(user: AuthUser, dto: SleepLogDto): Promise<void> {
     const { zone } = await this.cruds.sleep.caller(user);
     const start = parseInstant(dto.sleep_start, zone);
     const end = parseInstant(dto.sleep_end, zone);
-    if (start && end && !(end > start)) throw validationError(['body', 'sleep_end'], 'sleep_end must be after sleep_start');
+    if (start && end && !(end > start))
+      throw validationError(['body', 'sleep_end'], 'sleep_end must be after sleep_start');
     if (start && end && end.getTime() - start.getTime() > MAX_SLEEP_MS) {
       throw validationError(['body', 'sleep_end'], 'A sleep log covers at most 24 hours');
     }

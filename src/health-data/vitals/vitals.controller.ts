@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { RelatedToQuery } from '../records/dto.js';
@@ -34,15 +41,25 @@ export class VitalsController {
   @ApiOperation({ summary: 'Log a vitals reading (every field optional)' })
   @ApiCreatedResponse({ type: VitalsResponseDto })
   @ApiErrors(400, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: VitalsCreateDto, @Query() q: RelatedToQuery): Promise<VitalsResponseDto> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: VitalsCreateDto,
+    @Query() q: RelatedToQuery,
+  ): Promise<VitalsResponseDto> {
     return this.vitals.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
   @Put(':vitals_id')
-  @ApiOperation({ summary: 'Change a reading: only the fields sent change, null clears one; logged_at cannot change' })
+  @ApiOperation({
+    summary: 'Change a reading: only the fields sent change, null clears one; logged_at cannot change',
+  })
   @ApiOkResponse({ type: VitalsResponseDto })
   @ApiErrors(400, 404, 409, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Param('vitals_id') id: string, @Body() dto: VitalsUpdateDto): Promise<VitalsResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('vitals_id') id: string,
+    @Body() dto: VitalsUpdateDto,
+  ): Promise<VitalsResponseDto> {
     return this.vitals.crud.update(user, id, dto);
   }
 

@@ -20,7 +20,13 @@ class VitalsFields {
   @Max(150)
   blood_pressure_diastolic?: number | null;
 
-  @ApiPropertyOptional({ minimum: 30, maximum: 220, example: 72, nullable: true, description: 'beats per minute' })
+  @ApiPropertyOptional({
+    minimum: 30,
+    maximum: 220,
+    example: 72,
+    nullable: true,
+    description: 'beats per minute',
+  })
   @IsOptional()
   @IsInt()
   @Min(30)
@@ -34,7 +40,10 @@ class VitalsFields {
   @Max(600)
   blood_sugar?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'true when blood_sugar was measured fasting (8 h without food); used by insights' })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'true when blood_sugar was measured fasting (8 h without food); used by insights',
+  })
   @IsOptional()
   @IsBoolean()
   fasting?: boolean | null;
@@ -52,7 +61,13 @@ class VitalsFields {
   @Min(0)
   weight_kg?: number | null;
 
-  @ApiPropertyOptional({ minimum: 50, maximum: 100, example: 97, nullable: true, description: 'oxygen saturation, %' })
+  @ApiPropertyOptional({
+    minimum: 50,
+    maximum: 100,
+    example: 97,
+    nullable: true,
+    description: 'oxygen saturation, %',
+  })
   @IsOptional()
   @IsNumber(num)
   @Min(50)
@@ -61,7 +76,10 @@ class VitalsFields {
 }
 
 export class VitalsCreateDto extends VitalsFields {
-  @ApiPropertyOptional({ example: '2026-03-01T08:30:00+05:30', description: 'Default now; without an offset it is read in your time zone' })
+  @ApiPropertyOptional({
+    example: '2026-03-01T08:30:00+05:30',
+    description: 'Default now; without an offset it is read in your time zone',
+  })
   @IsOptional()
   @IsDateTimeInput()
   logged_at?: string;

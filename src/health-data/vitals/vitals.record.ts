@@ -14,7 +14,16 @@ export interface VitalsPayload {
   user_id: string;
 }
 
-const MEASUREMENTS = ['blood_pressure_systolic', 'blood_pressure_diastolic', 'heart_rate', 'blood_sugar', 'fasting', 'temperature', 'weight_kg', 'spo2'] as const;
+const MEASUREMENTS = [
+  'blood_pressure_systolic',
+  'blood_pressure_diastolic',
+  'heart_rate',
+  'blood_sugar',
+  'fasting',
+  'temperature',
+  'weight_kg',
+  'spo2',
+] as const;
 
 /** `vitals:<id>` — one reading; a measurement can be cleared with null; `logged_at` is immutable. */
 export const VITALS: RecordSpec<VitalsPayload> = {

@@ -19,24 +19,50 @@ describe('isolation between users (from GET /docs-json)', () => {
     a = await registerUser(t);
     b = await registerUser(t);
     const post = async (path: string, body: unknown): Promise<{ id: string }> => {
-      const res = await t.http.post(path).set(a.auth).send(body as object);
+      const res = await t.http
+        .post(path)
+        .set(a.auth)
+        .send(body as object);
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     };
-    await t.http.put('/api/profile').set(a.auth).send({ blood_type: 'AB+', allergies: ['isolation-marker'] });
+    await t.http
+      .put('/api/profile')
+      .set(a.auth)
+      .send({ blood_type: 'AB+', allergies: ['isolation-marker'] });
     idOf.vitals_id = (await post('/api/vitals', { heart_rate: 77 })).id;
     idOf.food_log_id = (await post('/api/food-logs', { description: 'poha', meal_type: 'breakfast' })).id;
-    idOf.medication_id = (await post('/api/medication', { name: 'IsoMed', dosage: '1mg', frequency: 'daily' })).id;
-    idOf.schedule_id = (await post('/api/medication-schedules', { medication_id: idOf.medication_id, time_of_day: '08:00' })).id;
-    idOf.appointment_id = (await post('/api/appointments', { title: 'Iso visit', scheduled_at: new Date(Date.now() + 86400_000).toISOString() })).id;
+    idOf.medication_id = (
+      await post('/api/medication', { name: 'IsoMed', dosage: '1mg', frequency: 'daily' })
+    ).id;
+    idOf.schedule_id = (
+      await post('/api/medication-schedules', { medication_id: idOf.medication_id, time_of_day: '08:00' })
+    ).id;
+    idOf.appointment_id = (
+      await post('/api/appointments', {
+        title: 'Iso visit',
+        scheduled_at: new Date(Date.now() + 86400_000).toISOString(),
+      })
+    ).id;
     idOf.contact_id = (await post('/api/emergency-contacts', { name: 'Iso son', phone: '9123456789' })).id;
     await post('/api/emergency-contacts', { name: 'Iso daughter', phone: '9123456788' });
     const session = (await post('/api/meditation/sessions', { title: 'Iso calm', duration_minutes: 5 })).id;
     shared.add(session);
     const aIds = [
       (await post('/api/tracking/water/log', { amount_ml: 123 })).id,
-      (await post('/api/tracking/sleep/log', { sleep_start: '2026-03-01T22:00:00Z', sleep_end: '2026-03-02T05:00:00Z' })).id,
-      (await post('/api/tracking/exercise/log', { exercise_type: 'walk', duration_minutes: 10, intensity: 'low' })).id,
+      (
+        await post('/api/tracking/sleep/log', {
+          sleep_start: '2026-03-01T22:00:00Z',
+          sleep_end: '2026-03-02T05:00:00Z',
+        })
+      ).id,
+      (
+        await post('/api/tracking/exercise/log', {
+          exercise_type: 'walk',
+          duration_minutes: 10,
+          intensity: 'low',
+        })
+      ).id,
       (await post('/api/tracking/mood/log', { mood: 'good', energy_level: 'high' })).id,
       (await post('/api/medication/log', { medication_id: idOf.medication_id })).id,
       (await post('/api/meditation/log', { session_id: session, duration_minutes: 5 })).id,
@@ -71,7 +97,10 @@ describe('isolation between users (from GET /docs-json)', () => {
     }
     // Every health-data route with an id is covered (other modules' ids are checked by their own suites).
     expect(tried.length).toBeGreaterThanOrEqual(15);
-    for (const p of uncovered) expect(p, 'a health-data route with an id not covered').not.toMatch(/vitals|food|medication|appointments|emergency|profile|tracking/);
+    for (const p of uncovered)
+      expect(p, 'a health-data route with an id not covered').not.toMatch(
+        /vitals|food|medication|appointments|emergency|profile|tracking/,
+      );
     for (const [path, key] of [
       ['/api/vitals/', 'vitals_id'],
       ['/api/food-logs/', 'food_log_id'],
@@ -86,16 +115,27 @@ describe('isolation between users (from GET /docs-json)', () => {
 
   it("no GET of B (lists, history, export, insights) contains A's user id, record ids or values", async () => {
     const doc = (await t.http.get('/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-    const secrets = [a.id, ...Object.values(idOf), 'isolation-marker', 'Iso son', 'IsoMed', 'iso alert'].filter((s) => !shared.has(s));
+    const secrets = [
+      a.id,
+      ...Object.values(idOf),
+      'isolation-marker',
+      'Iso son',
+      'IsoMed',
+      'iso alert',
+    ].filter((s) => !shared.has(s));
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (!path.startsWith('/api/') || path.includes('{') || !('get' in ops)) continue;
       for (const query of ['', '?limit=100', '?query_type=all&use_cache=false']) {
-        const res = await t.http.get(path + query).set(b.auth).buffer(true).parse((r, cb) => {
-          let data = '';
-          r.on('data', (c: Buffer) => (data += c.toString()));
-          r.on('end', () => cb(null, data));
-        });
+        const res = await t.http
+          .get(path + query)
+          .set(b.auth)
+          .buffer(true)
+          .parse((r, cb) => {
+            let data = '';
+            r.on('data', (c: Buffer) => (data += c.toString()));
+            r.on('end', () => cb(null, data));
+          });
         const text = String(res.body);
         for (const s of secrets) expect(text.includes(s), `GET ${path}${query} as B leaks ${s}`).toBe(false);
         checked++;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
 import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
 
-const inDays = (d: number, minutes = 0): string => new Date(Date.now() + d * 86400_000 + minutes * 60_000).toISOString();
+const inDays = (d: number, minutes = 0): string =>
+  new Date(Date.now() + d * 86400_000 + minutes * 60_000).toISOString();
 
 describe('meditation and appointments', () => {
   let t: TestApp;
@@ -35,90 +36,219 @@ describe('meditation and appointments', () => {
   });
 
   it('meditation: shared catalogue, URL 400, duplicate title 409, cache invalidated, logs and history', async () => {
-    const s = await t.http.post('/api/meditation/sessions').set(u.auth).send({ title: 'Morning breathing', duration_minutes: 10, category: 'breathing', audio_url: 'https://cdn.example.com/a.mp3' });
+    const s = await t.http
+      .post('/api/meditation/sessions')
+      .set(u.auth)
+      .send({
+        title: 'Morning breathing',
+        duration_minutes: 10,
+        category: 'breathing',
+        audio_url: 'https://cdn.example.com/a.mp3',
+      });
     expect(s.status).toBe(201);
     expect(s.body).not.toHaveProperty('user_id');
-    const bad = await t.http.post('/api/meditation/sessions').set(u.auth).send({ title: 'Other', duration_minutes: 5, audio_url: 'ftp://x/y.mp3' });
+    const bad = await t.http
+      .post('/api/meditation/sessions')
+      .set(u.auth)
+      .send({ title: 'Other', duration_minutes: 5, audio_url: 'ftp://x/y.mp3' });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toMatch(/^Invalid audio URL: /);
-    const dup = await t.http.post('/api/meditation/sessions').set(u.auth).send({ title: ' morning BREATHING ', duration_minutes: 5 });
+    const dup = await t.http
+      .post('/api/meditation/sessions')
+      .set(u.auth)
+      .send({ title: ' morning BREATHING ', duration_minutes: 5 });
     expect(dup.status).toBe(409);
     expect(dup.body.detail).toBe('A meditation session with this title already exists');
     const v = await registerUser(t);
     const listed = await t.http.get('/api/meditation/sessions?category=breathing').set(v.auth);
     expect(ids(listed.body)).toContain(s.body.id);
-    const s2 = await t.http.post('/api/meditation/sessions').set(v.auth).send({ title: 'Body scan', duration_minutes: 15, category: 'breathing' });
-    expect(ids((await t.http.get('/api/meditation/sessions?category=breathing').set(u.auth)).body)).toEqual([s2.body.id, s.body.id]);
+    const s2 = await t.http
+      .post('/api/meditation/sessions')
+      .set(v.auth)
+      .send({ title: 'Body scan', duration_minutes: 15, category: 'breathing' });
+    expect(ids((await t.http.get('/api/meditation/sessions?category=breathing').set(u.auth)).body)).toEqual([
+      s2.body.id,
+      s.body.id,
+    ]);
     expect((await t.http.get(`/api/meditation/sessions/${s.body.id}`).set(v.auth)).status).toBe(200);
-    expect((await t.http.get('/api/meditation/sessions/abcdefabcdef').set(v.auth)).body.detail).toBe('Meditation session not found');
-    const log = await t.http.post('/api/meditation/log').set(v.auth).send({ session_id: s.body.id, duration_minutes: 9 });
+    expect((await t.http.get('/api/meditation/sessions/abcdefabcdef').set(v.auth)).body.detail).toBe(
+      'Meditation session not found',
+    );
+    const log = await t.http
+      .post('/api/meditation/log')
+      .set(v.auth)
+      .send({ session_id: s.body.id, duration_minutes: 9 });
     expect(log.status).toBe(201);
     expect(log.body).toMatchObject({ session_id: s.body.id, completed: true, user_id: v.id });
-    expect((await t.http.post('/api/meditation/log').set(v.auth).send({ session_id: 'abcdefabcdef', duration_minutes: 9 })).status).toBe(404);
+    expect(
+      (
+        await t.http
+          .post('/api/meditation/log')
+          .set(v.auth)
+          .send({ session_id: 'abcdefabcdef', duration_minutes: 9 })
+      ).status,
+    ).toBe(404);
     expect(ids((await t.http.get('/api/meditation/history').set(v.auth)).body)).toEqual([log.body.id]);
     expect((await t.http.get('/api/meditation/history').set(u.auth)).body).toEqual([]);
-    await expectBounds(t, u, 'post', '/api/meditation/sessions', { title: 'T1' }, 'duration_minutes', [1], [0, 601, 'ten']);
-    await expectBounds(t, u, 'post', '/api/meditation/log', { session_id: s.body.id }, 'duration_minutes', [0, 1440], [-1, 1441]);
+    await expectBounds(
+      t,
+      u,
+      'post',
+      '/api/meditation/sessions',
+      { title: 'T1' },
+      'duration_minutes',
+      [1],
+      [0, 601, 'ten'],
+    );
+    await expectBounds(
+      t,
+      u,
+      'post',
+      '/api/meditation/log',
+      { session_id: s.body.id },
+      'duration_minutes',
+      [0, 1440],
+      [-1, 1441],
+    );
   });
 
   it('meditation batch: per-item results', async () => {
-    const res = await t.http.post('/api/meditation/sessions/batch').set(u.auth).send([
-      { title: 'Batch one', duration_minutes: 5 },
-      { title: 'Batch one', duration_minutes: 6 },
-      { title: 'Batch two' },
-      { title: 'Batch three', duration_minutes: 7, audio_url: 'nope' },
-    ]);
+    const res = await t.http
+      .post('/api/meditation/sessions/batch')
+      .set(u.auth)
+      .send([
+        { title: 'Batch one', duration_minutes: 5 },
+        { title: 'Batch one', duration_minutes: 6 },
+        { title: 'Batch two' },
+        { title: 'Batch three', duration_minutes: 7, audio_url: 'nope' },
+      ]);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ total_items: 4, successful_items: 1, failed_items: 3 });
     expect(res.body.batch_context).toMatch(/^batch_operation:/);
     expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 409, 422, 400]);
-    expect((await t.http.get(`/api/meditation/sessions/${res.body.entity_ids[0]}`).set(u.auth)).status).toBe(200);
-    expect((await t.http.post('/api/meditation/sessions/batch').set(u.auth).send({ title: 'x' })).status).toBe(422);
+    expect((await t.http.get(`/api/meditation/sessions/${res.body.entity_ids[0]}`).set(u.auth)).status).toBe(
+      200,
+    );
+    expect(
+      (await t.http.post('/api/meditation/sessions/batch').set(u.auth).send({ title: 'x' })).status,
+    ).toBe(422);
     expect((await t.http.post('/api/meditation/sessions/batch').set(u.auth).send([])).status).toBe(422);
   });
 
   it('appointments: create, duplicate near the NEW time 409, query types, cache invalidated on update and delete', async () => {
     const v = await registerUser(t);
-    const future = await t.http.post('/api/appointments').set(v.auth).send({ title: 'Eye check', doctor_name: 'Dr. Rao', scheduled_at: inDays(10), reminder_minutes_before: 60 });
+    const future = await t.http
+      .post('/api/appointments')
+      .set(v.auth)
+      .send({
+        title: 'Eye check',
+        doctor_name: 'Dr. Rao',
+        scheduled_at: inDays(10),
+        reminder_minutes_before: 60,
+      });
     expect(future.status).toBe(201);
-    expect(future.body).toMatchObject({ title: 'Eye check', doctor_name: 'Dr. Rao', location: null, reminder_minutes_before: 60, user_id: v.id });
-    const dup = await t.http.post('/api/appointments').set(v.auth).send({ title: 'Eye check', scheduled_at: inDays(10, 10) });
+    expect(future.body).toMatchObject({
+      title: 'Eye check',
+      doctor_name: 'Dr. Rao',
+      location: null,
+      reminder_minutes_before: 60,
+      user_id: v.id,
+    });
+    const dup = await t.http
+      .post('/api/appointments')
+      .set(v.auth)
+      .send({ title: 'Eye check', scheduled_at: inDays(10, 10) });
     expect(dup.status).toBe(409);
     expect(dup.body.detail).toBe('Similar appointment already exists at the same time');
-    expect((await t.http.post('/api/appointments').set(v.auth).send({ title: 'Dentist', scheduled_at: inDays(10) })).status).toBe(201);
-    const past = await t.http.post('/api/appointments').set(v.auth).send({ title: 'Blood test', scheduled_at: inDays(-3) });
+    expect(
+      (
+        await t.http
+          .post('/api/appointments')
+          .set(v.auth)
+          .send({ title: 'Dentist', scheduled_at: inDays(10) })
+      ).status,
+    ).toBe(201);
+    const past = await t.http
+      .post('/api/appointments')
+      .set(v.auth)
+      .send({ title: 'Blood test', scheduled_at: inDays(-3) });
     const all = await t.http.get('/api/appointments').set(v.auth);
     expect(all.body).toHaveLength(3);
     expect(all.body[0].id).toBe(past.body.id);
-    expect(ids((await t.http.get('/api/appointments?query_type=past').set(v.auth)).body)).toEqual([past.body.id]);
+    expect(ids((await t.http.get('/api/appointments?query_type=past').set(v.auth)).body)).toEqual([
+      past.body.id,
+    ]);
     const up = await t.http.get('/api/appointments?query_type=upcoming').set(v.auth);
     expect(up.body).toHaveLength(2);
     expect((await t.http.get('/api/appointments?query_type=soon').set(v.auth)).status).toBe(422);
-    const moved = await t.http.put(`/api/appointments/${future.body.id}`).set(v.auth).send({ scheduled_at: inDays(-5), doctor_name: null });
+    const moved = await t.http
+      .put(`/api/appointments/${future.body.id}`)
+      .set(v.auth)
+      .send({ scheduled_at: inDays(-5), doctor_name: null });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ title: 'Eye check', doctor_name: null, reminder_minutes_before: 60 });
-    expect(ids((await t.http.get('/api/appointments?query_type=past').set(v.auth)).body)).toEqual([past.body.id, future.body.id]);
+    expect(ids((await t.http.get('/api/appointments?query_type=past').set(v.auth)).body)).toEqual([
+      past.body.id,
+      future.body.id,
+    ]);
     expect((await t.http.delete(`/api/appointments/${past.body.id}`).set(v.auth)).status).toBe(204);
-    expect(ids((await t.http.get('/api/appointments?query_type=past').set(v.auth)).body)).toEqual([future.body.id]);
-    expect(ids((await t.http.get('/api/appointments?query_type=past&use_cache=false').set(v.auth)).body)).toEqual([future.body.id]);
-    expect((await t.http.get(`/api/appointments/${past.body.id}`).set(v.auth)).body).toEqual({ detail: 'Appointment not found', code: 'NOT_FOUND' });
+    expect(ids((await t.http.get('/api/appointments?query_type=past').set(v.auth)).body)).toEqual([
+      future.body.id,
+    ]);
+    expect(
+      ids((await t.http.get('/api/appointments?query_type=past&use_cache=false').set(v.auth)).body),
+    ).toEqual([future.body.id]);
+    expect((await t.http.get(`/api/appointments/${past.body.id}`).set(v.auth)).body).toEqual({
+      detail: 'Appointment not found',
+      code: 'NOT_FOUND',
+    });
   });
 
   it('appointment batch with per-item duplicates, and bounds', async () => {
     const v = await registerUser(t);
     const at = inDays(20);
-    const res = await t.http.post('/api/appointments/batch').set(v.auth).send([
-      { title: 'Physio', scheduled_at: at },
-      { title: 'Physio', scheduled_at: at },
-      { title: 'Cardio', scheduled_at: 'tomorrow' },
-    ]);
+    const res = await t.http
+      .post('/api/appointments/batch')
+      .set(v.auth)
+      .send([
+        { title: 'Physio', scheduled_at: at },
+        { title: 'Physio', scheduled_at: at },
+        { title: 'Cardio', scheduled_at: 'tomorrow' },
+      ]);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ total_items: 3, successful_items: 1, failed_items: 2 });
     expect(ids((await t.http.get('/api/appointments').set(v.auth)).body)).toEqual(res.body.entity_ids);
     const base = { title: 'B', scheduled_at: inDays(40) };
-    await expectBounds(t, v, 'post', '/api/appointments', base, 'reminder_minutes_before', [0], [-1, 10081, 1.5]);
-    await expectBounds(t, v, 'post', '/api/appointments', { title: 'C' }, 'scheduled_at', [inDays(50)], ['2026-02-30T10:00:00Z', undefined]);
-    await expectBounds(t, v, 'post', '/api/appointments', { scheduled_at: inDays(60) }, 'title', ['a'.repeat(200)], ['', 'a'.repeat(201)]);
+    await expectBounds(
+      t,
+      v,
+      'post',
+      '/api/appointments',
+      base,
+      'reminder_minutes_before',
+      [0],
+      [-1, 10081, 1.5],
+    );
+    await expectBounds(
+      t,
+      v,
+      'post',
+      '/api/appointments',
+      { title: 'C' },
+      'scheduled_at',
+      [inDays(50)],
+      ['2026-02-30T10:00:00Z', undefined],
+    );
+    await expectBounds(
+      t,
+      v,
+      'post',
+      '/api/appointments',
+      { scheduled_at: inDays(60) },
+      'title',
+      ['a'.repeat(200)],
+      ['', 'a'.repeat(201)],
+    );
     await expectQueryBounds(t, v, '/api/appointments', 'limit', ['1', '100'], ['0', '101']);
   });
 });

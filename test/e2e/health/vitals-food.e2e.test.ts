@@ -36,12 +36,29 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
   });
 
   it('creates vitals (201; legacy 200), lists newest first, gets, merges on PUT, deletes (204, then 404)', async () => {
-    const a = await t.http.post('/api/vitals').set(u.auth).send({ blood_pressure_systolic: 128, blood_pressure_diastolic: 82, heart_rate: 72, logged_at: '2026-03-01T08:00:00+05:30' });
+    const a = await t.http
+      .post('/api/vitals')
+      .set(u.auth)
+      .send({
+        blood_pressure_systolic: 128,
+        blood_pressure_diastolic: 82,
+        heart_rate: 72,
+        logged_at: '2026-03-01T08:00:00+05:30',
+      });
     expect(a.status).toBe(201);
-    expect(a.body).toMatchObject({ user_id: u.id, blood_pressure_systolic: 128, heart_rate: 72, spo2: null, logged_at: '2026-03-01T08:00:00.000+05:30' });
+    expect(a.body).toMatchObject({
+      user_id: u.id,
+      blood_pressure_systolic: 128,
+      heart_rate: 72,
+      spo2: null,
+      logged_at: '2026-03-01T08:00:00.000+05:30',
+    });
     expect(a.body.id).toMatch(/^[0-9a-f]{12}$/);
     // A naive time is read in the user's zone (default Asia/Kolkata).
-    const b = await t.http.post('/api/health/vitals').set(u.auth).send({ spo2: 97, logged_at: '2026-03-02T08:00:00' });
+    const b = await t.http
+      .post('/api/health/vitals')
+      .set(u.auth)
+      .send({ spo2: 97, logged_at: '2026-03-02T08:00:00' });
     expect(b.status).toBe(200);
     expect(b.body.logged_at).toBe('2026-03-02T08:00:00.000+05:30');
     const empty = await t.http.post('/api/vitals').set(u.auth).send({ logged_at: '2026-02-01T08:00:00Z' });
@@ -57,9 +74,17 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
       .set(u.auth)
       .send({ heart_rate: 80, spo2: 96, blood_pressure_diastolic: null, logged_at: '2020-01-01T00:00:00Z' });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ heart_rate: 80, spo2: 96, blood_pressure_systolic: 128, blood_pressure_diastolic: null, logged_at: a.body.logged_at });
+    expect(put.body).toMatchObject({
+      heart_rate: 80,
+      spo2: 96,
+      blood_pressure_systolic: 128,
+      blood_pressure_diastolic: null,
+      logged_at: a.body.logged_at,
+    });
     expect((await t.http.get(`/api/vitals/${a.body.id}`).set(u.auth)).body).toEqual(put.body);
-    expect((await t.http.put(`/api/vitals/${a.body.id}`).set(u.auth).send({ heart_rate: 400 })).status).toBe(422);
+    expect((await t.http.put(`/api/vitals/${a.body.id}`).set(u.auth).send({ heart_rate: 400 })).status).toBe(
+      422,
+    );
     const del = await t.http.delete(`/api/vitals/${a.body.id}`).set(u.auth);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
@@ -67,7 +92,9 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
     expect(gone.status).toBe(404);
     expect(gone.body).toEqual({ detail: 'Vitals entry not found', code: 'NOT_FOUND' });
     expect((await t.http.delete(`/api/vitals/${a.body.id}`).set(u.auth)).status).toBe(404);
-    expect((await t.http.put(`/api/vitals/${a.body.id}`).set(u.auth).send({ heart_rate: 70 })).status).toBe(404);
+    expect((await t.http.put(`/api/vitals/${a.body.id}`).set(u.auth).send({ heart_rate: 70 })).status).toBe(
+      404,
+    );
     expect(ids((await t.http.get('/api/vitals').set(u.auth)).body)).not.toContain(a.body.id);
     expect((await t.http.get('/api/vitals/not:an:id').set(u.auth)).status).toBe(404);
   });
@@ -82,32 +109,73 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
     await expectBounds(t, u, 'post', p, {}, 'weight_kg', [0, 80.5], [-0.1]);
     await expectBounds(t, u, 'post', p, {}, 'spo2', [50, 100], [49.9, 100.1]);
     await expectBounds(t, u, 'post', p, {}, 'fasting', [true, false], ['yes']);
-    await expectBounds(t, u, 'post', p, {}, 'logged_at', ['2026-03-01T08:00:00Z', '2026-03-01T08:00', '2026-03-01'], ['2026-13-01T08:00:00Z', 'yesterday', 12345]);
+    await expectBounds(
+      t,
+      u,
+      'post',
+      p,
+      {},
+      'logged_at',
+      ['2026-03-01T08:00:00Z', '2026-03-01T08:00', '2026-03-01'],
+      ['2026-13-01T08:00:00Z', 'yesterday', 12345],
+    );
     await expectBounds(t, u, 'post', '/api/health/vitals', {}, 'heart_rate', [30], [29], 200);
     await expectQueryBounds(t, u, p, 'limit', ['1', '100'], ['0', '101', 'x']);
     await expectQueryBounds(t, u, p, 'offset', ['0', '5'], ['-1']);
     await expectQueryBounds(t, u, p, 'date_from', ['2026-03-01'], ['2026-02-30', '03/01/2026']);
-    expect((await t.http.post(p).set(u.auth).set('content-type', 'application/json').send('{bad')).status).toBe(400);
+    expect(
+      (await t.http.post(p).set(u.auth).set('content-type', 'application/json').send('{bad')).status,
+    ).toBe(400);
   });
 
   it('food logs: create (201; legacy 200), meal_type filter, date in the user zone, merge rules, 404 text', async () => {
-    const lunch = await t.http.post('/api/food-logs').set(u.auth).send({ description: 'dal rice', meal_type: 'lunch', calories: 450, logged_at: '2026-03-01T13:00:00+05:30' });
+    const lunch = await t.http
+      .post('/api/food-logs')
+      .set(u.auth)
+      .send({
+        description: 'dal rice',
+        meal_type: 'lunch',
+        calories: 450,
+        logged_at: '2026-03-01T13:00:00+05:30',
+      });
     expect(lunch.status).toBe(201);
-    expect(lunch.body).toMatchObject({ description: 'dal rice', meal_type: 'lunch', calories: 450, protein_g: null, user_id: u.id });
+    expect(lunch.body).toMatchObject({
+      description: 'dal rice',
+      meal_type: 'lunch',
+      calories: 450,
+      protein_g: null,
+      user_id: u.id,
+    });
     // 2026-03-01T20:00Z is 2 March 01:30 in Kolkata: it belongs to 2 March for this user.
-    const late = await t.http.post('/api/health/food/log?related_to=vitals:abcdefabcdef').set(u.auth).send({ description: 'milk', meal_type: 'snack', logged_at: '2026-03-01T20:00:00Z' });
+    const late = await t.http
+      .post('/api/health/food/log?related_to=vitals:abcdefabcdef')
+      .set(u.auth)
+      .send({ description: 'milk', meal_type: 'snack', logged_at: '2026-03-01T20:00:00Z' });
     expect(late.status).toBe(200);
     expect(late.body.logged_at).toBe('2026-03-02T01:30:00.000+05:30');
     const day1 = await t.http.get('/api/food-logs?date=2026-03-01').set(u.auth);
     expect(ids(day1.body)).toEqual([lunch.body.id]);
     const day2 = await t.http.get('/api/health/food/logs?date=2026-03-02').set(u.auth);
     expect(ids(day2.body)).toEqual([late.body.id]);
-    expect(ids((await t.http.get('/api/food-logs?meal_type=snack').set(u.auth)).body)).toEqual([late.body.id]);
+    expect(ids((await t.http.get('/api/food-logs?meal_type=snack').set(u.auth)).body)).toEqual([
+      late.body.id,
+    ]);
     expect((await t.http.get('/api/food-logs?meal_type=brunch').set(u.auth)).status).toBe(422);
-    const put = await t.http.put(`/api/food-logs/${lunch.body.id}`).set(u.auth).send({ calories: null, protein_g: 12, description: null });
+    const put = await t.http
+      .put(`/api/food-logs/${lunch.body.id}`)
+      .set(u.auth)
+      .send({ calories: null, protein_g: 12, description: null });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ description: 'dal rice', calories: null, protein_g: 12, meal_type: 'lunch', logged_at: lunch.body.logged_at });
-    expect((await t.http.put(`/api/food-logs/${lunch.body.id}`).set(u.auth).send({ meal_type: 'brunch' })).status).toBe(422);
+    expect(put.body).toMatchObject({
+      description: 'dal rice',
+      calories: null,
+      protein_g: 12,
+      meal_type: 'lunch',
+      logged_at: lunch.body.logged_at,
+    });
+    expect(
+      (await t.http.put(`/api/food-logs/${lunch.body.id}`).set(u.auth).send({ meal_type: 'brunch' })).status,
+    ).toBe(422);
     expect((await t.http.delete(`/api/food-logs/${lunch.body.id}`).set(u.auth)).status).toBe(204);
     const gone = await t.http.get(`/api/food-logs/${lunch.body.id}`).set(u.auth);
     expect(gone.body).toEqual({ detail: 'Food log entry not found', code: 'NOT_FOUND' });
@@ -115,16 +183,38 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
 
   it('validates food bounds', async () => {
     const base = { description: 'idli', meal_type: 'breakfast' };
-    await expectBounds(t, u, 'post', '/api/food-logs', base, 'meal_type', ['breakfast', 'lunch', 'dinner', 'snack', 'other'], ['brunch', '', null]);
+    await expectBounds(
+      t,
+      u,
+      'post',
+      '/api/food-logs',
+      base,
+      'meal_type',
+      ['breakfast', 'lunch', 'dinner', 'snack', 'other'],
+      ['brunch', '', null],
+    );
     await expectBounds(t, u, 'post', '/api/food-logs', base, 'calories', [0], [-1]);
     await expectBounds(t, u, 'post', '/api/food-logs', base, 'protein_g', [0], [-0.5]);
     await expectBounds(t, u, 'post', '/api/food-logs', base, 'carbs_g', [0], [-0.5]);
     await expectBounds(t, u, 'post', '/api/food-logs', base, 'fat_g', [0], [-0.5]);
-    await expectBounds(t, u, 'post', '/api/food-logs', base, 'description', ['x', 'a'.repeat(1000)], ['', 'a'.repeat(1001), undefined]);
+    await expectBounds(
+      t,
+      u,
+      'post',
+      '/api/food-logs',
+      base,
+      'description',
+      ['x', 'a'.repeat(1000)],
+      ['', 'a'.repeat(1001), undefined],
+    );
     const missing = await t.http.post('/api/food-logs').set(u.auth).send({});
     expect(missing.status).toBe(422);
-    expect(missing.body.detail).toEqual(expect.arrayContaining([{ loc: ['body', 'description'], msg: 'Field required', type: 'missing' }]));
+    expect(missing.body.detail).toEqual(
+      expect.arrayContaining([{ loc: ['body', 'description'], msg: 'Field required', type: 'missing' }]),
+    );
     await expectQueryBounds(t, u, '/api/food-logs', 'related_to', [], []);
-    expect((await t.http.post('/api/food-logs?related_to=notacontext').set(u.auth).send(base)).status).toBe(422);
+    expect((await t.http.post('/api/food-logs?related_to=notacontext').set(u.auth).send(base)).status).toBe(
+      422,
+    );
   });
 });

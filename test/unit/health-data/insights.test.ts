@@ -3,10 +3,23 @@ import { analyze, type InsightInput } from '../../../src/health-data/insights/an
 import { insightText, recommendations } from '../../../src/health-data/insights/report.js';
 
 const NOW = new Date('2026-03-31T12:00:00Z');
-const day = (d: number, hh = '09:00'): string => new Date(`2026-03-${String(d).padStart(2, '0')}T${hh}:00+05:30`).toISOString();
+const day = (d: number, hh = '09:00'): string =>
+  new Date(`2026-03-${String(d).padStart(2, '0')}T${hh}:00+05:30`).toISOString();
 
 function base(over: Partial<InsightInput> = {}): InsightInput {
-  return { zone: 'Asia/Kolkata', now: NOW, windowDays: 30, vitals: [], water: [], sleep: [], mood: [], exercise: [], food: [], adherence: null, ...over };
+  return {
+    zone: 'Asia/Kolkata',
+    now: NOW,
+    windowDays: 30,
+    vitals: [],
+    water: [],
+    sleep: [],
+    mood: [],
+    exercise: [],
+    food: [],
+    adherence: null,
+    ...over,
+  };
 }
 
 const keys = (input: InsightInput): string[] => analyze(input).findings.map((f) => f.key);
@@ -21,16 +34,31 @@ describe('insights: vitals out of range', () => {
     const r = analyze(base({ vitals }));
     const bp = r.findings.find((f) => f.key === 'bp_high')!;
     expect(bp.priority).toBe('high');
-    expect(bp.message).toBe('1 of 3 blood pressure readings were at or above 140/90 mmHg (highest 150/95 on 2026-03-02).');
+    expect(bp.message).toBe(
+      '1 of 3 blood pressure readings were at or above 140/90 mmHg (highest 150/95 on 2026-03-02).',
+    );
     expect(r.data_points_analyzed).toBe(3);
-    const crisis = analyze(base({ vitals: [...vitals, { logged_at: day(5), blood_pressure_systolic: 185, blood_pressure_diastolic: 100 }] }));
+    const crisis = analyze(
+      base({
+        vitals: [
+          ...vitals,
+          { logged_at: day(5), blood_pressure_systolic: 185, blood_pressure_diastolic: 100 },
+        ],
+      }),
+    );
     expect(crisis.findings[0]).toMatchObject({ key: 'bp_high', priority: 'urgent' });
     expect(crisis.findings[0].message).toContain('highest 185/100 on 2026-03-05');
   });
 
   it('flags low BP (< 90/60) and reports normal BP as a non-actionable finding', () => {
-    expect(keys(base({ vitals: [{ logged_at: day(2), blood_pressure_systolic: 88, blood_pressure_diastolic: 70 }] }))).toContain('bp_low');
-    const ok = analyze(base({ vitals: [{ logged_at: day(2), blood_pressure_systolic: 120, blood_pressure_diastolic: 80 }] }));
+    expect(
+      keys(
+        base({ vitals: [{ logged_at: day(2), blood_pressure_systolic: 88, blood_pressure_diastolic: 70 }] }),
+      ),
+    ).toContain('bp_low');
+    const ok = analyze(
+      base({ vitals: [{ logged_at: day(2), blood_pressure_systolic: 120, blood_pressure_diastolic: 80 }] }),
+    );
     expect(ok.findings[0]).toMatchObject({ key: 'bp_normal', actionable: false, priority: 'low' });
     expect(ok.findings[0].message).toContain('average 120/80');
   });
@@ -43,7 +71,9 @@ describe('insights: vitals out of range', () => {
     ];
     const f = analyze(base({ vitals })).findings;
     const hr = f.find((x) => x.key === 'hr_high')!;
-    expect(hr.message).toBe('2 of 3 heart rate readings were outside 50–100 bpm at rest: 1 above (highest 101 bpm), 1 below (lowest 49 bpm).');
+    expect(hr.message).toBe(
+      '2 of 3 heart rate readings were outside 50–100 bpm at rest: 1 above (highest 101 bpm), 1 below (lowest 49 bpm).',
+    );
     const spo2 = f.find((x) => x.key === 'spo2_low')!;
     expect(spo2.priority).toBe('urgent');
     expect(spo2.message).toContain('2 of 3 oxygen saturation readings');
@@ -63,16 +93,32 @@ describe('insights: vitals out of range', () => {
       { logged_at: day(7, '21:00'), blood_sugar: 65 },
     ];
     const f = analyze(base({ vitals })).findings;
-    expect(f.find((x) => x.key === 'sugar_fasting_high')!.message).toBe('2 of 2 fasting sugar readings were 126 mg/dL or more (highest 140 mg/dL).');
-    expect(f.find((x) => x.key === 'sugar_random_high')!.message).toBe('1 of 4 non-fasting sugar readings were 200 mg/dL or more (highest 210 mg/dL).');
+    expect(f.find((x) => x.key === 'sugar_fasting_high')!.message).toBe(
+      '2 of 2 fasting sugar readings were 126 mg/dL or more (highest 140 mg/dL).',
+    );
+    expect(f.find((x) => x.key === 'sugar_random_high')!.message).toBe(
+      '1 of 4 non-fasting sugar readings were 200 mg/dL or more (highest 210 mg/dL).',
+    );
     expect(f.find((x) => x.key === 'sugar_low')!.message).toContain('lowest 65 mg/dL');
   });
 
   it('trends: first half vs second half of the window', () => {
-    const vitals = [1, 2, 3, 4].map((d) => ({ logged_at: day(d + 2), blood_pressure_systolic: 125, blood_pressure_diastolic: 80 }));
-    vitals.push(...[1, 2, 3, 4].map((d) => ({ logged_at: day(d + 20), blood_pressure_systolic: 135, blood_pressure_diastolic: 80 })));
+    const vitals = [1, 2, 3, 4].map((d) => ({
+      logged_at: day(d + 2),
+      blood_pressure_systolic: 125,
+      blood_pressure_diastolic: 80,
+    }));
+    vitals.push(
+      ...[1, 2, 3, 4].map((d) => ({
+        logged_at: day(d + 20),
+        blood_pressure_systolic: 135,
+        blood_pressure_diastolic: 80,
+      })),
+    );
     const t = analyze(base({ vitals })).findings.find((x) => x.key === 'blood_pressure_systolic_trend')!;
-    expect(t.message).toBe('Your average systolic blood pressure went up from 125 to 135 mmHg between the first and second half of the last 30 days (8 readings).');
+    expect(t.message).toBe(
+      'Your average systolic blood pressure went up from 125 to 135 mmHg between the first and second half of the last 30 days (8 readings).',
+    );
     expect(t.actionable).toBe(true);
     expect(keys(base({ vitals }))).not.toContain('blood_pressure_diastolic_trend');
   });
@@ -80,7 +126,20 @@ describe('insights: vitals out of range', () => {
 
 describe('insights: adherence, hydration, sleep, mood', () => {
   it('adherence from the classifier counts', () => {
-    const f = analyze(base({ adherence: { scheduled: 20, taken: 12, late: 3, missed: 5, pending: 0, upcoming: 0, adherence_percent: 75, on_time_percent: 60 } })).findings[0];
+    const f = analyze(
+      base({
+        adherence: {
+          scheduled: 20,
+          taken: 12,
+          late: 3,
+          missed: 5,
+          pending: 0,
+          upcoming: 0,
+          adherence_percent: 75,
+          on_time_percent: 60,
+        },
+      }),
+    ).findings[0];
     expect(f).toMatchObject({ key: 'adherence', priority: 'high' });
     expect(f.message).toBe('You took 15 of 20 scheduled doses (75 %): 12 on time, 3 late and 5 missed.');
   });
@@ -93,7 +152,9 @@ describe('insights: adherence, hydration, sleep, mood', () => {
     ];
     const f = analyze(base({ water })).findings[0];
     expect(f.key).toBe('hydration_low');
-    expect(f.message).toBe('On the 2 days you logged water you drank on average 1,250 ml a day against a goal of 2,000 ml; 2 days were under the goal.');
+    expect(f.message).toBe(
+      'On the 2 days you logged water you drank on average 1,250 ml a day against a goal of 2,000 ml; 2 days were under the goal.',
+    );
     expect(analyze(base({ water, weightKg: 50 })).findings[0].message).toContain('goal of 1,500 ml');
   });
 
@@ -104,7 +165,9 @@ describe('insights: adherence, hydration, sleep, mood', () => {
       { sleep_start: day(5, '22:00'), sleep_end: day(6, '06:00'), quality: 'good' },
     ];
     const s = analyze(base({ sleep })).findings[0];
-    expect(s.message).toBe('You slept on average 6.2 h over 3 nights; 2 nights were under 6 h and 2 rated poor or fair.');
+    expect(s.message).toBe(
+      'You slept on average 6.2 h over 3 nights; 2 nights were under 6 h and 2 rated poor or fair.',
+    );
     expect(s.actionable).toBe(true);
     const mood = [
       { logged_at: day(2), mood: 'good' },
@@ -114,13 +177,17 @@ describe('insights: adherence, hydration, sleep, mood', () => {
     ];
     const m = analyze(base({ mood })).findings[0];
     expect(m.key).toBe('mood_low');
-    expect(m.message).toBe('Your mood averaged 3 of 5 over 4 entries, with 2 bad or very bad days; it went from 4.5 to 1.5 between the first and second half of the period.');
+    expect(m.message).toBe(
+      'Your mood averaged 3 of 5 over 4 entries, with 2 bad or very bad days; it went from 4.5 to 1.5 between the first and second half of the period.',
+    );
   });
 
   it('report: insight text per type, data points, recommendations filters and summary', () => {
     const result = analyze(
       base({
-        vitals: [{ logged_at: day(2), blood_pressure_systolic: 160, blood_pressure_diastolic: 100, spo2: 97 }],
+        vitals: [
+          { logged_at: day(2), blood_pressure_systolic: 160, blood_pressure_diastolic: 100, spo2: 97 },
+        ],
         water: [{ logged_at: day(5), amount_ml: 2500 }],
       }),
     );
@@ -128,12 +195,20 @@ describe('insights: adherence, hydration, sleep, mood', () => {
     expect(v.insight).toContain('1 of 1 blood pressure reading were at or above 140/90');
     expect(v.points).toBe(1);
     const none = insightText('sleep', result, 30);
-    expect(none.insight).toBe('There are 0 sleep records in the last 30 days to analyse, not enough to find a pattern.');
+    expect(none.insight).toBe(
+      'There are 0 sleep records in the last 30 days to analyse, not enough to find a pattern.',
+    );
     const rec = recommendations(result, 30, {});
     expect(rec.items.map((i) => i.category)).toEqual(['vitals', 'diet', 'lifestyle']);
-    expect(rec.summary).toBe('Based on analysis of your health data, we have 3 recommendation(s) for you. Priority attention: 1 high/urgent priority item(s).');
+    expect(rec.summary).toBe(
+      'Based on analysis of your health data, we have 3 recommendation(s) for you. Priority attention: 1 high/urgent priority item(s).',
+    );
     expect(recommendations(result, 30, { priority_min: 'high' }).items).toHaveLength(1);
-    expect(recommendations(result, 30, { categories: ['diet'] }).items.map((i) => i.title)).toEqual(['Water goal met']);
-    expect(recommendations(result, 30, { actionable_only: true }).items.every((i) => i.actionable)).toBe(true);
+    expect(recommendations(result, 30, { categories: ['diet'] }).items.map((i) => i.title)).toEqual([
+      'Water goal met',
+    ]);
+    expect(recommendations(result, 30, { actionable_only: true }).items.every((i) => i.actionable)).toBe(
+      true,
+    );
   });
 });
