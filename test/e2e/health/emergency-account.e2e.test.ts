@@ -166,17 +166,14 @@ describe('emergency contacts, alerts, account erase and export', () => {
       .post('/api/emergency-contacts')
       .set(v.auth)
       .send({ name: 'Daughter', phone: '9000000002', is_primary: true });
-    const res = await t.http
-      .post('/api/emergency/alert')
-      .set(v.auth)
-      .send({
-        type: 'chest_pain',
-        severity: 'critical',
-        description: 'pain in chest',
-        location: 'home',
-        latitude: 18.52,
-        longitude: 73.85,
-      });
+    const res = await t.http.post('/api/emergency/alert').set(v.auth).send({
+      type: 'chest_pain',
+      severity: 'critical',
+      description: 'pain in chest',
+      location: 'home',
+      latitude: 18.52,
+      longitude: 73.85,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       user_id: v.id,

@@ -99,15 +99,12 @@ describe('medication, dose logs, schedules, adherence', () => {
     expect(unknown.body.detail).toBe(
       "Medication 'telmisartan' not found. Please create the medication first.",
     );
-    const byName = await t.http
-      .post('/api/medication/log')
-      .set(u.auth)
-      .send({
-        medication_name: 'Telmisartan',
-        notes: 'with water',
-        taken_at: '2026-03-01T08:10:00+05:30',
-        scheduled_time: '2026-03-01T08:00:00+05:30',
-      });
+    const byName = await t.http.post('/api/medication/log').set(u.auth).send({
+      medication_name: 'Telmisartan',
+      notes: 'with water',
+      taken_at: '2026-03-01T08:10:00+05:30',
+      scheduled_time: '2026-03-01T08:00:00+05:30',
+    });
     expect(byName.status).toBe(201);
     expect(byName.body).toMatchObject({
       medication_id: m.body.id,

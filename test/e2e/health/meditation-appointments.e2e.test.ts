@@ -36,15 +36,12 @@ describe('meditation and appointments', () => {
   });
 
   it('meditation: shared catalogue, URL 400, duplicate title 409, cache invalidated, logs and history', async () => {
-    const s = await t.http
-      .post('/api/meditation/sessions')
-      .set(u.auth)
-      .send({
-        title: 'Morning breathing',
-        duration_minutes: 10,
-        category: 'breathing',
-        audio_url: 'https://cdn.example.com/a.mp3',
-      });
+    const s = await t.http.post('/api/meditation/sessions').set(u.auth).send({
+      title: 'Morning breathing',
+      duration_minutes: 10,
+      category: 'breathing',
+      audio_url: 'https://cdn.example.com/a.mp3',
+    });
     expect(s.status).toBe(201);
     expect(s.body).not.toHaveProperty('user_id');
     const bad = await t.http

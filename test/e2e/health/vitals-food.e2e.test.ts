@@ -36,15 +36,12 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
   });
 
   it('creates vitals (201; legacy 200), lists newest first, gets, merges on PUT, deletes (204, then 404)', async () => {
-    const a = await t.http
-      .post('/api/vitals')
-      .set(u.auth)
-      .send({
-        blood_pressure_systolic: 128,
-        blood_pressure_diastolic: 82,
-        heart_rate: 72,
-        logged_at: '2026-03-01T08:00:00+05:30',
-      });
+    const a = await t.http.post('/api/vitals').set(u.auth).send({
+      blood_pressure_systolic: 128,
+      blood_pressure_diastolic: 82,
+      heart_rate: 72,
+      logged_at: '2026-03-01T08:00:00+05:30',
+    });
     expect(a.status).toBe(201);
     expect(a.body).toMatchObject({
       user_id: u.id,
@@ -129,15 +126,12 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
   });
 
   it('food logs: create (201; legacy 200), meal_type filter, date in the user zone, merge rules, 404 text', async () => {
-    const lunch = await t.http
-      .post('/api/food-logs')
-      .set(u.auth)
-      .send({
-        description: 'dal rice',
-        meal_type: 'lunch',
-        calories: 450,
-        logged_at: '2026-03-01T13:00:00+05:30',
-      });
+    const lunch = await t.http.post('/api/food-logs').set(u.auth).send({
+      description: 'dal rice',
+      meal_type: 'lunch',
+      calories: 450,
+      logged_at: '2026-03-01T13:00:00+05:30',
+    });
     expect(lunch.status).toBe(201);
     expect(lunch.body).toMatchObject({
       description: 'dal rice',
