@@ -30,6 +30,8 @@ import { ReminderSources } from './scheduler/sources.js';
 export const DUE_DISPATCHER = 'DUE_DISPATCHER';
 
 const DAY_MS = 86_400_000;
+/** How long a source record may be remembered in single-replica mode (bounds staleness after an outside write). */
+const SOURCE_CACHE_TTL_MS = 10 * 60_000;
 /** Delay before the background reconcile after boot (lets the app answer first). */
 const RECONCILE_DELAY_MS = 5_000;
 
@@ -70,9 +72,12 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly scheduler: ReminderScheduler,
     @Inject(DUE_DISPATCHER) private readonly dispatcher: DueDispatcher,
     private readonly moduleRef: ModuleRef,
+    private readonly sources: ReminderSources,
   ) {}
 
   onModuleInit(): void {
+    // One replica: every write passes through this process, so source records can be remembered between passes.
+    if (this.dispatcher.mode === 'local') this.sources.enableCache(SOURCE_CACHE_TTL_MS);
     this.events.on(WATCHED_TYPES, (change) => this.scheduler.onChange(change));
     // Account erasure (gateway.deleteAllForUser): the scheduler's own records of the user go too.
     this.events.on(['user'], async (change) => {

@@ -161,7 +161,13 @@ export function toZonedIso(instant: Date, zone: string): string {
   const off = offsetAt(zone, ms);
   if (!Number.isInteger(off))
     return DateTime.fromMillis(ms, { zone: zoneOf(zone) }).toISO() ?? instant.toISOString();
-  const local = new Date(ms + off * MINUTE).toISOString().slice(0, 23);
-  const a = Math.abs(off);
-  return `${local}${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  let suffix = suffixes.get(off);
+  if (suffix === undefined) {
+    const a = Math.abs(off);
+    suffix = `${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+    suffixes.set(off, suffix);
+  }
+  return new Date(ms + off * MINUTE).toISOString().slice(0, 23) + suffix;
 }
+
+const suffixes = new Map<number, string>();

@@ -4,7 +4,7 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../../config/app-config.js';
 import type { DueRecord } from '../reminder.records.js';
 import type { DueQueue } from './due-queue.js';
-import type { ReminderScheduler } from './reminder-scheduler.js';
+import type { PreparedRun, ReminderScheduler } from './reminder-scheduler.js';
 
 /**
  * Decides WHEN due records are processed. The due records themselves (durable, in the event store) are the
@@ -20,10 +20,14 @@ export interface DueDispatcher {
 
 /** Longest sleep between looks at the queue (picks up records written by another process, e.g. an import). */
 const POLL_MS = 30_000;
+/** How long before a due time its reminders are prepared (listed and planned; nothing written or pushed early). */
+const PREFETCH_MS = 1_500;
 
 /**
  * One replica: a single timer armed for the earliest scheduled due record (a min over the durable queue,
- * read with one indexed query), re-armed whenever a record is written. On wake it processes everything due.
+ * read with one indexed query), re-armed whenever a record is written. Shortly before that time the
+ * reminders due then are prepared (ReminderScheduler.prepare: read and planned), so that at the due time
+ * only their writes and pushes remain; then everything due is processed.
  * Restarts lose nothing: the queue is in the store, and catch-up rules apply to what came due meanwhile.
  */
 export class LocalDueDispatcher implements DueDispatcher {
@@ -34,6 +38,7 @@ export class LocalDueDispatcher implements DueDispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private prepared: { at: number; run: Promise<PreparedRun | null> } | null = null;
 
   constructor(
     private readonly due: DueQueue,
@@ -49,6 +54,7 @@ export class LocalDueDispatcher implements DueDispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.prepared = null;
     await this.running?.catch(() => undefined);
   }
 
@@ -60,9 +66,25 @@ export class LocalDueDispatcher implements DueDispatcher {
   private arm(at: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    this.prepared = null;
     const now = Date.now();
     this.armedAt = Math.min(at, now + POLL_MS);
-    this.timer = setTimeout(() => void this.kick(), Math.max(0, this.armedAt - now));
+    if (this.armedAt === at && at - now > PREFETCH_MS) {
+      this.timer = setTimeout(() => this.prefetch(at), at - PREFETCH_MS - now);
+    } else {
+      this.timer = setTimeout(() => void this.kick(), Math.max(0, this.armedAt - now));
+    }
+    this.timer.unref();
+  }
+
+  private prefetch(at: number): void {
+    if (this.stopped) return;
+    const run = this.scheduler.prepare(new Date(at)).catch((e: unknown) => {
+      this.log.warn(`preparing reminders failed: ${(e as Error).message}`);
+      return null;
+    });
+    this.prepared = { at, run };
+    this.timer = setTimeout(() => void this.kick(), Math.max(0, at - Date.now()));
     this.timer.unref();
   }
 
@@ -73,10 +95,15 @@ export class LocalDueDispatcher implements DueDispatcher {
     }
     this.running = (async () => {
       try {
+        let prep = this.prepared && this.prepared.at <= Date.now() + 5 ? this.prepared : null;
+        if (prep) this.prepared = null;
         do {
           this.again = false;
           this.armedAt = Number.POSITIVE_INFINITY;
-          await this.scheduler.runDue();
+          const run = prep ? await prep.run : null;
+          prep = null;
+          if (run) await this.scheduler.runPrepared(run);
+          else await this.scheduler.runDue();
         } while (this.again && !this.stopped);
         const next = await this.due.earliest();
         this.arm(next ? next.occurredAt.getTime() : Date.now() + POLL_MS);

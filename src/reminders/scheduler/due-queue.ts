@@ -33,6 +33,8 @@ const MAX_CAS_RETRIES = 5;
 export class DueQueue {
   private readonly log = new Logger('DueQueue');
   private readonly listeners: DueListener[] = [];
+  private readonly generations = new Map<string, number>();
+  private epoch = 0;
 
   constructor(private readonly gateway: LocusGraphGateway) {}
 
@@ -40,7 +42,21 @@ export class DueQueue {
     this.listeners.push(fn);
   }
 
+  /** Writes of a due record made by this process (plans made ahead compare it). */
+  generationOf(contextId: string): number {
+    return this.epoch * 1_000_000 + (this.generations.get(contextId) ?? 0);
+  }
+
+  private bump(contextId: string): void {
+    if (this.generations.size > 200_000) {
+      this.generations.clear();
+      this.epoch++; // every earlier reading now differs
+    }
+    this.generations.set(contextId, (this.generations.get(contextId) ?? 0) + 1);
+  }
+
   private emit(rec: DueRecord): void {
+    this.bump(rec.contextId);
     if (rec.payload.state !== 'scheduled') return;
     for (const l of this.listeners) {
       try {
@@ -192,6 +208,7 @@ export class DueQueue {
 
   async remove(contextId: string): Promise<void> {
     await this.gateway.delete(contextId);
+    this.bump(contextId);
   }
 
   /** Scheduled records due before `before`, oldest first. */

@@ -33,10 +33,33 @@ export const WATCHED_TYPES = [
   'notification',
 ] as const;
 
+/** Due records whose advance may wait until the pass has sent everything due (memory bound of one pass). */
+const MAX_DEFERRED = 50_000;
 /** Occurrences recorded as missed per source after a long downtime (older ones are only counted). */
 const MAX_CATCH_UP = 50;
 /** A due record whose processing failed is retried this much later (then again, never in a hot loop). */
 const RETRY_MS = 30_000;
+
+/** What an occurrence record comes to at a given time: its notifications and its next state. */
+interface Plan {
+  spec: ReminderSource | null;
+  zone: string;
+  items: NewNotification[];
+  advance: { current: DueRecord; payload: DuePayload; dueAt: Date };
+}
+
+interface PreparedPlan {
+  plan: Plan;
+  /** Change counters when planned: of the due record, and of each record the plan read. */
+  dueGen: number;
+  deps: [string, number][];
+}
+
+/** Occurrences planned ahead of their due time (see ReminderScheduler.prepare). */
+export interface PreparedRun {
+  at: Date;
+  plans: PreparedPlan[];
+}
 
 /** Bookkeeping writes deferred until a page of reminders is out. */
 interface Followups {
@@ -88,6 +111,7 @@ export class ReminderScheduler {
   /** Reacts to a committed change of a watched record (RecordEvents listener). */
   async onChange(change: RecordChange): Promise<void> {
     const { type } = change;
+    this.sources.invalidate(change.contextId);
     if (type === 'profile') {
       if (!change.userId) return;
       this.zones.forgetZone(change.userId);
@@ -167,26 +191,33 @@ export class ReminderScheduler {
     const seen = new Set<string>();
     const batch = options.batch ?? 250;
     const parallel = options.parallel ?? 8;
-    const page = options.page ?? 20_000;
+    const page = options.page ?? batch * parallel;
     for (;;) {
-      const now = this.clock.now();
-      const list = (await this.due.listDue(new Date(now.getTime() + 1), page + seen.size)).filter(
-        (r) => !seen.has(`${r.contextId}@${r.version}`),
-      );
-      if (list.length === 0) return stats;
-      for (const r of list) seen.add(`${r.contextId}@${r.version}`);
-      const chunks: DueRecord[][] = [];
-      for (let i = 0; i < list.length; i += batch) chunks.push(list.slice(i, i + batch));
-      // Notifications first (what the user waits for), bookkeeping after: the due records of the whole page
-      // advance once every reminder of the page is out. A crash in between only means the next pass meets
-      // the notifications already there (create-only) and advances then.
+      // Notifications first (what users wait for), bookkeeping after: the due records advance once every
+      // reminder due now is out (up to MAX_DEFERRED). Until then they stay where they are, so the listing pages
+      // forward with an offset. A crash in between only means the next pass meets the notifications already
+      // there (create-only, nothing pushed twice) and advances then.
       const later: Followups = { checks: [], advances: [] };
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < chunks.length) await this.processBatch(chunks[next++], stats, later);
-      };
-      await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, lane));
+      let offset = 0;
+      let fresh = 0;
+      while (later.advances.length < MAX_DEFERRED) {
+        const now = this.clock.now();
+        const rows = await this.due.listDue(new Date(now.getTime() + 1), page, offset);
+        offset += rows.length;
+        const list = rows.filter((r) => !seen.has(`${r.contextId}@${r.version}`));
+        for (const r of list) seen.add(`${r.contextId}@${r.version}`);
+        fresh += list.length;
+        const chunks: DueRecord[][] = [];
+        for (let i = 0; i < list.length; i += batch) chunks.push(list.slice(i, i + batch));
+        let next = 0;
+        const lane = async (): Promise<void> => {
+          while (next < chunks.length) await this.processBatch(chunks[next++], stats, later);
+        };
+        await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, lane));
+        if (rows.length < page) break;
+      }
       await this.commitFollowups(later, batch * 2);
+      if (fresh === 0) return stats;
     }
   }
 
@@ -277,6 +308,11 @@ export class ReminderScheduler {
     later?: Followups,
   ): Promise<void> {
     const plans = await Promise.all(records.map((rec) => this.plan(rec, memo, now)));
+    await this.commitPlans(plans, now, stats, later);
+  }
+
+  /** Writes the notifications of planned occurrences (and pushes them), then the missed-dose checks and advances. */
+  private async commitPlans(plans: Plan[], now: Date, stats: RunStats, later?: Followups): Promise<void> {
     const created = await this.notifications.createAndDeliver(plans.flatMap((p) => p.items));
     const bySource = new Map<string, NotificationRecord[]>();
     for (const r of created)
@@ -319,16 +355,83 @@ export class ReminderScheduler {
     await this.due.replaceMany(advances);
   }
 
-  private async plan(
-    rec: DueRecord,
-    memo: Memo,
-    now: Date,
-  ): Promise<{
-    spec: ReminderSource | null;
-    zone: string;
-    items: NewNotification[];
-    advance: { current: DueRecord; payload: DuePayload; dueAt: Date };
-  }> {
+  // -------------------------------------------------------------------------------------------- prefetch
+
+  /**
+   * Prepares the occurrences due by `at` (lists and plans them: source reads, time zone arithmetic, texts)
+   * ahead of time, so that at `at` only the writes and pushes remain. Nothing is written or pushed here.
+   * For one replica only: staleness is detected with this process's change counters (every write passes here).
+   */
+  async prepare(at: Date): Promise<PreparedRun> {
+    const rows: DueRecord[] = [];
+    for (let offset = 0; rows.length < MAX_DEFERRED; offset += 5000) {
+      const page = await this.due.listDue(new Date(at.getTime() + 1), 5000, offset);
+      rows.push(...page.filter((r) => r.payload.state === 'scheduled' && r.payload.kind === 'occurrence'));
+      if (page.length < 5000) break;
+    }
+    const memo: Memo = new Map();
+    const plans: PreparedPlan[] = [];
+    for (const rec of rows) {
+      const dueGen = this.due.generationOf(rec.contextId);
+      const plan = await this.plan(rec, memo, at);
+      plans.push({
+        plan,
+        dueGen,
+        deps: plan.spec ? plan.spec.deps.map((d) => [d, this.sources.generationOf(d)]) : [],
+      });
+    }
+    return { at, plans };
+  }
+
+  /**
+   * Commits a prepared run (call it at `prepared.at`): plans whose due record or sources changed since they
+   * were made are left to the normal pass that follows; the rest are written and pushed, as runDue would.
+   */
+  async runPrepared(
+    prepared: PreparedRun,
+    options: { batch?: number; parallel?: number } = {},
+  ): Promise<RunStats> {
+    const stats: RunStats = { processed: 0, sent: 0, missed: 0, errors: 0 };
+    const now = this.clock.now();
+    const batch = options.batch ?? 250;
+    const parallel = options.parallel ?? 8;
+    const fresh = prepared.plans
+      .filter(
+        (p) =>
+          this.due.generationOf(p.plan.advance.current.contextId) === p.dueGen &&
+          p.deps.every(([d, g]) => this.sources.generationOf(d) === g),
+      )
+      .map((p) => p.plan);
+    stats.processed = fresh.length;
+    const chunks: Plan[][] = [];
+    for (let i = 0; i < fresh.length; i += batch) chunks.push(fresh.slice(i, i + batch));
+    const later: Followups = { checks: [], advances: [] };
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++];
+        try {
+          await this.commitPlans(chunk, now, stats, later);
+        } catch (e) {
+          // Left due: the pass below retries them (create-only notifications make that safe).
+          stats.errors += chunk.length;
+          reminderMetrics.dueErrors.inc(chunk.length);
+          this.log.error(`committing ${chunk.length} prepared reminders failed: ${(e as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, lane));
+    await this.commitFollowups(later, batch * 2);
+    const rest = await this.runDue(options);
+    return {
+      processed: stats.processed + rest.processed,
+      sent: stats.sent + rest.sent,
+      missed: stats.missed + rest.missed,
+      errors: stats.errors + rest.errors,
+    };
+  }
+
+  private async plan(rec: DueRecord, memo: Memo, now: Date): Promise<Plan> {
     const spec = await this.sources.load(rec.payload.source, memo);
     if (!spec || !spec.rule || spec.userId !== rec.payload.user_id) {
       return {

@@ -30,6 +30,8 @@ export interface ReminderSource {
   /** For medication schedules: the medication, for the missed-dose check. */
   medicationId: string | null;
   medicationName: string | null;
+  /** Context ids this source was read from (itself, and the medication of a schedule). */
+  deps: string[];
   content(occ: Occurrence): OccurrenceContent;
 }
 
@@ -52,13 +54,60 @@ const dead = (p: Payload): boolean => p.deleted === true || p.active === false |
  */
 @Injectable()
 export class ReminderSources {
+  /** Read-through cache of source records (enabled for a single replica only, see enableCache). */
+  private cache: Map<string, { rec: StoredRecord | null; until: number }> | null = null;
+  private cacheTtlMs = 0;
+  private readonly generation = new Map<string, number>();
+  private epoch = 0;
+
   constructor(private readonly gateway: LocusGraphGateway) {}
 
+  /**
+   * Remembers source records between passes. Only correct when every write to them passes through this
+   * process (one replica: the gateway announces each write and `invalidate` drops the entry); the TTL bounds
+   * what a write from outside (a CLI import) could leave stale. A burst of thousands of reminders at the same
+   * minute then costs no read per reminder.
+   */
+  enableCache(ttlMs: number): void {
+    this.cache = new Map();
+    this.cacheTtlMs = ttlMs;
+  }
+
+  /** How many changes of a record this process has seen (plans made ahead compare it). */
+  generationOf(contextId: string): number {
+    return this.epoch * 1_000_000 + (this.generation.get(contextId) ?? 0);
+  }
+
+  invalidate(contextId: string): void {
+    this.cache?.delete(contextId);
+    if (this.generation.size > 100_000) {
+      this.generation.clear();
+      this.epoch++; // every earlier reading now differs
+    }
+    this.generation.set(contextId, (this.generation.get(contextId) ?? 0) + 1);
+  }
+
+  private async read(contextId: string): Promise<StoredRecord | null> {
+    const cache = this.cache;
+    if (!cache) return this.gateway.get(contextId);
+    const now = Date.now();
+    const hit = cache.get(contextId);
+    if (hit && hit.until > now) return hit.rec;
+    const gen = this.generationOf(contextId);
+    const rec = await this.gateway.get(contextId);
+    // Not if a write was announced while reading (the entry would be stale).
+    if (this.generationOf(contextId) === gen) {
+      if (cache.size >= 200_000) cache.clear();
+      cache.set(contextId, { rec, until: now + this.cacheTtlMs });
+    }
+    return rec;
+  }
+
   async get(contextId: string, memo?: Memo): Promise<StoredRecord | null> {
-    if (!memo) return this.gateway.get(contextId);
+    if (!memo) return this.read(contextId);
     let p = memo.get(contextId);
     if (!p) {
-      p = this.gateway.get(contextId);
+      p = this.read(contextId);
       memo.set(contextId, p);
     }
     return p;
@@ -92,6 +141,7 @@ export class ReminderSources {
       rule,
       medicationId: null,
       medicationName: null,
+      deps: [rec.contextId],
       content: () => ({
         title,
         message: str(p.message) ?? defaultAlarmMessage(type, title),
@@ -117,6 +167,7 @@ export class ReminderSources {
       rule,
       medicationId,
       medicationName: name,
+      deps: medicationId ? [rec.contextId, `medication:${medicationId}`] : [rec.contextId],
       content: () => ({
         title: name,
         message: medicationMessage(name, dosage),
@@ -142,6 +193,7 @@ export class ReminderSources {
       rule,
       medicationId: null,
       medicationName: null,
+      deps: [rec.contextId],
       content: (occ) => ({
         title: `Appointment: ${title}`,
         message: appointmentMessage(str(p.doctor_name), at ?? occ.dueAt, occ.zone, minutes ?? undefined),

@@ -156,6 +156,39 @@ describe('ReminderScheduler — restart in the middle of a day (Asia/Kolkata)', 
   });
 });
 
+describe('ReminderScheduler — prepared ahead of the due time (one replica)', () => {
+  it('prepares before the minute, writes and pushes nothing early, commits at the minute; a change in between wins', async () => {
+    const clock = new ManualClock(ist('07:00'));
+    const user = randomUUID();
+    const h = await harness(clock);
+    for (const id of ['p1', 'p2', 'p3']) {
+      await h.put(`alarm:${id}`, user, alarm('08:00', { title: id }));
+      await h.scheduler.sync(`alarm:${id}`);
+    }
+    clock.set(ist('07:59', 58));
+    const prepared = await h.scheduler.prepare(ist('08:00'));
+    expect(prepared.plans).toHaveLength(3);
+    expect(await h.notifications(user)).toHaveLength(0);
+    expect(h.pushes).toHaveLength(0);
+    // Before 08:00: p2 is deleted, p3 moves to 08:30 (each change announced as the gateway would).
+    await h.gateway.delete('alarm:p2');
+    await h.scheduler.onChange({ contextId: 'alarm:p2', type: 'alarm', userId: user, op: 'delete' });
+    await h.put('alarm:p3', user, alarm('08:30', { title: 'p3' }));
+    await h.scheduler.onChange({ contextId: 'alarm:p3', type: 'alarm', userId: user, op: 'store' });
+    clock.set(ist('08:00'));
+    const stats = await h.scheduler.runPrepared(prepared);
+    expect(stats.sent).toBe(1);
+    expect((await h.notifications(user)).map((n) => n.payload.title)).toEqual(['p1']);
+    // The moved one fires at its new time, the deleted one never.
+    clock.set(ist('08:30', 1));
+    await h.scheduler.runDue();
+    expect((await h.notifications(user)).map((n) => n.payload.title).sort()).toEqual(['p1', 'p3']);
+    clock.set(ist('08:00').getTime() + 86_400_000 + 1000);
+    await h.scheduler.runDue();
+    expect((await h.notifications(user)).filter((n) => n.payload.title === 'p2')).toHaveLength(0);
+  });
+});
+
 describe('ReminderScheduler — sources', () => {
   it('medication reminder text, and one missed-dose notification when no dose is logged within the window', async () => {
     const clock = new ManualClock(ist('08:30'));
