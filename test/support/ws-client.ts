@@ -31,11 +31,9 @@ export function connectWs(
     socket.on('message', (data) => {
       const m = JSON.parse(String(data)) as Record<string, unknown>;
       messages.push(m);
-      for (const w of [...waiters]) {
-        if (w.pred(m)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
+      for (const w of waiters.filter((x) => x.pred(m))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
       }
       if (m.type === 'ready') resolve(client);
     });

@@ -340,6 +340,89 @@ describe('ReminderScheduler — sources', () => {
   });
 });
 
+describe('ReminderScheduler — snooze and webhook retries', () => {
+  it('a snoozed notification comes back once, after the snooze', async () => {
+    const clock = new ManualClock(ist('07:59'));
+    const user = randomUUID();
+    const h = await harness(clock);
+    await h.put('alarm:s1', user, alarm('08:00'));
+    await h.scheduler.sync('alarm:s1');
+    clock.set(ist('08:00', 1));
+    await h.scheduler.runDue();
+    const [first] = await h.notifications(user);
+    const { NotificationsService } =
+      await import('../../../src/reminders/notifications/notifications.service.js');
+    const snoozed = await h.module.get(NotificationsService).snooze(user, first.id, 5);
+    expect(snoozed).toMatchObject({ read: true, snoozed_until: '2026-03-10T08:05:01.000+05:30' });
+    clock.set(ist('08:04'));
+    expect((await h.scheduler.runDue()).sent).toBe(0);
+    clock.set(ist('08:05', 2));
+    expect((await h.scheduler.runDue()).sent).toBe(1);
+    expect((await h.scheduler.runDue()).sent).toBe(0);
+    const notes = await h.notifications(user);
+    expect(notes.map((n) => [n.payload.kind, n.payload.title, n.payload.read])).toEqual([
+      ['reminder', 'Pill 08:00', true],
+      ['snooze', 'Pill 08:00', false],
+    ]);
+    expect(h.pushes).toHaveLength(2);
+  });
+
+  it('a failed webhook delivery is retried with backoff from the durable queue, signed each time', async () => {
+    const { createServer } = await import('node:http');
+    const { createHmac } = await import('node:crypto');
+    const hits: { headers: Record<string, unknown>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        hits.push({ headers: req.headers, body });
+        res.statusCode = hits.length === 1 ? 503 : 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const clock = new ManualClock(ist('07:59'));
+      const user = randomUUID();
+      const h = await harness(clock, undefined, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+      const { WebhookService } = await import('../../../src/reminders/delivery/webhook.service.js');
+      const port = (server.address() as { port: number }).port;
+      const cfg = await h.module.get(WebhookService).setConfig(user, `http://127.0.0.1:${port}/hook`);
+      await h.put('alarm:w1', user, alarm('08:00'));
+      await h.scheduler.sync('alarm:w1');
+      clock.set(ist('08:00', 1));
+      await h.scheduler.runDue();
+      // The first attempt runs in the background; wait until its retry is in the queue.
+      const { DueQueue } = await import('../../../src/reminders/scheduler/due-queue.js');
+      const retry = async () =>
+        (await h.module.get(DueQueue).listForUser(user)).find((r) => r.payload.kind === 'webhook');
+      for (let i = 0; i < 200 && !(await retry()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(hits).toHaveLength(1);
+      expect((await retry())!.payload).toMatchObject({ attempts: 1, due_at: '2026-03-10T02:30:11.000Z' });
+      // The retry is a due record 10 s later.
+      clock.set(ist('08:00', 5));
+      await h.scheduler.runDue();
+      expect(hits).toHaveLength(1);
+      clock.set(ist('08:00', 12));
+      await h.scheduler.runDue();
+      expect(hits).toHaveLength(2);
+      expect(hits[1].body).toBe(hits[0].body);
+      expect(hits[1].headers['x-podd-delivery']).toBe(hits[0].headers['x-podd-delivery']);
+      for (const hit of hits) {
+        const sig = createHmac('sha256', cfg.payload.secret)
+          .update(`${hit.headers['x-podd-timestamp']}.${hit.body}`)
+          .digest('hex');
+        expect(hit.headers['x-podd-signature']).toBe(`sha256=${sig}`);
+      }
+      clock.set(ist('08:10'));
+      await h.scheduler.runDue();
+      expect(hits).toHaveLength(2);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('ReminderScheduler — DST end to end (America/New_York)', () => {
   async function nyUser(h: ReminderHarness): Promise<string> {
     const user = randomUUID();
