@@ -16,36 +16,8 @@ import {
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
 
-export class EmergencyContactCreateDto {
-  @ApiProperty({ example: 'Ravi Verma', minLength: 1, maxLength: 200 })
-  @IsDefined()
-  @IsString()
-  @Trim()
-  @Length(1, 200)
-  name: string;
-
-  @ApiPropertyOptional({ example: 'son', maxLength: 100, nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  relationship?: string | null;
-
-  @ApiProperty({
-    example: '+919876543210',
-    description: 'At least 10 characters of [0-9+] (else 400)',
-    maxLength: 40,
-  })
-  @IsDefined()
-  @IsString()
-  @Trim()
-  @MaxLength(40)
-  phone: string;
-
-  @ApiPropertyOptional({ default: false, description: 'A new primary contact demotes the previous one' })
-  @IsOptional()
-  @IsBoolean()
-  is_primary?: boolean;
-
+/** Delivery channels of an emergency contact, shared by create and update (all optional, null clears). */
+export class ContactChannelsDto {
   @ApiPropertyOptional({
     example: 'ravi@example.com',
     maxLength: 254,
@@ -74,8 +46,39 @@ export class EmergencyContactCreateDto {
   webhook_url?: string | null;
 }
 
+export class EmergencyContactCreateDto extends ContactChannelsDto {
+  @ApiProperty({ example: 'Ravi Verma', minLength: 1, maxLength: 200 })
+  @IsDefined()
+  @IsString()
+  @Trim()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'son', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  relationship?: string | null;
+
+  @ApiProperty({
+    example: '+919876543210',
+    description: 'At least 10 characters of [0-9+] (else 400)',
+    maxLength: 40,
+  })
+  @IsDefined()
+  @IsString()
+  @Trim()
+  @MaxLength(40)
+  phone: string;
+
+  @ApiPropertyOptional({ default: false, description: 'A new primary contact demotes the previous one' })
+  @IsOptional()
+  @IsBoolean()
+  is_primary?: boolean;
+}
+
 /** PUT: only the fields sent change; `relationship: null` clears it. */
-export class EmergencyContactUpdateDto {
+export class EmergencyContactUpdateDto extends ContactChannelsDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
@@ -100,33 +103,6 @@ export class EmergencyContactUpdateDto {
   @IsOptional()
   @IsBoolean()
   is_primary?: boolean | null;
-
-  @ApiPropertyOptional({
-    example: 'ravi@example.com',
-    maxLength: 254,
-    nullable: true,
-    description:
-      'When it is the e-mail of a Podd account, emergency alerts reach that account (notification + real-time push)',
-  })
-  @IsOptional()
-  @IsEmail({}, { message: 'email must be a valid e-mail address' })
-  @MaxLength(254)
-  email?: string | null;
-
-  @ApiPropertyOptional({
-    example: 'https://hooks.example.com/services/T0/B0/secret',
-    maxLength: 2048,
-    nullable: true,
-    description:
-      'Emergency alerts are POSTed here as JSON (the URL is the credential, like an incoming webhook)',
-  })
-  @IsOptional()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'webhook_url must be an http(s) URL' },
-  )
-  @MaxLength(2048)
-  webhook_url?: string | null;
 }
 
 export class EmergencyContactListQuery extends PaginationQuery {
