@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ENV_VARS } from './env.schema.js';
+import dotenv from 'dotenv';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -78,20 +79,12 @@ const PLACEHOLDER_SECRETS = [
   /generate/i,
 ];
 
-/** Reads a `.env` file (KEY=VALUE lines) without overriding variables already set. */
+/** Reads a `.env` file with dotenv, without overriding variables already set (real environment variables win). */
 export function readDotEnv(file: string, env: NodeJS.ProcessEnv): void {
   if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (!m || line.trim().startsWith('#')) continue;
-    let value = m[2];
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
-      value = value.slice(1, -1);
-    } else {
-      value = value.replace(/\s+#.*$/, '');
-    }
-    if (env[m[1]] === undefined) env[m[1]] = value;
-  }
+  dotenv.populate(env as Record<string, string>, dotenv.parse(readFileSync(file, 'utf8')), {
+    override: false,
+  });
 }
 
 /** Parses DATABASE_URL in every accepted form. Relative SQLite paths resolve against the working directory. */

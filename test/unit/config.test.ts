@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDatabaseUrl } from '../../src/config/app-config.js';
+import { ConfigError, loadConfig, parseDatabaseUrl, readDotEnv } from '../../src/config/app-config.js';
 import { ENV_VARS } from '../../src/config/env.schema.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'podd-cfg-'));
@@ -20,6 +20,19 @@ describe('configuration', () => {
     for (const v of ENV_VARS) expect(entries.get(v.name), v.name).toBe(v.default);
     // Every non-secret default in the example file is accepted by the validator.
     expect(() => loadConfig({ ...Object.fromEntries(entries), DATA_DIR: tmp() })).not.toThrow();
+  });
+
+  it('reads a .env file with dotenv; real environment variables win, quotes and comments are handled', () => {
+    const file = join(tmp(), '.env');
+    writeFileSync(
+      file,
+      '# comment\nPORT=9001\nLOG_LEVEL="debug" # trailing\nexport HOST=127.0.0.1\nCORS_ORIGINS=\'a,b\'\n',
+    );
+    const env: NodeJS.ProcessEnv = { PORT: '7000' };
+    readDotEnv(file, env);
+    expect(env).toEqual({ PORT: '7000', LOG_LEVEL: 'debug', HOST: '127.0.0.1', CORS_ORIGINS: 'a,b' });
+    readDotEnv(join(tmp(), 'absent.env'), env);
+    expect(env.PORT).toBe('7000');
   });
 
   it('boots on embedded defaults with no environment at all', () => {
