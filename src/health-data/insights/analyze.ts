@@ -72,7 +72,17 @@ export interface InsightResult {
 const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-IN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const plural = (n: number, one: string, many = `${one}s`): string => `${fmt(n)} ${n === 1 ? one : many}`;
+/** CLDR plural rules, not `n === 1`: the form is chosen the way the language chooses it. */
+const PLURAL = new Intl.PluralRules('en-IN');
+const isOne = (n: number): boolean => PLURAL.select(n) === 'one';
+/** "1 reading" / "3 readings". */
+const plural = (n: number, one: string, many = `${one}s`): string => `${fmt(n)} ${isOne(n) ? one : many}`;
+/** "1 of 5 readings was" / "2 of 5 readings were": the verb agrees with the part, the noun with the whole. */
+const partOf = (part: number, whole: number, noun: string): string =>
+  `${fmt(part)} of ${plural(whole, noun)} ${isOne(part) ? 'was' : 'were'}`;
+/** "this reading" / "these 3 readings" (`the` for "the reading" / "the 3 readings"). */
+const these = (n: number, noun: string, det: 'these' | 'the' = 'these'): string =>
+  isOne(n) ? `${det === 'these' ? 'this' : 'the'} ${noun}` : `${det} ${fmt(n)} ${noun}s`;
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 // ------------------------------------------------------------------------------------------------ vitals
@@ -99,10 +109,10 @@ function bloodPressure(rows: VitalsRow[], zone: string): Finding[] {
       priority: crisis.length ? 'urgent' : 'high',
       actionable: true,
       title: crisis.length ? 'Very high blood pressure readings' : 'High blood pressure readings',
-      message: `${fmt(high.length)} of ${plural(bp.length, 'blood pressure reading')} were at or above 140/90 mmHg (highest ${show(top)}).`,
+      message: `${partOf(high.length, bp.length, 'blood pressure reading')} at or above 140/90 mmHg (highest ${show(top)}).`,
       recommendation: crisis.length
         ? `${plural(crisis.length, 'reading')} reached 180/120 mmHg or more: contact your doctor today, and call 112 if you have chest pain, breathlessness, weakness or trouble speaking.`
-        : `Share these ${fmt(high.length)} readings with your doctor; measure at the same time each day, seated and rested, and limit salt.`,
+        : `Share ${these(high.length, 'reading')} with your doctor; measure at the same time each day, seated and rested, and limit salt.`,
       estimated_impact: 'Keeping blood pressure under 140/90 lowers the risk of stroke and heart attack',
       data_points: bp.length,
     });
@@ -115,8 +125,8 @@ function bloodPressure(rows: VitalsRow[], zone: string): Finding[] {
       priority: bottom.blood_pressure_systolic < 80 ? 'high' : 'medium',
       actionable: true,
       title: 'Low blood pressure readings',
-      message: `${fmt(low.length)} of ${plural(bp.length, 'blood pressure reading')} were below 90/60 mmHg (lowest ${show(bottom)}).`,
-      recommendation: `Tell your doctor about the ${fmt(low.length)} low readings, especially if you felt dizzy; stand up slowly and drink enough water.`,
+      message: `${partOf(low.length, bp.length, 'blood pressure reading')} below 90/60 mmHg (lowest ${show(bottom)}).`,
+      recommendation: `Tell your doctor about ${these(low.length, 'low reading', 'the')}, especially if you felt dizzy; stand up slowly and drink enough water.`,
       estimated_impact: 'Fewer falls and dizzy spells',
       data_points: bp.length,
     });
@@ -128,8 +138,8 @@ function bloodPressure(rows: VitalsRow[], zone: string): Finding[] {
       priority: 'low',
       actionable: false,
       title: 'Blood pressure in range',
-      message: `All ${plural(bp.length, 'blood pressure reading')} were between 90/60 and 139/89 mmHg (average ${fmt(mean(bp.map((r) => r.blood_pressure_systolic)))}/${fmt(mean(bp.map((r) => r.blood_pressure_diastolic)))}).`,
-      recommendation: `Keep measuring a few times a week; all ${plural(bp.length, 'reading')} of this period were in range.`,
+      message: `${isOne(bp.length) ? 'The blood pressure reading was' : `All ${plural(bp.length, 'blood pressure reading')} were`} between 90/60 and 139/89 mmHg (average ${fmt(mean(bp.map((r) => r.blood_pressure_systolic)))}/${fmt(mean(bp.map((r) => r.blood_pressure_diastolic)))}).`,
+      recommendation: `Keep measuring a few times a week; ${isOne(bp.length) ? 'the reading of this period was' : `all ${plural(bp.length, 'reading')} of this period were`} in range.`,
       estimated_impact: null,
       data_points: bp.length,
     });
@@ -204,8 +214,8 @@ function ranges(rows: VitalsRow[]): Finding[] {
       priority: rule.priority(lows.length ? Math.min(...lows) : worst),
       actionable: true,
       title: `${rule.label.charAt(0).toUpperCase()}${rule.label.slice(1)} out of range`,
-      message: `${fmt(bad.length)} of ${plural(values.length, `${rule.label} reading`)} were outside ${rule.range}: ${parts.join(', ')}.`,
-      recommendation: `For the ${fmt(bad.length)} ${rule.label} readings outside ${rule.range}: ${rule.advice}.`,
+      message: `${partOf(bad.length, values.length, `${rule.label} reading`)} outside ${rule.range}: ${parts.join(', ')}.`,
+      recommendation: `For ${these(bad.length, `${rule.label} reading`, 'the')} outside ${rule.range}: ${rule.advice}.`,
       estimated_impact: null,
       data_points: values.length,
     });
@@ -229,8 +239,8 @@ function sugar(rows: VitalsRow[], zone: string): Finding[] {
       priority: 'high',
       actionable: true,
       title: 'High fasting blood sugar',
-      message: `${fmt(highFasting.length)} of ${plural(fasting.length, 'fasting sugar reading')} were 126 mg/dL or more (highest ${fmt(Math.max(...highFasting.map((r) => r.blood_sugar)))} mg/dL).`,
-      recommendation: `Show these ${fmt(highFasting.length)} fasting readings to your doctor; an HbA1c test tells the 3-month picture.`,
+      message: `${partOf(highFasting.length, fasting.length, 'fasting sugar reading')} 126 mg/dL or more (highest ${fmt(Math.max(...highFasting.map((r) => r.blood_sugar)))} mg/dL).`,
+      recommendation: `Show ${these(highFasting.length, 'fasting reading')} to your doctor; an HbA1c test tells the 3-month picture.`,
       estimated_impact: 'Good sugar control protects eyes, kidneys and nerves',
       data_points: fasting.length,
     });
@@ -243,8 +253,8 @@ function sugar(rows: VitalsRow[], zone: string): Finding[] {
       priority: 'high',
       actionable: true,
       title: 'High blood sugar after meals',
-      message: `${fmt(highRandom.length)} of ${plural(other.length, 'non-fasting sugar reading')} were 200 mg/dL or more (highest ${fmt(Math.max(...highRandom.map((r) => r.blood_sugar)))} mg/dL).`,
-      recommendation: `Note what you ate before the ${fmt(highRandom.length)} high readings and discuss them with your doctor.`,
+      message: `${partOf(highRandom.length, other.length, 'non-fasting sugar reading')} 200 mg/dL or more (highest ${fmt(Math.max(...highRandom.map((r) => r.blood_sugar)))} mg/dL).`,
+      recommendation: `Note what you ate before ${these(highRandom.length, 'high reading', 'the')} and discuss ${isOne(highRandom.length) ? 'it' : 'them'} with your doctor.`,
       estimated_impact: null,
       data_points: other.length,
     });
@@ -257,8 +267,8 @@ function sugar(rows: VitalsRow[], zone: string): Finding[] {
       priority: 'high',
       actionable: true,
       title: 'Low blood sugar readings',
-      message: `${fmt(low.length)} of ${plural(readings.length, 'sugar reading')} were below 70 mg/dL (lowest ${fmt(Math.min(...low.map((r) => r.blood_sugar)))} mg/dL).`,
-      recommendation: `Keep glucose or sweets at hand and tell your doctor about the ${fmt(low.length)} low readings; your medicine dose may need review.`,
+      message: `${partOf(low.length, readings.length, 'sugar reading')} below 70 mg/dL (lowest ${fmt(Math.min(...low.map((r) => r.blood_sugar)))} mg/dL).`,
+      recommendation: `Keep glucose or sweets at hand and tell your doctor about ${these(low.length, 'low reading', 'the')}; your medicine dose may need review.`,
       estimated_impact: 'Fewer hypoglycaemia episodes and falls',
       data_points: readings.length,
     });
@@ -390,7 +400,7 @@ function hydration(input: InsightInput): Finding[] {
       title: low ? 'Drinking less water than your goal' : 'Water goal met',
       message: `On the ${plural(byDay.size, 'day')} you logged water you drank on average ${fmt(avg)} ml a day against a goal of ${fmt(goal)} ml; ${plural(under, 'day was', 'days were')} under the goal.`,
       recommendation: low
-        ? `Add about ${fmt(Math.ceil((goal - avg) / 250))} glass(es) of 250 ml a day to reach ${fmt(goal)} ml (check with your doctor if you have heart or kidney disease).`
+        ? `Add about ${plural(Math.ceil((goal - avg) / 250), 'glass', 'glasses')} of 250 ml a day to reach ${fmt(goal)} ml (check with your doctor if you have heart or kidney disease).`
         : `Keep drinking about ${fmt(goal)} ml a day.`,
       estimated_impact: low ? 'Better energy and fewer urinary infections and dizzy spells' : null,
       data_points: input.water.length,

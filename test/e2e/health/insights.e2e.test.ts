@@ -46,7 +46,7 @@ describe('GET /api/health/insights and /api/health/recommendations (from the use
     expect(res.body.insight).toContain(
       '2 of 3 blood pressure readings were at or above 140/90 mmHg (highest 182/110',
     );
-    expect(res.body.insight).toContain('1 of 3 oxygen saturation readings were outside 95 % or more');
+    expect(res.body.insight).toContain('1 of 3 oxygen saturation readings was outside 95 % or more');
     expect(res.body.findings.map((f: { key: string }) => f.key)).toEqual(
       expect.arrayContaining(['bp_high', 'spo2_low']),
     );

@@ -35,7 +35,7 @@ describe('insights: vitals out of range', () => {
     const bp = r.findings.find((f) => f.key === 'bp_high')!;
     expect(bp.priority).toBe('high');
     expect(bp.message).toBe(
-      '1 of 3 blood pressure readings were at or above 140/90 mmHg (highest 150/95 on 2026-03-02).',
+      '1 of 3 blood pressure readings was at or above 140/90 mmHg (highest 150/95 on 2026-03-02).',
     );
     expect(r.data_points_analyzed).toBe(3);
     const crisis = analyze(
@@ -97,7 +97,7 @@ describe('insights: vitals out of range', () => {
       '2 of 2 fasting sugar readings were 126 mg/dL or more (highest 140 mg/dL).',
     );
     expect(f.find((x) => x.key === 'sugar_random_high')!.message).toBe(
-      '1 of 4 non-fasting sugar readings were 200 mg/dL or more (highest 210 mg/dL).',
+      '1 of 4 non-fasting sugar readings was 200 mg/dL or more (highest 210 mg/dL).',
     );
     expect(f.find((x) => x.key === 'sugar_low')!.message).toContain('lowest 65 mg/dL');
   });
@@ -192,7 +192,7 @@ describe('insights: adherence, hydration, sleep, mood', () => {
       }),
     );
     const v = insightText('vitals', result, 30);
-    expect(v.insight).toContain('1 of 1 blood pressure reading were at or above 140/90');
+    expect(v.insight).toContain('1 of 1 blood pressure reading was at or above 140/90');
     expect(v.points).toBe(1);
     const none = insightText('sleep', result, 30);
     expect(none.insight).toBe(
@@ -210,5 +210,28 @@ describe('insights: adherence, hydration, sleep, mood', () => {
     expect(recommendations(result, 30, { actionable_only: true }).items.every((i) => i.actionable)).toBe(
       true,
     );
+  });
+});
+
+describe('insights: counted words agree with their numbers', () => {
+  it('one reading is singular, several are plural, and no text says "these 1" or "glass(es)"', () => {
+    const at = (d: number, sys: number, dia: number) => ({
+      logged_at: day(d),
+      blood_pressure_systolic: sys,
+      blood_pressure_diastolic: dia,
+    });
+    const one = analyze(base({ vitals: [at(2, 150, 95)] })).findings.find((f) => f.key === 'bp_high')!;
+    expect(one.message).toMatch(/^1 of 1 blood pressure reading was at or above/);
+    expect(one.recommendation).toMatch(/^Share this reading with your doctor/);
+    const two = analyze(base({ vitals: [at(2, 150, 95), at(3, 160, 99)] })).findings.find(
+      (f) => f.key === 'bp_high',
+    )!;
+    expect(two.message).toMatch(/^2 of 2 blood pressure readings were at or above/);
+    expect(two.recommendation).toMatch(/^Share these 2 readings with your doctor/);
+    const normal = analyze(base({ vitals: [at(2, 120, 80)] })).findings.find((f) => f.key === 'bp_normal');
+    expect(normal?.message).toMatch(/^The blood pressure reading was between/);
+    const all = analyze(base({ vitals: [at(2, 150, 95), at(3, 120, 80)], water: [] })).findings;
+    for (const f of all)
+      expect(`${f.message} ${f.recommendation}`).not.toMatch(/\b(these|the) 1 |\(es\)|\b1 \w+s were\b/);
   });
 });
