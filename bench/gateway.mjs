@@ -1,5 +1,5 @@
 // Benchmark of the embedded event store (LocusGraphGateway on SQLite), compared in the same run with the
-// raw ceiling (../shared/bench/ceiling: its seed.mjs and HISTORY_SQL).
+// raw ceiling (bench/ceiling: its seed.mjs and HISTORY_SQL).
 //
 //   npm run build && node bench/gateway.mjs [--sizes 10000,1000000,5000000] [--dir DIR] [--reuse] [--out FILE]
 //
@@ -167,8 +167,8 @@ const report = {
 const t0 = Date.now();
 log(`dir ${dir}; sizes ${sizes.join(', ')}`);
 
-// 1. The ceiling: a copy of ../shared/bench/ceiling using this repo's node_modules.
-const ceilingSrc = resolve(repo, '..', 'shared', 'bench', 'ceiling');
+// 1. The ceiling: a copy of bench/ceiling using this repo's node_modules.
+const ceilingSrc = resolve(repo, 'bench', 'ceiling');
 const ceilingDir = join(dir, 'ceiling');
 if (!existsSync(join(ceilingDir, 'core.mjs'))) {
   cpSync(ceilingSrc, ceilingDir, { recursive: true });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Health-data benchmark: Podd vs the raw ceiling (../shared/bench/ceiling), side by side in the same run.
+// Health-data benchmark: Podd vs the raw ceiling (bench/ceiling), side by side in the same run.
 //
 //   npm run build && node bench/health-data.mjs [--duration 10] [--connections 50] [--rounds 3] [--ceiling DIR]
 //
@@ -38,7 +38,7 @@ const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 
 function prepareCeiling() {
   const given = arg('ceiling', process.env.CEILING_DIR);
   const dir = given ?? mkdtempSync(join(tmpdir(), 'podd-ceiling-'));
-  if (!existsSync(join(dir, 'core.mjs'))) cpSync(resolve(ROOT, '../shared/bench/ceiling'), dir, { recursive: true });
+  if (!existsSync(join(dir, 'core.mjs'))) cpSync(resolve(ROOT, 'bench/ceiling'), dir, { recursive: true });
   if (!existsSync(join(dir, 'node_modules/better-sqlite3'))) {
     log('npm install in', dir);
     sh('npm', ['install', '--no-audit', '--no-fund'], dir);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CEILING_SRC = resolve(ROOT, '../shared/bench/ceiling');
+export const CEILING_SRC = resolve(ROOT, 'bench/ceiling');
 export const CEILING_SECRET = 'perf-secret-0123456789abcdef0123456789abcdef';
 
 /** Copies the ceiling next to our node_modules (it resolves fastify, better-sqlite3, fast-jwt, jose from there). */
