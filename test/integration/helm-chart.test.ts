@@ -335,6 +335,13 @@ describe.runIf(helm)('Helm chart helm/podd', () => {
       expect(template(['--set', 'securityContext.allowPrivilegeEscalation=true']).code).not.toBe(0);
     });
 
+    it('the values table of the chart README names every top-level key of values.yaml', () => {
+      const values = loadYaml(readFileSync(join(chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+      const readme = readFileSync(join(chart, 'README.md'), 'utf8');
+      const table = readme.slice(readme.indexOf('## Values'));
+      expect(Object.keys(values).filter((k) => !table.includes('`' + k))).toEqual([]);
+    });
+
     it('documents only real variables: every config key in values.yaml is in env.schema.ts', () => {
       const values = loadYaml(readFileSync(join(chart, 'values.yaml'), 'utf8')) as {
         config: Record<string, string>;
