@@ -257,7 +257,7 @@ describe.runIf(helm)('Helm chart helm/podd', () => {
       );
     });
 
-    it('NetworkPolicy: ingress from the controller, Prometheus and helm test; egress to DNS, PostgreSQL, Redis, HTTPS', () => {
+    it('NetworkPolicy: ingress from the controller, Prometheus and helm test; egress to DNS, PostgreSQL, Redis, public 443 and 80', () => {
       const { objects } = rendered('network policy (PostgreSQL CA bundle, HPA, PDB)');
       const np = objects.find((o) => o.kind === 'NetworkPolicy')!;
       expect(np.spec.podSelector.matchLabels).toEqual(apiWorkload(objects).spec.selector.matchLabels);
@@ -266,7 +266,7 @@ describe.runIf(helm)('Helm chart helm/podd', () => {
       expect(np.spec.ingress[0].ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
       expect(np.spec.ingress[0].from).toHaveLength(3);
       const egressPorts = np.spec.egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`));
-      expect(egressPorts).toEqual([['UDP/53', 'TCP/53'], ['TCP/5432'], ['TCP/6379'], ['TCP/443']]);
+      expect(egressPorts).toEqual([['UDP/53', 'TCP/53'], ['TCP/5432'], ['TCP/6379'], ['TCP/443', 'TCP/80']]);
       expect(np.spec.egress[3].to[0].ipBlock.except).toContain('169.254.0.0/16');
       expect(rendered('default').objects.map((o) => o.kind)).not.toContain('NetworkPolicy');
     });
