@@ -26,9 +26,12 @@ if [ ! -s secrets/podd.crt ] || [ ! -s secrets/podd.key ]; then
   host="${PODD_HOSTNAME:-localhost}"
   openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$host" \
     -addext "subjectAltName=DNS:$host" -keyout secrets/podd.key -out secrets/podd.crt 2>/dev/null
-  chmod 644 secrets/podd.crt
   echo "created a self-signed certificate for $host (secrets/podd.crt); use a real one in production"
 fi
+# nginx's master process reads the key as the container's root, which has no DAC_OVERRIDE (cap_drop: ALL):
+# a 0600 key owned by the host user who ran this script would be unreadable ("Permission denied" at start).
+# 0644 inside the 0700 folder, like the passwords above: other host users still cannot reach it.
+chmod 644 secrets/podd.crt secrets/podd.key
 
 if [ ! -s podd.env ]; then
   sed "s/^JWT_SECRET=.*/JWT_SECRET=$(openssl rand -hex 32)/" podd.env.example > podd.env

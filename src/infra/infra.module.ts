@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Clock, SystemClock } from '../common/clock.js';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from '../common/counter-store.js';
@@ -6,6 +13,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { HealthRegistry } from '../ops/health-registry.js';
 import { CacheService } from './cache.service.js';
+import { checkRedisEvictionPolicy } from './redis-eviction-policy.js';
 
 /** DI token: the shared ioredis client, or null when REDIS_URL is not set. */
 export const REDIS = 'REDIS';
@@ -61,6 +69,8 @@ export class InfraModule implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     const redis = this.redis;
     if (!redis) return;
+    // Warn-only and in the background: a misconfigured Redis must not delay or block the start.
+    void checkRedisEvictionPolicy(redis, new Logger('Redis'));
     this.health.register({
       name: 'redis',
       critical: true,

@@ -65,25 +65,58 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
 {{/*
-Render-time guards. Included by every template that depends on them, so `helm template`, `helm lint`
-and `helm install` all fail with the reason.
+Render-time guards, included by every template that depends on them. The rules values.schema.json can
+express (replicas need PostgreSQL + Redis, a JWT secret, a PDB that allows drains...) are checked there first,
+so `helm lint --strict` fails on them too; they are repeated here with the full reason for
+`--skip-schema-validation`. The others compare two fields, which JSON Schema (draft 7) cannot do.
+
+`helm lint` turns a template `fail` into an [INFO] line and exits 0, so after the fail (which only returns
+in lint mode) this emits YAML no parser accepts: lint then reports an [ERROR] and fails, the reason in the
+[INFO] line above it.
 */}}
 {{- define "podd.validate" -}}
 {{- $v := .Values }}
+{{- $errors := list }}
 {{- if and (or (gt (int $v.replicaCount) 1) $v.autoscaling.enabled) (not (include "podd.scaleOut" .)) }}
-{{- fail (printf "replicaCount=%v / autoscaling.enabled=%v needs postgresql.enabled=true and redis.enabled=true: with the embedded storage every pod would have its own SQLite database (users registered on one pod could not log in on another), its own in-memory rate limits (N times looser) and its own reminder scheduler (each reminder fired N times). Configure PostgreSQL and Redis, or keep replicaCount: 1." $v.replicaCount $v.autoscaling.enabled) }}
+{{- $errors = append $errors (printf "replicaCount=%v / autoscaling.enabled=%v needs postgresql.enabled=true and redis.enabled=true: with the embedded storage every pod would have its own SQLite database (users registered on one pod could not log in on another), its own in-memory rate limits (N times looser) and its own reminder scheduler (each reminder fired N times). Configure PostgreSQL and Redis, or keep replicaCount: 1." $v.replicaCount $v.autoscaling.enabled) }}
 {{- end }}
 {{- if and $v.postgresql.enabled (not $v.secrets.existingSecret) }}
-{{- fail "postgresql.enabled=true needs secrets.existingSecret: a Secret holding JWT_SECRET created before the install (the pre-install migration Job and every replica read it; a generated secret would not exist yet)." }}
+{{- $errors = append $errors "postgresql.enabled=true needs secrets.existingSecret: a Secret holding JWT_SECRET created before the install (the pre-install migration Job and every replica read it; a generated secret would not exist yet)." }}
 {{- end }}
 {{- if and (not $v.secrets.existingSecret) (not $v.secrets.generateJwtSecret) }}
-{{- fail "No JWT secret: set secrets.existingSecret to a Secret holding JWT_SECRET, or secrets.generateJwtSecret=true." }}
+{{- $errors = append $errors "No JWT secret: set secrets.existingSecret to a Secret holding JWT_SECRET, or secrets.generateJwtSecret=true." }}
 {{- end }}
-{{- if and $v.postgresql.enabled (not (or $v.postgresql.existingSecret $v.secrets.existingSecret)) }}
-{{- fail "postgresql.enabled=true needs postgresql.existingSecret (or secrets.existingSecret) holding the connection URL under postgresql.urlKey." }}
+{{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
+{{- $errors = append $errors (printf "autoscaling.minReplicas=%v is above autoscaling.maxReplicas=%v." $v.autoscaling.minReplicas $v.autoscaling.maxReplicas) }}
 {{- end }}
-{{- if and $v.podDisruptionBudget.enabled (not $v.podDisruptionBudget.minAvailable) (not $v.podDisruptionBudget.maxUnavailable) }}
-{{- fail "podDisruptionBudget.enabled=true needs maxUnavailable or minAvailable." }}
+{{- with $v.podDisruptionBudget }}
+{{- if .enabled }}
+{{- $replicas := int (ternary $v.autoscaling.minReplicas $v.replicaCount $v.autoscaling.enabled) }}
+{{- $min := toString .minAvailable }}
+{{- $max := toString .maxUnavailable }}
+{{- if and (not $min) (or (not $max) (eq $max "0") (eq $max "0%")) }}
+{{- $errors = append $errors (printf "podDisruptionBudget.maxUnavailable=%q with no minAvailable blocks every node drain: no pod may ever be evicted. Set maxUnavailable: 1." $max) }}
+{{- else if $min }}
+{{- $need := 0 }}
+{{- if hasSuffix "%" $min }}
+{{- $need = div (add (mul (int (trimSuffix "%" $min)) $replicas) 99) 100 }}
+{{- else }}
+{{- $need = int $min }}
+{{- end }}
+{{- if ge $need $replicas }}
+{{- $errors = append $errors (printf "podDisruptionBudget.minAvailable=%s keeps all %d pod(s) available (%d needed), which blocks every node drain. Use maxUnavailable: 1, or a minAvailable below the replica count." $min $replicas $need) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $drainMs := int (default "10000" (toString (index $v.config "SHUTDOWN_GRACE_MS" | default ""))) }}
+{{- $drainS := div (add $drainMs 999) 1000 }}
+{{- if le (int $v.terminationGracePeriodSeconds) (add (int $v.preStopSleepSeconds) $drainS) }}
+{{- $errors = append $errors (printf "terminationGracePeriodSeconds=%v must exceed preStopSleepSeconds (%v) + the app's shutdown drain (config.SHUTDOWN_GRACE_MS=%v ms, %d s): Kubernetes would SIGKILL pods in the middle of their in-flight requests." $v.terminationGracePeriodSeconds $v.preStopSleepSeconds $drainMs $drainS) }}
+{{- end }}
+{{- with $errors }}
+{{- fail (join "\n" .) }}
+podd-invalid-values: [{{ join "; " . | quote }}
 {{- end }}
 {{- end }}
 
