@@ -31,7 +31,7 @@ import type {
   ChatResponseDto,
 } from './chat.dto.js';
 import { classifyIntent, type Intent } from './pipeline/intent.js';
-import { normalise } from './pipeline/normalise.js';
+import { normalise, type NormalisedText } from './pipeline/normalise.js';
 import { INTENT_CHARS } from './pipeline/route.js';
 import { extractVitals, hasVitals } from './pipeline/vitals.js';
 import type { ActionTaken } from './providers/chat-provider.js';
@@ -95,6 +95,13 @@ interface ChatMessagePayload extends Payload {
     /** The alarm this exchange raised (on both of its messages). */
     emergency?: ChatAlarmDto;
   };
+}
+
+/** What a non-emergency message asks: the intent is read from its start (as route() does, after triage). */
+function understand(message: string): { input: NormalisedText; intent: Exclude<Intent, 'emergency'> } {
+  const input = normalise(message);
+  // classifyIntent never answers 'emergency': that is triage's alone.
+  return { input, intent: classifyIntent(input.text.slice(0, INTENT_CHARS)) as Exclude<Intent, 'emergency'> };
 }
 
 /**
@@ -163,11 +170,12 @@ export class ChatService implements OnModuleInit {
     const local = detectEmergency(dto.message);
     if (local.emergency) return this.emergency(turn, local, 'local', null);
 
-    await this.quota.take(user.id);
-    // Triage has spoken; the intent is read from the start of the message (as route() does).
-    const input = normalise(dto.message);
-    // classifyIntent never answers 'emergency': that is triage's alone.
-    const intent = classifyIntent(input.text.slice(0, INTENT_CHARS)) as Exclude<Intent, 'emergency'>;
+    const refused = await this.quota.take(user.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (refused) return this.overQuota(turn, local, refused);
+    const { input, intent } = understand(dto.message);
     // Run while the turn is acted on and phrased: the model's safety opinion (bounded by its own budget) and
     // whether an alarm was raised for this user in the last 30 minutes.
     const opinion = this.safety.check(dto.message, local.language);
@@ -190,15 +198,8 @@ export class ChatService implements OnModuleInit {
     let emergency: ChatEmergencyDto | null = null;
     if (await afterAlarm) {
       // A "yes" or "what do I do" after an alarm: the safety line comes first, whatever the reply.
-      const contact = await this.lookups.primaryContact(user).catch(() => null);
       reply = `${followUpLine(local.language)} ${reply}`;
-      emergency = {
-        flags: [],
-        alert_route: ALERT_ROUTE,
-        has_primary_contact: contact !== null,
-        source: null,
-        follow_up: true,
-      };
+      emergency = await this.followUp(user);
     }
     return this.respond(turn, {
       intent,
@@ -245,6 +246,32 @@ export class ChatService implements OnModuleInit {
       alarm: { categories: result.flags, findings: result.findings, source, language: result.language },
       zone,
     });
+  }
+
+  /** Past the quota, a "what do I do" after an alarm still gets the safety line (fixed text: no model, no action). */
+  private async overQuota(turn: Turn, local: TriageResult, refused: unknown): Promise<ChatResponseDto> {
+    if (!(await this.recentAlarms.recent(turn.user.id).catch(() => false))) throw refused;
+    return this.respond(turn, {
+      intent: understand(turn.message).intent,
+      reply: followUpLine(local.language),
+      provider: 'triage',
+      actions: [],
+      emergency: await this.followUp(turn.user),
+      alarm: null,
+      zone: await this.store.zoneOf(turn.user.id).catch(() => this.config.defaultTimezone),
+    });
+  }
+
+  /** `metadata.emergency` of a reply that follows an alarm of the last 30 minutes without being one. */
+  private async followUp(user: AuthUser): Promise<ChatEmergencyDto> {
+    const contact = await this.lookups.primaryContact(user).catch(() => null);
+    return {
+      flags: [],
+      alert_route: ALERT_ROUTE,
+      has_primary_contact: contact !== null,
+      source: null,
+      follow_up: true,
+    };
   }
 
   /** A reading in a red-flag message ("sugar 450") is kept, through the same validation as the vitals route. */

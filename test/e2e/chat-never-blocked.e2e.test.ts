@@ -97,9 +97,14 @@ describe('limits: an emergency is answered when the quota and the rate limit are
     expectEmergency(await post(t, u, CHEST));
     const sh = expectEmergency(await post(t, u, SELF_HARM));
     expect(sh.flags).toContain('self_harm');
-    // No model call on the emergency path, and the quota still refuses what is not an emergency.
+    // No model call on the emergency path.
     expect(openai.requests).toHaveLength(0);
-    expect((await post(t, u, 'hello')).status).toBe(429);
+    // Past the quota after an alarm, small talk gets the safety line alone (no model, no action) instead of 429.
+    const after = await post(t, u, 'what do I do');
+    expect(after.status).toBe(200);
+    expect(after.body.assistant_message).toMatch(/^If this is still an emergency, call 112 now/);
+    expect(after.body.metadata).toMatchObject({ provider: 'triage', emergency: { follow_up: true } });
+    expect(openai.requests).toHaveLength(0);
   });
 
   it('global rate limit spent: every route is refused except an emergency chat message', async () => {

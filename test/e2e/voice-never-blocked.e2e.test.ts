@@ -52,8 +52,18 @@ describe('voice: an emergency is never blocked', () => {
       channel: 'voice',
       emergency: { categories: ['chest_pain'], source: 'local' },
     });
+    // After the alarm, small talk past the quota gets the safety line; without an alarm it is refused.
     const small = await speak('what is the weather like');
-    expect(small.status).toBe(429);
+    expect(small.status).toBe(200);
+    expect(small.body.assistant_response).toMatch(/^If this is still an emergency, call 112 now/);
+    const other = await registerUser(t);
+    const hello = () =>
+      t.http
+        .post('/api/voice/conversation?language_code=en-IN')
+        .set(other.auth)
+        .attach('file', fakeWav('hello'), { filename: 'clip.wav', contentType: 'audio/wav' });
+    expect((await hello()).status).toBe(200);
+    expect((await hello()).status).toBe(429);
   });
 
   it('POST /conversation: speech synthesis failing still returns the emergency text', async () => {
@@ -90,9 +100,10 @@ describe('voice: an emergency is never blocked', () => {
     expect(done.intent).toBe('emergency');
     expect(done.response_text).toMatch(/Call 112 now/);
     expect(spokenText(audio)).toBe(done.response_text);
-    // Small talk on the same socket is refused by the spent quota.
+    // Small talk on the same socket, past the quota but after the alarm: the safety line.
     ws.send(fakeWav('tell me a joke'), { binary: true });
-    expect(await c.next(ofType('error'))).toMatchObject({ code: 'RATE_LIMITED' });
+    const next = (await c.next(ofType('response_complete'))) as { response_text: string };
+    expect(next.response_text).toMatch(/^If this is still an emergency, call 112 now/);
     ws.close();
   });
 });
