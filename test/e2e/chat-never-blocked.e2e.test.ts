@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appWithStandIn, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { OpenAiStandIn } from '../support/openai-stand-in.js';
 import { draftOf, type ReceivedRequest } from '../support/stand-in-server.js';
 
@@ -64,21 +64,24 @@ async function metric(t: TestApp, name: string, labels: Record<string, string>):
 const isSafetyCheck = (r: ReceivedRequest): boolean =>
   JSON.stringify(r.body).includes('safety check of a health assistant');
 
-/** A test app whose chat model is an OpenAI stand-in, both started before the suite and closed after it. */
+/** A test app whose chat model is an OpenAI stand-in (`setUp` runs on the stand-in before the app starts). */
 function withModel(env: Record<string, string>, setUp?: (openai: OpenAiStandIn) => void) {
-  const m = {} as { t: TestApp; openai: OpenAiStandIn };
-  beforeAll(async () => {
-    m.openai = await OpenAiStandIn.start();
-    setUp?.(m.openai);
-    m.t = await createTestApp({
-      env: { OPENAI_API_KEY: m.openai.apiKey, OPENAI_BASE_URL: m.openai.baseUrl, ...env },
-    });
-  });
-  afterAll(async () => {
-    await m.t.close();
-    await m.openai.close();
-  });
-  return m;
+  const m = appWithStandIn(
+    async () => {
+      const openai = await OpenAiStandIn.start();
+      setUp?.(openai);
+      return openai;
+    },
+    (openai) => ({ OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseUrl, ...env }),
+  );
+  return {
+    get t() {
+      return m.t;
+    },
+    get openai() {
+      return m.standIn;
+    },
+  };
 }
 
 // One app at a time (passport's JWT strategy is process-wide).

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appWithStandIn, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { fakeWav, SarvamStandIn, spokenText } from '../support/sarvam-stand-in.js';
 import { collector, ofType, wsBase } from '../support/ws-client.js';
 
@@ -11,26 +11,20 @@ import { collector, ofType, wsBase } from '../support/ws-client.js';
 const CHEST = "I have crushing chest pain and I'm sweating";
 
 describe('voice: an emergency is never blocked', () => {
-  let sarvam: SarvamStandIn;
+  const m = appWithStandIn(SarvamStandIn.start, (sarvam) => ({
+    SARVAM_API_KEY: sarvam.apiKey,
+    SARVAM_BASE_URL: sarvam.url,
+    CHAT_PROVIDER: 'offline',
+    CHAT_RATE_PER_MINUTE: '1',
+  }));
   let t: TestApp;
+  let sarvam: SarvamStandIn;
   let u: TestUser;
   beforeAll(async () => {
-    sarvam = await SarvamStandIn.start();
-    t = await createTestApp({
-      env: {
-        SARVAM_API_KEY: sarvam.apiKey,
-        SARVAM_BASE_URL: sarvam.url,
-        CHAT_PROVIDER: 'offline',
-        CHAT_RATE_PER_MINUTE: '1',
-      },
-    });
+    ({ t, standIn: sarvam } = m);
     u = await registerUser(t);
     // The one chat message of the minute: the quota is spent from here on.
     expect((await t.http.post('/api/chat').set(u.auth).send({ message: 'hello' })).status).toBe(200);
-  });
-  afterAll(async () => {
-    await t.close();
-    await sarvam.close();
   });
 
   const speak = (text: string) =>
