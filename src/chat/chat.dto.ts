@@ -47,7 +47,12 @@ export class ChatActionDto {
 }
 
 export class ChatEmergencyDto {
-  @ApiProperty({ type: [String], example: ['chest_pain'] })
+  @ApiProperty({
+    type: [String],
+    example: ['chest_pain'],
+    description:
+      'Triage categories of the alarm (chest_pain, stroke, self_harm, dangerous_reading…); empty on a follow-up',
+  })
   flags: string[];
   @ApiProperty({
     example: 'POST /api/emergency/alert',
