@@ -223,6 +223,7 @@ describe("the model's second opinion", () => {
     expect(e.flags).toEqual(['collapse']);
     const check = openai.requests.find(isSafetyCheck)!;
     expect(JSON.stringify(check.body)).toContain('My father seems different today');
+    expect(check.body).toMatchObject({ temperature: 0, max_tokens: 60 });
     expect(await metric(t, 'podd_triage_alarms_total', { category: 'collapse', language: 'en' })).toBe(
       before + 1,
     );

@@ -76,10 +76,14 @@ export class ModelSafetyCheck {
     const model = this.model;
     if (!model) return null;
     try {
-      const answer = await model.complete([
-        { role: 'system', content: SYSTEM_PROMPT },
-        { role: 'user', content: `MESSAGE: ${message.slice(0, CHAT_MAX_CHARS)}` },
-      ]);
+      // A classification: no creativity, and a short answer.
+      const answer = await model.complete(
+        [
+          { role: 'system', content: SYSTEM_PROMPT },
+          { role: 'user', content: `MESSAGE: ${message.slice(0, CHAT_MAX_CHARS)}` },
+        ],
+        { temperature: 0, max_tokens: 60 },
+      );
       const alarm = parseOpinion(answer, language);
       checks.inc({ provider: model.name, outcome: alarm ? 'alarm' : 'clear' });
       return alarm;

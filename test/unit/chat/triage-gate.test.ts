@@ -6,6 +6,7 @@ import {
   detectEmergency,
   emergencyReply,
   fitForChat,
+  followUpLine,
   triageWindow,
 } from '../../../src/chat/triage-gate.js';
 
@@ -45,6 +46,13 @@ describe('triage gate (the one way to the red-flag engine)', () => {
     expect(fitForChat(long).endsWith(CHEST)).toBe(true);
     expect(fitForChat(filler(400))).toHaveLength(CHAT_MAX_CHARS);
     expect(fitForChat('short')).toBe('short');
+  });
+
+  it('the follow-up line names 112 in the language of the message', () => {
+    expect(followUpLine('en')).toMatch(/call 112 now/);
+    expect(followUpLine('hi')).toMatch(/112.*[\u0900-\u097F]|[\u0900-\u097F].*112/u);
+    expect(followUpLine('hinglish')).toMatch(/112 par call/);
+    expect(followUpLine('ta')).toBe(followUpLine('en'));
   });
 });
 
