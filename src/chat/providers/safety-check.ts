@@ -67,10 +67,6 @@ export class ModelSafetyCheck {
     return new ModelSafetyCheck(model instanceof OpenAiCompatibleProvider ? model : null);
   }
 
-  get enabled(): boolean {
-    return this.model !== null;
-  }
-
   /** The model's alarm, or null (clear, or no answer in time). Never rejects. */
   async check(message: string, language: TriageLanguage): Promise<TriageResult | null> {
     const model = this.model;
