@@ -26,3 +26,22 @@ export class ChatQuota {
     }
   }
 }
+
+/**
+ * Whether a user had an emergency alarm in the last 30 minutes (then every reply carries a short safety line).
+ * A counter window restarted at each alarm, in the shared CounterStore, so every replica sees it.
+ */
+export class RecentAlarms {
+  static readonly WINDOW_MS = 30 * 60_000;
+
+  constructor(private readonly counters: CounterStore) {}
+
+  async mark(userId: string): Promise<void> {
+    await this.counters.reset(`alarm:${userId}`);
+    await this.counters.increment(`alarm:${userId}`, RecentAlarms.WINDOW_MS);
+  }
+
+  async recent(userId: string): Promise<boolean> {
+    return (await this.counters.peek(`alarm:${userId}`)).count > 0;
+  }
+}

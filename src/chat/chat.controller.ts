@@ -20,11 +20,17 @@ export class ChatController {
       'suicidal thoughts, dangerous sugar/BP values) get an immediate safety reply (112, the primary emergency contact, the emergency alert) ' +
       "with intent `emergency`. Otherwise the assistant acts on the caller's own data (water, food, vitals, a dose taken, a reminder: " +
       'the same records the REST routes create, listed in `metadata.actions`) or answers from it. Works without any API key; ' +
-      'with OPENAI_API_KEY or SARVAM_API_KEY a model phrases the reply from the records, falling back to the offline assistant. ' +
-      'Limited to CHAT_RATE_PER_MINUTE messages a minute per user (429 with Retry-After).',
+      'with OPENAI_API_KEY or SARVAM_API_KEY a model phrases the reply from the records, falling back to the offline assistant, ' +
+      'and gives a second opinion that may add an alarm (`metadata.emergency.source` = `model`). ' +
+      'For 30 minutes after an alarm every reply starts with a short safety line (`metadata.emergency.follow_up`). ' +
+      'Limited to CHAT_RATE_PER_MINUTE messages a minute per user and RATE_LIMIT_PER_MINUTE requests (429 with Retry-After) — ' +
+      'except an emergency, which is answered whatever the limits and however long the message.',
   })
   @ApiOkResponse({ type: ChatResponseDto })
-  @ApiErrors(400, 422, 503)
+  @ApiErrors(400, 422, 503, {
+    status: 429,
+    description: 'Chat quota or rate limit reached (never for an emergency message)',
+  })
   send(@CurrentUser() user: AuthUser, @Body() dto: ChatRequestDto): Promise<ChatResponseDto> {
     return this.chat.chat(user, dto);
   }
@@ -32,7 +38,8 @@ export class ChatController {
   @Get('history')
   @ApiOperation({
     summary: "The caller's chat messages, oldest first",
-    description: '`offset` counts from the oldest message; `total_count` is before paging.',
+    description:
+      '`offset` counts from the oldest message; `total_count` is before paging. `emergency` is the alarm an exchange raised (categories, confidence, local or model), else null.',
   })
   @ApiOkResponse({ type: ChatHistoryResponseDto })
   @ApiErrors(422)

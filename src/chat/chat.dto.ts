@@ -1,16 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ToInt } from '../common/dto.js';
 import { INTENTS } from './pipeline/intent.js';
+import { CHAT_MAX_CHARS, ChatMessageLength } from './triage-gate.js';
 
 export const CHANNELS = ['text', 'voice'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export class ChatRequestDto {
-  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'maine dawai le li' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: CHAT_MAX_CHARS,
+    example: 'maine dawai le li',
+    description:
+      'A longer message is triaged first: an emergency gets its emergency reply (200), anything else the usual 422',
+  })
   @IsString()
   @MinLength(1)
-  @MaxLength(4000)
+  @ChatMessageLength()
   message: string;
 
   @ApiPropertyOptional({
@@ -40,7 +47,12 @@ export class ChatActionDto {
 }
 
 export class ChatEmergencyDto {
-  @ApiProperty({ type: [String], example: ['chest_pain'] })
+  @ApiProperty({
+    type: [String],
+    example: ['chest_pain'],
+    description:
+      'Triage categories of the alarm (chest_pain, stroke, self_harm, dangerous_reading…); empty on a follow-up',
+  })
   flags: string[];
   @ApiProperty({
     example: 'POST /api/emergency/alert',
@@ -49,6 +61,37 @@ export class ChatEmergencyDto {
   alert_route: string;
   @ApiProperty({ description: 'Whether the user has a primary emergency contact (named in the reply)' })
   has_primary_contact: boolean;
+  @ApiProperty({
+    enum: ['local', 'model'],
+    nullable: true,
+    description:
+      "Who raised the alarm: the local triage, or the model's safety second opinion (which can add an alarm, never remove one); null on a follow-up",
+  })
+  source: 'local' | 'model' | null;
+  @ApiProperty({
+    description:
+      'True when this message is not an emergency itself but follows an alarm of the last 30 minutes: the reply then starts with the safety line (112, the emergency alert) and `flags` is empty',
+  })
+  follow_up: boolean;
+}
+
+export class TriageFindingDto {
+  @ApiProperty({ example: 'chest_pain' })
+  category: string;
+  @ApiProperty({ minimum: 0, maximum: 1, example: 1 })
+  confidence: number;
+}
+
+/** The alarm as stored with both messages of the exchange that raised it. */
+export class ChatAlarmDto {
+  @ApiProperty({ type: [String], example: ['chest_pain'] })
+  categories: string[];
+  @ApiProperty({ type: [TriageFindingDto] })
+  findings: TriageFindingDto[];
+  @ApiProperty({ enum: ['local', 'model'] })
+  source: 'local' | 'model';
+  @ApiProperty({ example: 'en', description: 'Language the message was triaged in' })
+  language: string;
 }
 
 export class ChatMetadataDto {
@@ -118,6 +161,12 @@ export class ChatMessageDto {
   created_at: string;
   @ApiProperty({ enum: CHANNELS })
   channel: string;
+  @ApiProperty({
+    type: ChatAlarmDto,
+    nullable: true,
+    description: 'The emergency alarm this exchange raised (on the user message and on the reply), else null',
+  })
+  emergency: ChatAlarmDto | null;
 }
 
 export class ChatHistoryResponseDto {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Clock } from '../common/clock.js';
 import type { CounterStore } from '../common/counter-store.js';
@@ -17,28 +17,68 @@ import { LocusGraphGateway } from '../locusgraph/locusgraph.gateway.js';
 import type { Payload, StoredRecord } from '../locusgraph/locusgraph.types.js';
 import { counter } from '../ops/metrics.js';
 import { AlarmsService } from '../reminders/alarms/alarms.service.js';
-import { ChatActions, type TurnResult } from './chat-actions.js';
+import { ChatActions } from './chat-actions.js';
 import { ChatLookupsService } from './chat-lookups.service.js';
-import { ChatQuota } from './chat-quota.js';
+import { ChatQuota, RecentAlarms } from './chat-quota.js';
 import type {
   Channel,
+  ChatAlarmDto,
+  ChatEmergencyDto,
   ChatHistoryQuery,
   ChatHistoryResponseDto,
   ChatMessageDto,
   ChatRequestDto,
   ChatResponseDto,
 } from './chat.dto.js';
+import { classifyIntent, type Intent } from './pipeline/intent.js';
+import { normalise, type NormalisedText } from './pipeline/normalise.js';
+import { INTENT_CHARS } from './pipeline/route.js';
 import { extractVitals, hasVitals } from './pipeline/vitals.js';
-import { route } from './pipeline/route.js';
-import { safetyReply } from './pipeline/triage.js';
+import type { ActionTaken } from './providers/chat-provider.js';
 import { createChatProvider, ReplyPhraser } from './providers/reply-phraser.js';
+import { ModelSafetyCheck } from './providers/safety-check.js';
 import { applyLocaleRule } from './replies.js';
+import {
+  detectEmergency,
+  emergencyReply,
+  followUpLine,
+  triageWindow,
+  type TriageResult,
+} from './triage-gate.js';
 
 const messages = counter({
   name: 'podd_chat_messages_total',
   help: 'Chat messages by intent and channel',
   labelNames: ['intent', 'channel'],
 });
+
+const alarms = counter({
+  name: 'podd_triage_alarms_total',
+  help: 'Emergency alarms raised on chat and voice messages, once per category (local triage or the model)',
+  labelNames: ['category', 'language'],
+});
+
+const ALERT_ROUTE = 'POST /api/emergency/alert';
+
+/** One incoming message and who sent it. */
+interface Turn {
+  user: AuthUser;
+  message: string;
+  locale: string;
+  channel: Channel;
+}
+
+/** What the pipeline decided for a turn, ready to be stored and returned. */
+interface TurnOutcome {
+  intent: Intent;
+  reply: string;
+  provider: string;
+  actions: ActionTaken[];
+  emergency: ChatEmergencyDto | null;
+  /** The alarm kept with both messages (history `emergency`); null when none was raised. */
+  alarm: ChatAlarmDto | null;
+  zone: string;
+}
 
 /** Payload of a stored chat message (the original's `chat_message` event, §4.3 of the spec). */
 interface ChatMessagePayload extends Payload {
@@ -52,23 +92,36 @@ interface ChatMessagePayload extends Payload {
     timestamp: string;
     intent?: string;
     actions?: { type: string; id: string }[];
+    /** The alarm this exchange raised (on both of its messages). */
+    emergency?: ChatAlarmDto;
   };
 }
 
+/** What a non-emergency message asks: the intent is read from its start (as route() does, after triage). */
+function understand(message: string): { input: NormalisedText; intent: Exclude<Intent, 'emergency'> } {
+  const input = normalise(message);
+  // classifyIntent never answers 'emergency': that is triage's alone.
+  return { input, intent: classifyIntent(input.text.slice(0, INTENT_CHARS)) as Exclude<Intent, 'emergency'> };
+}
+
 /**
- * The chat pipeline for one message: quota → normalise → red-flag triage (first; its reply never reaches a
- * model) → intent → act/answer through the health-data and reminder services → phrase (offline, or a model
- * grounded on the records read and the actions taken, with fallback) → store both messages through the gateway.
+ * The chat pipeline for one message: red-flag triage (first: an emergency gets its fixed reply before any quota,
+ * model or action) → quota → normalise → intent → act/answer through the health-data and reminder services →
+ * phrase (offline, or a model grounded on the records read and the actions taken, with fallback), with the
+ * model's safety opinion alongside → store both messages (and any alarm) through the gateway.
  */
 @Injectable()
 export class ChatService implements OnModuleInit {
+  private readonly log = new Logger('ChatService');
   private readonly phraser: ReplyPhraser;
+  private readonly safety: ModelSafetyCheck;
   private readonly quota: ChatQuota;
+  private readonly recentAlarms: RecentAlarms;
   private actions!: ChatActions;
   private store!: RecordStore;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(COUNTER_STORE) counters: CounterStore,
     private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
@@ -76,7 +129,9 @@ export class ChatService implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
   ) {
     this.phraser = new ReplyPhraser(createChatProvider(config));
+    this.safety = ModelSafetyCheck.fromConfig(config);
     this.quota = new ChatQuota(counters, config.chat.ratePerMinute);
+    this.recentAlarms = new RecentAlarms(counters);
   }
 
   /**
@@ -104,53 +159,141 @@ export class ChatService implements OnModuleInit {
   }
 
   async chat(user: AuthUser, dto: ChatRequestDto): Promise<ChatResponseDto> {
-    await this.quota.take(user.id);
-    const locale = dto.locale ?? 'en-IN';
-    const channel: Channel = dto.channel ?? 'text';
-    const routed = route(dto.message);
-    const zone = await this.store.zoneOf(user.id);
-    let reply: string;
-    let provider: string;
-    let turn: TurnResult;
-    let emergency: ChatResponseDto['metadata']['emergency'] = null;
-    if (routed.intent === 'emergency') {
-      // Safety first and fixed: the reply is never phrased by a model. A reading in the message is still kept.
-      const contact = await this.lookups.primaryContact(user).catch(() => null);
-      reply = safetyReply(routed.triage, routed.input.style, contact);
-      provider = 'triage';
-      turn = { actions: [], facts: [], draft: reply };
-      const reading = extractVitals(routed.input.text);
-      if (hasVitals(reading)) {
-        const { record } = await this.actions.recordVitals(user, reading).catch(() => ({ record: null }));
-        if (record) turn.actions.push({ type: 'vitals', id: record.id, summary: 'reading recorded' });
-      }
-      emergency = {
-        flags: routed.triage.flags,
-        alert_route: 'POST /api/emergency/alert',
-        has_primary_contact: contact !== null,
-      };
-    } else {
-      turn = await this.actions.run(routed.intent, user, routed.input, zone);
-      const phrased = await this.phraser.phrase({
-        message: routed.input.original,
-        locale,
-        style: routed.input.style,
-        intent: routed.intent,
-        actions: turn.actions,
-        facts: turn.facts,
-        draft: turn.draft,
-      });
-      reply = phrased.text;
-      provider = phrased.provider;
-    }
-    reply = applyLocaleRule(reply, locale);
-    messages.inc({ intent: routed.intent, channel });
+    const turn: Turn = {
+      user,
+      message: dto.message,
+      locale: dto.locale ?? 'en-IN',
+      channel: dto.channel ?? 'text',
+    };
+    // Triage first: an emergency is answered before — and without — the quota, any model or any lookup but
+    // the primary contact (see "Never blocked" in docs/chat-and-voice.md).
+    const local = detectEmergency(dto.message);
+    if (local.emergency) return this.emergency(turn, local, 'local', null);
 
+    const refused = await this.quota.take(user.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (refused) return this.overQuota(turn, local, refused);
+    const { input, intent } = understand(dto.message);
+    // Run while the turn is acted on and phrased: the model's safety opinion (bounded by its own budget) and
+    // whether an alarm was raised for this user in the last 30 minutes.
+    const opinion = this.safety.check(dto.message, local.language);
+    const afterAlarm = this.recentAlarms.recent(user.id).catch(() => false);
+    const zone = await this.store.zoneOf(user.id);
+    const done = await this.actions.run(intent, user, input, zone);
+    const phrased = await this.phraser.phrase({
+      message: input.original,
+      locale: turn.locale,
+      style: input.style,
+      intent,
+      actions: done.actions,
+      facts: done.facts,
+      draft: done.draft,
+    });
+    const alarm = await opinion;
+    if (alarm) return this.emergency(turn, alarm, 'model', done.actions);
+
+    let reply = phrased.text;
+    let emergency: ChatEmergencyDto | null = null;
+    if (await afterAlarm) {
+      // A "yes" or "what do I do" after an alarm: the safety line comes first, whatever the reply.
+      reply = `${followUpLine(local.language)} ${reply}`;
+      emergency = await this.followUp(user);
+    }
+    return this.respond(turn, {
+      intent,
+      reply,
+      provider: phrased.provider,
+      actions: done.actions,
+      emergency,
+      alarm: null,
+      zone,
+    });
+  }
+
+  /**
+   * The fixed emergency reply, for a local alarm (`actions` null: a reading in the message is still recorded)
+   * or for the model's (the turn was already acted on). Never phrased by a model; a failure to store the
+   * exchange is logged, not turned into an error — the person gets the safety text either way.
+   */
+  private async emergency(
+    turn: Turn,
+    result: TriageResult,
+    source: 'local' | 'model',
+    actions: ActionTaken[] | null,
+  ): Promise<ChatResponseDto> {
+    const { user } = turn;
+    const [contact, zone] = await Promise.all([
+      this.lookups.primaryContact(user).catch(() => null),
+      this.store.zoneOf(user.id).catch(() => this.config.defaultTimezone),
+    ]);
+    const taken = actions ?? (await this.recordReading(user, turn.message));
+    for (const category of new Set(result.flags)) alarms.inc({ category, language: result.language });
+    await this.recentAlarms.mark(user.id).catch(() => undefined);
+    return this.respond(turn, {
+      intent: 'emergency',
+      reply: emergencyReply(result, contact),
+      provider: 'triage',
+      actions: taken,
+      emergency: {
+        flags: result.flags,
+        alert_route: ALERT_ROUTE,
+        has_primary_contact: contact !== null,
+        source,
+        follow_up: false,
+      },
+      alarm: { categories: result.flags, findings: result.findings, source, language: result.language },
+      zone,
+    });
+  }
+
+  /** Past the quota, a "what do I do" after an alarm still gets the safety line (fixed text: no model, no action). */
+  private async overQuota(turn: Turn, local: TriageResult, refused: unknown): Promise<ChatResponseDto> {
+    if (!(await this.recentAlarms.recent(turn.user.id).catch(() => false))) throw refused;
+    return this.respond(turn, {
+      intent: understand(turn.message).intent,
+      reply: followUpLine(local.language),
+      provider: 'triage',
+      actions: [],
+      emergency: await this.followUp(turn.user),
+      alarm: null,
+      zone: await this.store.zoneOf(turn.user.id).catch(() => this.config.defaultTimezone),
+    });
+  }
+
+  /** `metadata.emergency` of a reply that follows an alarm of the last 30 minutes without being one. */
+  private async followUp(user: AuthUser): Promise<ChatEmergencyDto> {
+    const contact = await this.lookups.primaryContact(user).catch(() => null);
+    return {
+      flags: [],
+      alert_route: ALERT_ROUTE,
+      has_primary_contact: contact !== null,
+      source: null,
+      follow_up: true,
+    };
+  }
+
+  /** A reading in a red-flag message ("sugar 450") is kept, through the same validation as the vitals route. */
+  private async recordReading(user: AuthUser, message: string): Promise<ActionTaken[]> {
+    const reading = extractVitals(normalise(triageWindow(message)).text);
+    if (!hasVitals(reading)) return [];
+    const { record } = await this.actions.recordVitals(user, reading).catch(() => ({ record: null }));
+    return record ? [{ type: 'vitals', id: record.id, summary: 'reading recorded' }] : [];
+  }
+
+  /** Stores both messages (the alarm, if any, in their payloads) and builds the response. */
+  private async respond(turn: Turn, out: TurnOutcome): Promise<ChatResponseDto> {
+    const { user, locale, channel } = turn;
+    const reply = applyLocaleRule(out.reply, locale);
+    // An over-long emergency message is kept as its triaged part (the body limit would allow ~1 MB).
+    const userMessage = triageWindow(turn.message);
+    messages.inc({ intent: out.intent, channel });
     const id = newId();
     const now = this.clock.now();
-    const actions = turn.actions.map((a) => ({ type: a.type, id: a.id }));
-    const base = { locale, channel, user_id: user.id };
-    await this.gateway.storeMany([
+    const actions = out.actions.map((a) => ({ type: a.type, id: a.id }));
+    const base = { locale, channel, user_id: user.id, ...(out.alarm ? { emergency: out.alarm } : {}) };
+    const stored = this.gateway.storeMany([
       {
         contextId: `chat:${id}_user`,
         userId: user.id,
@@ -160,7 +303,7 @@ export class ChatService implements OnModuleInit {
         links: { related_to: [`person:${user.id}`] },
         payload: {
           kind: 'chat_message',
-          data: { role: 'user', content: dto.message, ...base, timestamp: now.toISOString() },
+          data: { role: 'user', content: userMessage, ...base, timestamp: now.toISOString() },
         } satisfies ChatMessagePayload,
       },
       {
@@ -176,7 +319,7 @@ export class ChatService implements OnModuleInit {
           data: {
             role: 'assistant',
             content: reply,
-            intent: routed.intent,
+            intent: out.intent,
             ...base,
             timestamp: new Date(now.getTime() + 1).toISOString(),
             actions,
@@ -184,14 +327,19 @@ export class ChatService implements OnModuleInit {
         } satisfies ChatMessagePayload,
       },
     ]);
+    if (out.alarm) {
+      await stored.catch((e: Error) => this.log.error(`emergency exchange not stored: ${e.message}`));
+    } else {
+      await stored;
+    }
     return {
       id,
       user_id: user.id,
-      user_message: dto.message,
+      user_message: userMessage,
       assistant_message: reply,
-      intent: routed.intent,
-      created_at: zonedIso(now, zone),
-      metadata: { locale, channel, actions, provider, emergency },
+      intent: out.intent,
+      created_at: zonedIso(now, out.zone),
+      metadata: { locale, channel, actions, provider: out.provider, emergency: out.emergency },
     };
   }
 
@@ -225,6 +373,7 @@ export class ChatService implements OnModuleInit {
       intent: d.intent ?? null,
       created_at: zonedIso(r.occurredAt, zone),
       channel: d.channel,
+      emergency: d.emergency ?? null,
     };
   }
 }

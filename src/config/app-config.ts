@@ -59,7 +59,13 @@ export interface AppConfig {
     ttsModel: string;
     timeoutMs: number;
   };
-  chat: { provider: 'auto' | 'offline' | 'openai' | 'sarvam'; timeoutMs: number; ratePerMinute: number };
+  chat: {
+    provider: 'auto' | 'offline' | 'openai' | 'sarvam';
+    timeoutMs: number;
+    /** Budget of the model's safety second opinion; 0 = no second opinion. */
+    safetyTimeoutMs: number;
+    ratePerMinute: number;
+  };
   defaultTimezone: string;
   reminders: { graceMinutes: number; missedDoseWindowMinutes: number; webhookAllowPrivate: boolean };
 }
@@ -309,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     chat: {
       provider: chatProvider,
       timeoutMs: int('CHAT_TIMEOUT_MS', 50, 120_000),
+      safetyTimeoutMs: int('CHAT_SAFETY_TIMEOUT_MS', 0, 60_000),
       ratePerMinute: int('CHAT_RATE_PER_MINUTE', 1, 100_000),
     },
     defaultTimezone: tz,

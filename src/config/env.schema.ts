@@ -178,6 +178,12 @@ export const ENV_VARS: EnvVarSpec[] = [
     description: 'Timeout of one chat-model call; on timeout the offline assistant answers',
   },
   {
+    name: 'CHAT_SAFETY_TIMEOUT_MS',
+    default: '1500',
+    description:
+      "Time budget of the model's safety second opinion on a non-emergency chat message (0 = off); on timeout no alarm is added",
+  },
+  {
     name: 'CHAT_RATE_PER_MINUTE',
     default: '20',
     description: 'Chat requests (text and voice) per user per minute before 429',

@@ -20,7 +20,7 @@ interface Session {
  * authenticated user (the access token is checked at the handshake by the shared upgrade registry):
  * - on open: `{"type":"connected","message"}` (or `{"type":"error","code":"VOICE_NOT_CONFIGURED"}` and close 1011);
  * - binary frame = one utterance of audio → `{"type":"transcript","transcript"}` → the chat reply as a binary
- *   audio frame (WAV) → `{"type":"response_complete","response_text","intent","chat_id"}`;
+ *   audio frame (WAV; none when speaking an emergency reply failed) → `{"type":"response_complete","response_text","intent","chat_id"}`;
  *   no speech → `{"type":"no_speech","message"}`; failure → `{"type":"error","error","code"}`;
  * - text `{"type":"interrupt"}` → `{"type":"interrupted"}`; `{"type":"config","config":{language_code,speaker}}`
  *   → `{"type":"config_ack","config"}`; other text → `{"type":"echo","message":"Received: …"}`.
@@ -116,7 +116,7 @@ export class VoiceWebSocket implements OnModuleInit {
         session.speaker,
       );
       if (turn !== session.turn || socket.readyState !== socket.OPEN) return;
-      socket.send(Buffer.from(reply.audio_content, 'base64'), { binary: true });
+      if (reply.audio_content) socket.send(Buffer.from(reply.audio_content, 'base64'), { binary: true });
       send({
         type: 'response_complete',
         response_text: reply.assistant_response,

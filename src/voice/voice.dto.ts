@@ -95,7 +95,10 @@ export class VoiceConversationResponseDto {
   intent: string;
   @ApiProperty()
   assistant_response: string;
-  @ApiProperty({ description: 'Base64 WAV of the reply' })
+  @ApiProperty({
+    description:
+      'Base64 WAV of the reply; empty only for an emergency reply whose speech synthesis failed (the text is still returned)',
+  })
   audio_content: string;
   @ApiProperty({ example: 'wav' })
   audio_format: string;

@@ -5,6 +5,7 @@ import { AppError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ChatService } from '../chat/chat.service.js';
+import { fitForChat } from '../chat/triage-gate.js';
 import { counter } from '../ops/metrics.js';
 import { readAudioUpload, wavDuration, type AudioUpload } from './audio-upload.js';
 import { SARVAM_LANGUAGES, SarvamSpeechClient, speechUnavailable } from './sarvam-speech.client.js';
@@ -138,18 +139,26 @@ export class VoiceService {
     speaker: string,
   ): Promise<VoiceConversationResponseDto> {
     const lang = (SARVAM_LANGUAGES as readonly string[]).includes(languageCode) ? languageCode : 'hi-IN';
+    // The chat triages first and answers an emergency before its quota; a long transcript keeps its end when
+    // that is where the emergency is.
     const reply = await this.chat.chat(user, {
-      message: transcript.slice(0, 4000),
+      message: fitForChat(transcript),
       locale: lang,
       channel: 'voice',
     });
-    const spoken = await this.synthesize(stripLocalePrefix(reply.assistant_message), lang, speaker);
+    const spoken = await this.synthesize(stripLocalePrefix(reply.assistant_message), lang, speaker).catch(
+      (e: unknown) => {
+        // An emergency reply is never lost to a speech failure: its text goes back, without audio.
+        if (reply.intent === 'emergency') return null;
+        throw e;
+      },
+    );
     return {
       transcript,
       intent: reply.intent,
       assistant_response: reply.assistant_message,
-      audio_content: spoken.audio_content,
-      audio_format: spoken.audio_format,
+      audio_content: spoken?.audio_content ?? '',
+      audio_format: spoken?.audio_format ?? 'wav',
       language_code: lang,
       chat_id: reply.id,
     };

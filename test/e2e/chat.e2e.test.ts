@@ -234,7 +234,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(hi.metadata.emergency!.has_primary_contact).toBe(true);
     const sugar = await say(t, c, 'sugar 450');
     expect(sugar.intent).toBe('emergency');
-    expect(sugar.metadata.emergency!.flags).toContain('sugar');
+    expect(sugar.metadata.emergency!.flags).toContain('dangerous_reading');
     // The reading itself is still kept.
     expect(sugar.metadata.actions[0].type).toBe('vitals');
     const benign = await say(t, c, 'no chest pain today, BP is 130/85');
@@ -352,7 +352,11 @@ describe('chat with an OpenAI-compatible provider (stand-in)', () => {
     expect(r.metadata.provider).toBe('openai');
     expect(r.assistant_message.startsWith('✨ ')).toBe(true);
     expect(r.metadata.actions[0].type).toBe('water_log');
-    const body = openai.requests[0].body as { model: string; messages: { content: string }[] };
+    // The phrasing request (the model's safety check is the other one).
+    const body = openai.requests.find((r) => JSON.stringify(r.body).includes('DRAFT:'))!.body as {
+      model: string;
+      messages: { content: string }[];
+    };
     expect(body.model).toBe('gpt-test');
     expect(body.messages[1].content).toMatch(/water_log/);
     expect(body.messages[1].content).toMatch(/water today 500 ml/);
@@ -367,7 +371,7 @@ describe('chat with an OpenAI-compatible provider (stand-in)', () => {
     expect(e5.assistant_message).toMatch(/^Noted: 500 ml/);
     expect(e5.metadata.actions).toHaveLength(1);
     openai.reset();
-    openai.failNext(401);
+    openai.failNext(401, 2); // the phrasing call and the safety check
     expect((await say(t, u, 'hello')).metadata.provider).toBe('offline');
     openai.reset();
     openai.latencyMs = 1000;

@@ -2,41 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { fakeWav, SarvamStandIn, spokenText } from '../support/sarvam-stand-in.js';
+import { collector, ofType } from '../support/ws-client.js';
 
 function wsUrl(t: TestApp, query = ''): string {
   const addr = t.app.getHttpServer().address() as { port: number };
   return `ws://127.0.0.1:${addr.port}/api/voice/ws${query}`;
 }
-
-/** Collects a socket's messages; `next(pred)` waits for the next matching one. */
-function collector(ws: WebSocket) {
-  const seen: (Record<string, unknown> | Buffer)[] = [];
-  const waiters: {
-    pred: (m: Record<string, unknown> | Buffer) => boolean;
-    resolve: (m: Record<string, unknown> | Buffer) => void;
-  }[] = [];
-  ws.on('message', (data, isBinary) => {
-    const m = isBinary ? (data as Buffer) : (JSON.parse(data.toString()) as Record<string, unknown>);
-    const w = waiters.findIndex((x) => x.pred(m));
-    if (w >= 0) waiters.splice(w, 1)[0].resolve(m);
-    else seen.push(m);
-  });
-  return {
-    next(
-      pred: (m: Record<string, unknown> | Buffer) => boolean,
-      timeoutMs = 5000,
-    ): Promise<Record<string, unknown> | Buffer> {
-      const i = seen.findIndex(pred);
-      if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), timeoutMs);
-        waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-  };
-}
-const ofType = (type: string) => (m: Record<string, unknown> | Buffer) =>
-  !Buffer.isBuffer(m) && m.type === type;
 
 describe('voice without SARVAM_API_KEY', () => {
   let t: TestApp;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import request from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 
@@ -103,4 +104,24 @@ export function requireService(envName: string): string | undefined {
     throw new Error(`${envName} is not set: CI must start this service (see .ci/run)`);
   }
   return v;
+}
+
+/**
+ * For a suite: a test app wired to a stand-in server (`env` from the started stand-in), both started before the
+ * suite and closed after it. Read `t` and `standIn` inside the tests.
+ */
+export function appWithStandIn<S extends { close(): Promise<void> }>(
+  start: () => Promise<S>,
+  env: (standIn: S) => Record<string, string>,
+): { t: TestApp; standIn: S } {
+  const m = {} as { t: TestApp; standIn: S };
+  beforeAll(async () => {
+    m.standIn = await start();
+    m.t = await createTestApp({ env: env(m.standIn) });
+  });
+  afterAll(async () => {
+    await m.t?.close();
+    await m.standIn?.close();
+  });
+  return m;
 }

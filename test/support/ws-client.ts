@@ -72,3 +72,33 @@ export function connectWs(
     };
   });
 }
+
+/** Collects a socket's messages; `next(pred)` waits for the next matching one. */
+export function collector(ws: WebSocket) {
+  const seen: (Record<string, unknown> | Buffer)[] = [];
+  const waiters: {
+    pred: (m: Record<string, unknown> | Buffer) => boolean;
+    resolve: (m: Record<string, unknown> | Buffer) => void;
+  }[] = [];
+  ws.on('message', (data, isBinary) => {
+    const m = isBinary ? (data as Buffer) : (JSON.parse(data.toString()) as Record<string, unknown>);
+    const w = waiters.findIndex((x) => x.pred(m));
+    if (w >= 0) waiters.splice(w, 1)[0].resolve(m);
+    else seen.push(m);
+  });
+  return {
+    next(
+      pred: (m: Record<string, unknown> | Buffer) => boolean,
+      timeoutMs = 5000,
+    ): Promise<Record<string, unknown> | Buffer> {
+      const i = seen.findIndex(pred);
+      if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), timeoutMs);
+        waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      });
+    },
+  };
+}
+export const ofType = (type: string) => (m: Record<string, unknown> | Buffer) =>
+  !Buffer.isBuffer(m) && m.type === type;

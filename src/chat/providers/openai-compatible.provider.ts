@@ -99,7 +99,10 @@ export class OpenAiCompatibleProvider extends ChatModelProvider {
   }
 
   /** One chat-completions call with a hard timeout. Any non-2xx, network error or odd body rejects. */
-  async complete(messages: ChatMessage[]): Promise<string> {
+  async complete(
+    messages: ChatMessage[],
+    sampling: { temperature: number; max_tokens: number } = { temperature: 0.3, max_tokens: 300 },
+  ): Promise<string> {
     const o = this.options;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -112,7 +115,7 @@ export class OpenAiCompatibleProvider extends ChatModelProvider {
       res = await this.fetchImpl(o.url, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ model: o.model, messages, temperature: 0.3, max_tokens: 300 }),
+        body: JSON.stringify({ model: o.model, messages, ...sampling }),
         signal: AbortSignal.timeout(o.timeoutMs),
       });
     } catch (e) {

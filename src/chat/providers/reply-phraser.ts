@@ -10,8 +10,11 @@ const calls = counter({
   labelNames: ['provider', 'outcome'],
 });
 
-/** Picks the phrasing model from the config: CHAT_PROVIDER, or auto (OpenAI key, else Sarvam key, else offline). */
-export function createChatProvider(config: AppConfig): ChatModelProvider {
+/**
+ * Picks the phrasing model from the config: CHAT_PROVIDER, or auto (OpenAI key, else Sarvam key, else offline).
+ * `timeoutMs` bounds each call (CHAT_TIMEOUT_MS; the safety check passes its own budget).
+ */
+export function createChatProvider(config: AppConfig, timeoutMs = config.chat.timeoutMs): ChatModelProvider {
   const want = config.chat.provider;
   const openai = config.openai.apiKey
     ? new OpenAiCompatibleProvider({
@@ -20,7 +23,7 @@ export function createChatProvider(config: AppConfig): ChatModelProvider {
         apiKey: config.openai.apiKey,
         auth: 'bearer',
         model: config.openai.model,
-        timeoutMs: config.chat.timeoutMs,
+        timeoutMs,
       })
     : null;
   const sarvam = config.sarvam.apiKey
@@ -30,7 +33,7 @@ export function createChatProvider(config: AppConfig): ChatModelProvider {
         apiKey: config.sarvam.apiKey,
         auth: 'api-subscription-key',
         model: config.sarvam.chatModel,
-        timeoutMs: config.chat.timeoutMs,
+        timeoutMs,
       })
     : null;
   if (want === 'openai') return openai ?? new OfflineProvider();

@@ -1,8 +1,27 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerStorage } from '@nestjs/throttler';
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { detectEmergency } from '../../chat/triage-gate.js';
 import type { CounterStore } from '../../common/counter-store.js';
 import { COUNTER_STORE } from '../../infra/infra.module.js';
+import { counter } from '../metrics.js';
+
+const emergencyPasses = counter({
+  name: 'podd_rate_limit_emergency_passes_total',
+  help: 'Over-limit POST /api/chat requests let through because their message is an emergency',
+});
+
+/**
+ * An over-limit request that must still be answered: `POST /api/chat` whose message the triage calls an
+ * emergency. Only the parsed body's `message` is read (the body limit applies as for any request; the triage
+ * looks at most at TRIAGE_WINDOW_CHARS of it), no storage is touched, and the chat service then answers it
+ * with the fixed emergency reply: no quota, no model, no lookup but the primary contact.
+ */
+export function isOverLimitEmergency(req: { method?: string; url?: string; body?: unknown }): boolean {
+  if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/api/chat') return false;
+  const message = (req.body as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && detectEmergency(message).emergency;
+}
 
 /** @nestjs/throttler storage on our CounterStore: in memory, or atomic Redis counters shared by replicas. */
 @Injectable()
@@ -18,8 +37,9 @@ export class CounterThrottlerStorage implements ThrottlerStorage {
 }
 
 /**
- * RATE_LIMIT_PER_MINUTE per user across all /api routes (per client IP when anonymous).
- * Runs after the JWT guard, so `req.user` is known. Ops routes (/health, /metrics, /docs) are not limited.
+ * RATE_LIMIT_PER_MINUTE per user across all /api routes (per client IP when anonymous), except an emergency
+ * chat message (isOverLimitEmergency). Runs after the JWT guard, so `req.user` is known. Ops routes (/health,
+ * /metrics, /docs) are not limited.
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
@@ -31,6 +51,20 @@ export class AppThrottlerGuard extends ThrottlerGuard {
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     return req.user?.id ? `u:${req.user.id}` : `ip:${req.ip}`;
+  }
+
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const http = context.switchToHttp();
+    if (isOverLimitEmergency(http.getRequest())) {
+      emergencyPasses.inc();
+      // The throttler already set Retry-After for the refusal that is not happening.
+      http.getResponse<{ removeHeader?: (name: string) => void }>().removeHeader?.('Retry-After');
+      return;
+    }
+    return super.throwThrottlingException(context, detail);
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
