@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { openEventStore } from '../../src/locusgraph/embedded/open-event-store.js';
+import { SQLITE_SCHEMA_VERSION } from '../../src/locusgraph/embedded/sqlite-event-store.js';
 import type { StoredRecord } from '../../src/locusgraph/locusgraph.types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'podd-cli-'));
@@ -172,7 +173,7 @@ describe('podd CLI', () => {
     ]);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
-      event_store: { records: 50, schema_version: 1 },
+      event_store: { records: 50, schema_version: SQLITE_SCHEMA_VERSION },
       export: { records: 50 },
     });
     const before = await all(e);

@@ -30,8 +30,11 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
     userId: string | undefined,
   ): Promise<{ records: StoredRecord[]; lastId: number }>;
 
-  /** Writes one validated chunk of imported records (as is, upserting by context id) in one transaction. */
-  protected abstract importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<void>;
+  /**
+   * Writes one validated chunk of imported records (as is, upserting by context id) in one transaction,
+   * skipping records of erased users. Returns how many were written.
+   */
+  protected abstract importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<number>;
 
   /**
    * Pages by id (insertion order), each page one short query, so writers are never blocked and memory
@@ -54,13 +57,12 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
     for await (const rec of records) {
       chunk.push({ rec, payloadJson: checkImportedRecord(rec) });
       if (chunk.length >= CHUNK) {
-        await this.importChunk(chunk);
-        n += chunk.length;
+        n += await this.importChunk(chunk);
         chunk = [];
       }
     }
-    if (chunk.length) await this.importChunk(chunk);
-    return n + chunk.length;
+    if (chunk.length) n += await this.importChunk(chunk);
+    return n;
   }
 
   abstract claimDue(now: number, limit: number, leaseMs?: number): Promise<OutboxEntry[]>;
