@@ -206,6 +206,7 @@ async function cmdRestore(config: AppConfig, args: string[], io: CliIo): Promise
     `restored ${result.records} record(s) from ${dir}\n` +
       result.restored.map((f) => `  restored: ${f}\n`).join('') +
       result.keptAside.map((f) => `  previous file kept as: ${f}\n`).join('') +
+      (result.reErased ? `  erased again: ${result.reErased} account(s) erased after the backup\n` : '') +
       '  start the service again.\n',
   );
 }

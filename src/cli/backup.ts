@@ -236,6 +236,8 @@ export interface RestoreResult {
   records: number;
   restored: string[];
   keptAside: string[];
+  /** Accounts erased after the backup was taken, erased again in the restored data. */
+  reErased: number;
 }
 
 function checkIntegrity(file: string): void {
@@ -362,6 +364,10 @@ export async function restore(
     );
   }
 
+  // Accounts erased since the backup was taken must not come back with it: their tombstones are read from
+  // the store being replaced (on PostgreSQL they stay in the store, and the import skips those users).
+  const erased = await currentErasedUsers(config);
+
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
   const restored: string[] = [];
   const keptAside: string[] = [];
@@ -412,5 +418,44 @@ export async function restore(
       await store.close();
     }
   }
-  return { records, restored, keptAside };
+
+  // 6. Erase again what was erased after the backup: records (and tombstones) and the restored accounts.
+  if (erased.length) {
+    const store = await openEventStore(config, { replicate: false, checkpointer: false });
+    try {
+      for (const id of erased) records -= await store.deleteAllForUser(id);
+    } finally {
+      await store.close();
+    }
+    if (authCopy && config.authDb.kind === 'sqlite') deleteAccounts(config.authDb.file, erased);
+  }
+  return { records, restored, keptAside, reErased: erased.length };
+}
+
+async function currentErasedUsers(config: AppConfig): Promise<string[]> {
+  if (config.eventStore.kind === 'sqlite' && !existsSync(config.eventStore.file)) return [];
+  const store = await openEventStore(config, { replicate: false, checkpointer: false });
+  try {
+    return await store.erasedUsers();
+  } finally {
+    await store.close();
+  }
+}
+
+/** Removes accounts (and their refresh tokens) from a restored SQLite auth database, overwriting them. */
+function deleteAccounts(file: string, userIds: string[]): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('secure_delete = ON');
+    const tokens = db.prepare('DELETE FROM refresh_tokens WHERE user_id = ?');
+    const users = db.prepare('DELETE FROM users WHERE id = ?');
+    db.transaction(() => {
+      for (const id of userIds) {
+        tokens.run(id);
+        users.run(id);
+      }
+    })();
+  } finally {
+    db.close(); // the last connection checkpoints and removes the WAL
+  }
 }

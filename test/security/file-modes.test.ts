@@ -1,10 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli.js';
 import { createTestApp, registerUser } from '../support/app.js';
+import { runCliCaptured } from '../support/cli.js';
 
 /**
  * Files holding accounts, health records or secrets are the owner's only: the SQLite files and their -wal and
@@ -18,14 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
 const DB_FILES = ['locusgraph.db', 'podd_auth.db'].flatMap((f) => [f, `${f}-wal`, `${f}-shm`]);
 
-async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const err: Buffer[] = [];
-  const stderr = new PassThrough();
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const io: CliIo = { stdin: Readable.from(['']), stdout: new PassThrough(), stderr, env, cwd: root };
-  const code = await runCli(argv, io);
-  return { code, stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[], env: Record<string, string>) => runCliCaptured(argv, env, root);
 
 async function runApp(dataDir: string): Promise<void> {
   // No JWT_SECRET: the development secret is generated into DATA_DIR/.jwt_secret.

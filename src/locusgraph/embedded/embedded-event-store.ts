@@ -19,6 +19,8 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
   abstract migrate(): Promise<number[]>;
   /** Current schema version. */
   abstract schemaVersion(): Promise<number>;
+  /** Ids of the erased users (their tombstones), for restore to erase them again from an older backup. */
+  abstract erasedUsers(): Promise<string[]>;
   /** Number of records (all, or one user's). */
   abstract count(options?: { userId?: string }): Promise<number>;
   /** Finishes pending writes, stops background work and releases the database. Idempotent. */

@@ -633,6 +633,11 @@ export class PostgresEventStore extends EmbeddedEventStore {
     };
   }
 
+  override async erasedUsers(): Promise<string[]> {
+    const rows = await this.q<{ user_id: string }>('SELECT user_id FROM lg_erased_users ORDER BY user_id');
+    return rows.map((r) => r.user_id);
+  }
+
   override async count(options?: { userId?: string }): Promise<number> {
     const rows =
       options?.userId !== undefined

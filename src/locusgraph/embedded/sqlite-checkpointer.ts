@@ -114,6 +114,7 @@ export class WalCheckpointer {
       if (m.type === 'truncated') {
         this.truncations.get(m.id ?? -1)?.(Boolean(m.ok));
         this.truncations.delete(m.id ?? -1);
+        if (!this.truncations.size) this.worker.unref();
       }
     });
     this.worker.on('error', (e) => {
@@ -137,6 +138,7 @@ export class WalCheckpointer {
     const id = ++this.nextTruncation;
     return new Promise<boolean>((resolve) => {
       this.truncations.set(id, resolve);
+      this.worker.ref(); // a process with nothing else to do (a script) waits for the answer
       this.worker.postMessage({ type: 'truncate', id });
     });
   }

@@ -713,6 +713,14 @@ export class SqliteEventStore extends EmbeddedEventStore {
     });
   }
 
+  override erasedUsers(): Promise<string[]> {
+    return this.read(() =>
+      (this.stmt('SELECT user_id FROM erased_users ORDER BY user_id').all() as { user_id: string }[]).map(
+        (r) => r.user_id,
+      ),
+    );
+  }
+
   override count(options?: { userId?: string }): Promise<number> {
     return this.read(() =>
       options?.userId !== undefined
