@@ -239,7 +239,9 @@ export class PostgresEventStore extends EmbeddedEventStore {
       throw translate(e);
     }
     try {
-      await client.query('BEGIN');
+      // Explicit, whatever default_transaction_isolation says: the erasure check relies on each statement
+      // seeing what committed before it started (erasedAmong).
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       const out = await fn(client);
       await client.query('COMMIT');
       return out;
