@@ -28,8 +28,8 @@ export function exportedRecord(r: StoredRecord): Record<string, unknown> {
 
 /**
  * Account-level data rights: erasure (every record of the user through the gateway — the cloud replica's
- * copies are forgotten by the gateway's delete — then the account row; docs/SECURITY.md) and export (the account and every
- * record as one JSON document, streamed from the gateway so memory stays constant).
+ * copies are forgotten by the gateway's delete — then the account row; see docs/SECURITY.md) and export
+ * (the account and every record as one JSON document, streamed from the gateway so memory stays constant).
  */
 @Injectable()
 export class AccountService implements OnModuleInit {
