@@ -1,5 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedEventStore } from '../../src/locusgraph/embedded/embedded-event-store.js';
+import { PostgresEventStore } from '../../src/locusgraph/embedded/postgres-event-store.js';
+import { SqliteEventStore } from '../../src/locusgraph/embedded/sqlite-event-store.js';
+import { UserErasedError } from '../../src/locusgraph/locusgraph.errors.js';
 import { EVENT_STORE } from '../../src/locusgraph/locusgraph.module.js';
 import { createTestApp, registerUser, requireService, type TestApp } from '../support/app.js';
 import { createTempDatabase } from '../support/postgres.js';
@@ -10,6 +17,7 @@ import { createTempDatabase } from '../support/postgres.js';
  * refused (401/404) — never acknowledged with 201 and left behind, owned by no account. Repeated, because a
  * race shows up in some runs only. On PostgreSQL the writes also go through a second replica, whose cached
  * principal still accepts the token for a moment after the erasure: only the store's own check stops them.
+ * The same race is also run on the event store itself (no guard in front), where only that check can help.
  */
 
 const RUNS = 6;
@@ -54,6 +62,31 @@ function expectNoOrphans(results: RaceResult[]): void {
   expect(all.filter((s) => s !== 201).length).toBeGreaterThan(0);
 }
 
+/** Store level: writes of one user issued before and after deleteAllForUser, all in flight together. */
+async function storeRace(store: EmbeddedEventStore): Promise<RaceResult> {
+  const user = `race-${randomBytes(6).toString('hex')}`;
+  const write = (i: number) =>
+    store
+      .store({
+        contextId: `vitals:${user}-${i}`,
+        userId: user,
+        kind: 'observation',
+        source: 'user',
+        payload: { heart_rate: 60 + i },
+      })
+      .then(
+        () => 201,
+        (e: unknown) => (e instanceof UserErasedError ? e.status : 500),
+      );
+  await write(-1); // the user exists before the race
+  const first = Array.from({ length: WRITERS / 2 }, (_, i) => write(i));
+  const erase = store.deleteAllForUser(user);
+  const second = Array.from({ length: WRITERS / 2 }, (_, i) => write(WRITERS / 2 + i));
+  const statuses = await Promise.all([...first, ...second]);
+  expect(await erase).toBeGreaterThan(0);
+  return { orphans: await store.count({ userId: user }), statuses };
+}
+
 describe('account erasure racing writes of the same user (SQLite)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -68,6 +101,19 @@ describe('account erasure racing writes of the same user (SQLite)', () => {
     for (let i = 0; i < RUNS; i++) results.push(await race(t, [t]));
     expectNoOrphans(results);
   }, 120_000);
+
+  it(`on the event store itself: ${RUNS} runs of ${WRITERS} writes around deleteAllForUser`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podd-erase-race-'));
+    const store = await SqliteEventStore.open({ file: join(dir, 'locusgraph.db') });
+    try {
+      const results: RaceResult[] = [];
+      for (let i = 0; i < RUNS; i++) results.push(await storeRace(store));
+      expectNoOrphans(results);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 const adminUrl = requireService('TEST_DATABASE_URL');
@@ -92,4 +138,15 @@ describe.runIf(adminUrl)('account erasure racing writes of the same user (Postgr
     for (let i = 0; i < RUNS; i++) results.push(await race(a, [a, b]));
     expectNoOrphans(results);
   }, 180_000);
+
+  it(`on the event store itself: ${RUNS} runs of ${WRITERS} writes around deleteAllForUser`, async () => {
+    const store = await PostgresEventStore.open({ url: db.url, poolSize: 10 });
+    try {
+      const results: RaceResult[] = [];
+      for (let i = 0; i < RUNS; i++) results.push(await storeRace(store));
+      expectNoOrphans(results);
+    } finally {
+      await store.close();
+    }
+  });
 });
