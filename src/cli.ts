@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { runAuthMigrations } from './auth/auth-datasource.js';
 import { backup, CliError, restore } from './cli/backup.js';
 import { Progress } from './cli/progress.js';
+import { PRIVATE_FILE_MODE } from './common/private-files.js';
 import { ConfigError, loadConfig, readDotEnv, type AppConfig } from './config/app-config.js';
 import { openEventStore } from './locusgraph/embedded/open-event-store.js';
 import type { StoredRecord } from './locusgraph/locusgraph.types.js';
@@ -116,7 +117,8 @@ async function cmdExport(config: AppConfig, args: string[], io: CliIo): Promise<
       // Written beside the target and renamed when complete: a failed export never looks like a good one.
       const target = resolve(io.cwd, out);
       const tmp = `${target}.partial`;
-      const file = createWriteStream(tmp);
+      await rm(tmp, { force: true }); // a stale one may have another mode; the export is the owner's only
+      const file = createWriteStream(tmp, { mode: PRIVATE_FILE_MODE });
       try {
         n = await writeNdjson(records, file, (k) => bar.update(k));
         file.end();
@@ -204,6 +206,7 @@ async function cmdRestore(config: AppConfig, args: string[], io: CliIo): Promise
     `restored ${result.records} record(s) from ${dir}\n` +
       result.restored.map((f) => `  restored: ${f}\n`).join('') +
       result.keptAside.map((f) => `  previous file kept as: ${f}\n`).join('') +
+      (result.reErased ? `  erased again: ${result.reErased} account(s) erased after the backup\n` : '') +
       '  start the service again.\n',
   );
 }

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ensurePrivateSqliteFile } from '../common/private-files.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AccessLogEntity } from './entities/access-log.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
@@ -23,7 +22,7 @@ export function authDataSourceOptions(config: AppConfig): DataSourceOptions {
   if (config.authDb.kind === 'postgres') {
     return { ...common, type: 'postgres', url: config.authDb.url, extra: { max: 10 } };
   }
-  mkdirSync(dirname(config.authDb.file), { recursive: true });
+  ensurePrivateSqliteFile(config.authDb.file);
   return {
     ...common,
     type: 'better-sqlite3',
@@ -33,6 +32,8 @@ export function authDataSourceOptions(config: AppConfig): DataSourceOptions {
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
+      // Deleted rows (an erased account's e-mail, its tokens) are overwritten, not left in free space.
+      db.pragma('secure_delete = ON');
     },
   };
 }

@@ -190,13 +190,18 @@ export class AuthService {
     };
   }
 
-  /** Removes the account row (refresh tokens cascade). Health records are erased by the caller through the gateway. */
+  /**
+   * Removes the account row and its refresh tokens. Health records are erased by the caller through the
+   * gateway; access-log rows stay (ids and counts only, docs/SECURITY.md). On SQLite (secure_delete is on)
+   * the WAL is then checkpointed and truncated so no old frame still holds the e-mail address.
+   */
   async deleteUser(userId: string): Promise<void> {
     await this.db.transaction(async (m) => {
       await m.delete(RefreshTokenEntity, { userId });
       await m.delete(UserEntity, { id: userId });
     });
     this.principals.delete(userId);
+    if (this.config.authDb.kind === 'sqlite') await this.db.query('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
   /** Every user id (for the CLI and maintenance jobs), in pages. */

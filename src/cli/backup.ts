@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Database from 'better-sqlite3';
+import { ensurePrivateSqliteFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
 import type { AppConfig } from '../config/app-config.js';
 import { openEventStore } from '../locusgraph/embedded/open-event-store.js';
 import { SQLITE_SCHEMA_VERSION, SqliteEventStore } from '../locusgraph/embedded/sqlite-event-store.js';
@@ -18,7 +19,8 @@ import { Progress } from './progress.js';
  * (SQLite's backup API, safe while the server runs), an NDJSON export of the event store taken FROM THAT
  * COPY (so both describe the same moment), and manifest.json with counts and a checksum. The folder is
  * written as `<name>.partial` and renamed when complete, so a half-written backup is never mistaken for
- * one. Restore verifies everything before it swaps a file in.
+ * one. Restore verifies everything before it swaps a file in. Folders are created 0700 and files 0600:
+ * a backup holds every account and health record.
  */
 
 export const BACKUP_PREFIX = 'podd-backup-';
@@ -69,7 +71,7 @@ function folderTime(name: string): number | null {
 /** A pass-through that hashes and counts what is written to the file. */
 function hashingFile(path: string): { stream: Transform; done: () => Promise<string> } {
   const hash = createHash('sha256');
-  const file = createWriteStream(path);
+  const file = createWriteStream(path, { mode: PRIVATE_FILE_MODE });
   const stream = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
@@ -120,6 +122,7 @@ async function scanNdjson(path: string): Promise<{ sha256: string; lines: number
 }
 
 async function sqliteBackup(src: string, dest: string): Promise<void> {
+  ensurePrivateSqliteFile(dest); // the copy is written into this empty 0600 file
   const db = new Database(src, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
@@ -139,7 +142,7 @@ export async function backup(
   const final = join(root, name);
   const partial = final + '.partial';
   if (existsSync(final) || existsSync(partial)) throw new CliError(`${final} already exists`);
-  await mkdir(partial, { recursive: true });
+  await mkdir(partial, { recursive: true, mode: PRIVATE_DIR_MODE });
   const notes: string[] = [];
   try {
     // 1. Event store: an online copy of the file (or nothing to copy on PostgreSQL).
@@ -199,7 +202,9 @@ export async function backup(
       export: { file: NDJSON_FILE, records, sha256 },
       notes,
     };
-    await writeFile(join(partial, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await writeFile(join(partial, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', {
+      mode: PRIVATE_FILE_MODE,
+    });
     await fsyncFile(join(partial, 'manifest.json'));
     await rename(partial, final);
     await fsyncDir(root);
@@ -231,6 +236,8 @@ export interface RestoreResult {
   records: number;
   restored: string[];
   keptAside: string[];
+  /** Accounts erased after the backup was taken, erased again in the restored data. */
+  reErased: number;
 }
 
 function checkIntegrity(file: string): void {
@@ -275,9 +282,10 @@ function inUse(file: string): boolean {
 
 /** Copies src over target atomically; the previous target (and its WAL) is kept aside, never deleted. */
 async function swapIn(src: string, target: string, stamp: string): Promise<string | null> {
-  await mkdir(dirname(target), { recursive: true });
+  await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
   const tmp = `${target}.restore-tmp`;
   await copyFile(src, tmp);
+  await chmod(tmp, PRIVATE_FILE_MODE);
   await fsyncFile(tmp);
   let aside: string | null = null;
   if (existsSync(target)) {
@@ -356,6 +364,10 @@ export async function restore(
     );
   }
 
+  // Accounts erased since the backup was taken must not come back with it: their tombstones are read from
+  // the store being replaced (on PostgreSQL they stay in the store, and the import skips those users).
+  const erased = await currentErasedUsers(config);
+
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
   const restored: string[] = [];
   const keptAside: string[] = [];
@@ -406,5 +418,44 @@ export async function restore(
       await store.close();
     }
   }
-  return { records, restored, keptAside };
+
+  // 6. Erase again what was erased after the backup: records (and tombstones) and the restored accounts.
+  if (erased.length) {
+    const store = await openEventStore(config, { replicate: false, checkpointer: false });
+    try {
+      for (const id of erased) records -= await store.deleteAllForUser(id);
+    } finally {
+      await store.close();
+    }
+    if (authCopy && config.authDb.kind === 'sqlite') deleteAccounts(config.authDb.file, erased);
+  }
+  return { records, restored, keptAside, reErased: erased.length };
+}
+
+async function currentErasedUsers(config: AppConfig): Promise<string[]> {
+  if (config.eventStore.kind === 'sqlite' && !existsSync(config.eventStore.file)) return [];
+  const store = await openEventStore(config, { replicate: false, checkpointer: false });
+  try {
+    return await store.erasedUsers();
+  } finally {
+    await store.close();
+  }
+}
+
+/** Removes accounts (and their refresh tokens) from a restored SQLite auth database, overwriting them. */
+function deleteAccounts(file: string, userIds: string[]): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('secure_delete = ON');
+    const tokens = db.prepare('DELETE FROM refresh_tokens WHERE user_id = ?');
+    const users = db.prepare('DELETE FROM users WHERE id = ?');
+    db.transaction(() => {
+      for (const id of userIds) {
+        tokens.run(id);
+        users.run(id);
+      }
+    })();
+  } finally {
+    db.close(); // the last connection checkpoints and removes the WAL
+  }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from '../common/private-files.js';
 import { ENV_VARS } from './env.schema.js';
 import dotenv from 'dotenv';
 
@@ -333,15 +334,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** Development convenience: one random secret per DATA_DIR, kept in a 0600 file so restarts keep sessions. */
 function developmentSecret(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const file = join(dataDir, '.jwt_secret');
   if (existsSync(file)) {
+    tightenFile(file); // made by an older version with the default mode
     const s = readFileSync(file, 'utf8').trim();
     if (s.length >= 32) return s;
   }
   const s = randomBytes(32).toString('hex');
-  writeFileSync(file, s + '\n', { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileSync(file, s + '\n', { mode: PRIVATE_FILE_MODE });
+  chmodSync(file, PRIVATE_FILE_MODE); // an existing file too short to use keeps its mode otherwise
   return s;
 }
 

@@ -29,3 +29,13 @@ export class StoreUnavailableError extends AppError {
     this.message = reason;
   }
 }
+
+/**
+ * A write for a user whose account is erased (or being erased): refused inside the write's own transaction,
+ * so no record is acknowledged after the erasure and left behind. Rendered like a token of a deleted user.
+ */
+export class UserErasedError extends AppError {
+  constructor() {
+    super(401, ErrorCode.USER_NOT_FOUND, 'User not found', { 'www-authenticate': 'Bearer' });
+  }
+}

@@ -19,7 +19,8 @@ import type {
  * - one current record per context id; `store` with an expected version is compare-and-swap;
  * - a write has committed durably when the promise resolves;
  * - `list` filters by owner and type before ordering and limiting;
- * - `delete` / `deleteAllForUser` erase (no tombstones), replicas included.
+ * - `delete` / `deleteAllForUser` erase (no tombstones of records), replicas included; after
+ *   `deleteAllForUser` every write for that user is refused (UserErasedError), so none outlives the erasure.
  */
 export abstract class LocusGraphGateway {
   /** Creates or replaces (see StoreRequest.expectedVersion). Returns the record as stored. */
@@ -36,7 +37,10 @@ export abstract class LocusGraphGateway {
   /** Erases one record. Returns false when there was nothing to erase. */
   abstract delete(contextId: string): Promise<boolean>;
 
-  /** Erases every record owned by a user (account deletion). Returns how many. */
+  /**
+   * Erases every record owned by a user (account deletion) and refuses their writes from then on (an opaque
+   * tombstone, the user id only, is kept). Returns how many records were erased.
+   */
   abstract deleteAllForUser(userId: string): Promise<number>;
 
   /** Full-text search over one user's records (payload text), best match first. */
@@ -48,7 +52,10 @@ export abstract class LocusGraphGateway {
    */
   abstract exportRecords(options?: { userId?: string }): AsyncIterable<StoredRecord>;
 
-  /** Upserts records from a stream (as produced by exportRecords). Returns how many were written. */
+  /**
+   * Upserts records from a stream (as produced by exportRecords), skipping records of erased users.
+   * Returns how many were written.
+   */
   abstract importRecords(records: AsyncIterable<StoredRecord>): Promise<number>;
 
   abstract health(): Promise<GatewayHealth>;

@@ -5,6 +5,7 @@ import {
   PayloadTooLargeError,
   RecordConflictError,
   RecordNotFoundError,
+  UserErasedError,
 } from '../../src/locusgraph/locusgraph.errors.js';
 import {
   MAX_PAYLOAD_BYTES,
@@ -327,6 +328,26 @@ export function runGatewayContract(name: string, make: GatewayFactory): void {
       expect(await collect(gw.exportRecords({ userId: user }))).toEqual([]);
       expect(await gw.get(keep.contextId)).not.toBeNull();
       expect(await gw.deleteAllForUser(user)).toBe(0);
+    });
+
+    it("refuses every write of an erased user (store, storeMany, import) and nobody else's", async () => {
+      const user = hex();
+      const other = hex();
+      const before = await gw.store(req({ userId: user }));
+      expect(await gw.deleteAllForUser(user)).toBe(1);
+      const refused = await gw.store(req({ userId: user })).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(UserErasedError);
+      expect((refused as UserErasedError).status).toBe(401);
+      await expect(gw.storeMany([req({ userId: other }), req({ userId: user })])).rejects.toBeInstanceOf(
+        UserErasedError,
+      );
+      // An old export of the erased user does not bring them back; other users' records are imported.
+      const kept = { ...before, userId: other, contextId: `vitals:${hex()}` };
+      expect(await gw.importRecords(iterate([before, kept]))).toBe(1);
+      expect(await gw.get(before.contextId)).toBeNull();
+      expect(await collect(gw.exportRecords({ userId: user }))).toEqual([]);
+      expect((await gw.list({ userId: other, type: 'vitals', limit: 10 })).total).toBe(1);
+      expect((await gw.store(req({ userId: other }))).version).toBe(1);
     });
 
     it("searches one user's records only, by words and prefixes, optionally by type", async () => {

@@ -45,7 +45,7 @@ if (!url) {
       const stores = await Promise.all(
         [1, 2, 3, 4].map(() => PostgresEventStore.open({ url, schema, poolSize: 2 })),
       );
-      expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([1, 1, 1, 1]);
+      expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([2, 2, 2, 2]);
       expect(await stores[0].migrate()).toEqual([]);
       await Promise.all(stores.map((s) => s.close()));
     });

@@ -9,11 +9,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { openEventStore } from '../../src/locusgraph/embedded/open-event-store.js';
+import { SQLITE_SCHEMA_VERSION } from '../../src/locusgraph/embedded/sqlite-event-store.js';
 import type { StoredRecord } from '../../src/locusgraph/locusgraph.types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'podd-cli-'));
@@ -26,17 +26,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   return { NODE_ENV: 'test', DATA_DIR: dataDir, ...extra };
 }
 
-async function cli(argv: string[], e: Record<string, string>, stdin = '') {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const io: CliIo = { stdin: Readable.from([stdin]), stdout, stderr, env: { ...e }, cwd: root };
-  const code = await runCli(argv, io);
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[], e: Record<string, string>, stdin = '') => runCliCaptured(argv, e, root, stdin);
 
 async function withStore<T>(
   e: Record<string, string>,
@@ -172,7 +162,7 @@ describe('podd CLI', () => {
     ]);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
-      event_store: { records: 50, schema_version: 1 },
+      event_store: { records: 50, schema_version: SQLITE_SCHEMA_VERSION },
       export: { records: 50 },
     });
     const before = await all(e);

@@ -28,8 +28,8 @@ export function exportedRecord(r: StoredRecord): Record<string, unknown> {
 
 /**
  * Account-level data rights: erasure (every record of the user through the gateway — the cloud replica's
- * copies are forgotten by the gateway's delete — then the account row) and export (the account and every
- * record as one JSON document, streamed from the gateway so memory stays constant).
+ * copies are forgotten by the gateway's delete — then the account row; see docs/SECURITY.md) and export
+ * (the account and every record as one JSON document, streamed from the gateway so memory stays constant).
  */
 @Injectable()
 export class AccountService implements OnModuleInit {
@@ -46,7 +46,14 @@ export class AccountService implements OnModuleInit {
     this.auth = this.moduleRef.get(AuthService, { strict: false });
   }
 
+  /**
+   * Order matters: the sessions end first (refresh tokens revoked, token version bumped) so new requests
+   * are refused early; then the event store records the erasure and deletes in one transaction that also
+   * refuses every later write of the user (requests already past the guard, other replicas); the account
+   * row goes last, so a failure half-way leaves an account that can log in and erase again.
+   */
   async erase(userId: string): Promise<void> {
+    await this.auth.logoutAll(userId);
     await this.store.gateway.deleteAllForUser(userId);
     await Promise.all(USER_NAMESPACES.map((ns) => this.cache.bump(`user:${userId}:${ns}`)));
     this.store.forgetZone(userId);

@@ -19,6 +19,8 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
   abstract migrate(): Promise<number[]>;
   /** Current schema version. */
   abstract schemaVersion(): Promise<number>;
+  /** Ids of the erased users (their tombstones), for restore to erase them again from an older backup. */
+  abstract erasedUsers(): Promise<string[]>;
   /** Number of records (all, or one user's). */
   abstract count(options?: { userId?: string }): Promise<number>;
   /** Finishes pending writes, stops background work and releases the database. Idempotent. */
@@ -30,8 +32,11 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
     userId: string | undefined,
   ): Promise<{ records: StoredRecord[]; lastId: number }>;
 
-  /** Writes one validated chunk of imported records (as is, upserting by context id) in one transaction. */
-  protected abstract importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<void>;
+  /**
+   * Writes one validated chunk of imported records (as is, upserting by context id) in one transaction,
+   * skipping records of erased users. Returns how many were written.
+   */
+  protected abstract importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<number>;
 
   /**
    * Pages by id (insertion order), each page one short query, so writers are never blocked and memory
@@ -54,13 +59,12 @@ export abstract class EmbeddedEventStore extends LocusGraphGateway implements Ou
     for await (const rec of records) {
       chunk.push({ rec, payloadJson: checkImportedRecord(rec) });
       if (chunk.length >= CHUNK) {
-        await this.importChunk(chunk);
-        n += chunk.length;
+        n += await this.importChunk(chunk);
         chunk = [];
       }
     }
-    if (chunk.length) await this.importChunk(chunk);
-    return n + chunk.length;
+    if (chunk.length) n += await this.importChunk(chunk);
+    return n;
   }
 
   abstract claimDue(now: number, limit: number, leaseMs?: number): Promise<OutboxEntry[]>;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../../common/errors.js';
-import { StoreUnavailableError } from '../locusgraph.errors.js';
+import { StoreUnavailableError, UserErasedError } from '../locusgraph.errors.js';
 import type {
   GatewayHealth,
   ListQuery,
@@ -93,10 +93,24 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX lg_outbox_dead_context ON lg_outbox_dead (context_id);
     `,
   },
+  {
+    version: 2,
+    name: 'erased users',
+    // Opaque tombstones of erased accounts (the id only): every write checks them in its own transaction.
+    sql: 'CREATE TABLE lg_erased_users (user_id TEXT PRIMARY KEY, erased_at BIGINT NOT NULL)',
+  },
 ];
 
 /** Name of the advisory lock serialising migrations across replicas. */
 const MIGRATION_LOCK = 'podd-locusgraph-migrations';
+
+/**
+ * First key of the per-user advisory locks (the second is hashtext(user_id)): writes of a user hold it
+ * shared, the erasure of that user exclusive, so across every replica a write either commits before the
+ * erasure starts deleting (and is erased) or waits and then finds the tombstone. A hash collision only
+ * makes two users' writes and erasures wait for each other.
+ */
+const USER_LOCK_CLASS = 0x4c477545; // 'LGuE'
 
 const COLS = RECORD_COLUMNS;
 
@@ -225,7 +239,9 @@ export class PostgresEventStore extends EmbeddedEventStore {
       throw translate(e);
     }
     try {
-      await client.query('BEGIN');
+      // Explicit, whatever default_transaction_isolation says: the erasure check relies on each statement
+      // seeing what committed before it started (erasedAmong).
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       const out = await fn(client);
       await client.query('COMMIT');
       return out;
@@ -374,15 +390,51 @@ export class PostgresEventStore extends EmbeddedEventStore {
     }
   }
 
+  /**
+   * The erased users among these owners. With `lock`, first takes their shared per-user locks for the rest of
+   * the transaction; the tombstones are then read in a statement of their own, after the locks are granted,
+   * so under READ COMMITTED it sees an erasure that committed while this transaction waited.
+   */
+  private async erasedAmong(
+    c: pg.PoolClient,
+    owners: (string | null)[],
+    lock: boolean,
+  ): Promise<Set<string>> {
+    const ids = [...new Set(owners.filter((u): u is string => u !== null))].sort();
+    if (!ids.length) return new Set();
+    if (lock)
+      await c.query(
+        'SELECT pg_advisory_xact_lock_shared($1, hashtext(u)) FROM unnest($2::text[]) WITH ORDINALITY AS t(u, i) ORDER BY i',
+        [USER_LOCK_CLASS, ids],
+      );
+    const rows = await c.query<{ user_id: string }>(
+      'SELECT user_id FROM lg_erased_users WHERE user_id = ANY($1::text[])',
+      [ids],
+    );
+    return new Set(rows.rows.map((r) => r.user_id));
+  }
+
+  /** Refuses a write transaction that would store a record of an erased user. */
+  private async refuseErased(c: pg.PoolClient, owners: (string | null)[]): Promise<void> {
+    if ((await this.erasedAmong(c, owners, true)).size) throw new UserErasedError();
+  }
+
   override async store<P extends Payload>(req: StoreRequest<P>): Promise<StoredRecord<P>> {
     const chk = checkStoreRequest(req);
-    return (await this.tx((c) => this.storeOp(c, chk, Date.now()))) as StoredRecord<P>;
+    return (await this.tx(async (c) => {
+      await this.refuseErased(c, [req.userId]);
+      return this.storeOp(c, chk, Date.now());
+    })) as StoredRecord<P>;
   }
 
   override async storeMany(reqs: StoreRequest[]): Promise<StoredRecord[]> {
     const checked = reqs.map(checkStoreRequest);
     if (!checked.length) return [];
     return this.tx(async (c) => {
+      await this.refuseErased(
+        c,
+        reqs.map((r) => r.userId),
+      );
       const now = Date.now();
       const out: StoredRecord[] = [];
       for (const chk of checked) out.push(await this.storeOp(c, chk, now));
@@ -424,8 +476,18 @@ export class PostgresEventStore extends EmbeddedEventStore {
     });
   }
 
+  /**
+   * Erasure: waits for the user's writes in flight on any replica (exclusive per-user lock), records the
+   * tombstone that refuses later ones, then deletes. PostgreSQL keeps the deleted tuples until VACUUM and
+   * in its WAL until recycled (docs/SECURITY.md).
+   */
   override async deleteAllForUser(userId: string): Promise<number> {
     return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [USER_LOCK_CLASS, userId]);
+      await c.query(
+        'INSERT INTO lg_erased_users (user_id, erased_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING',
+        [userId, Date.now()],
+      );
       const rows = (
         await c.query<{ context_id: string }>(
           'DELETE FROM lg_records WHERE user_id = $1 RETURNING context_id',
@@ -440,7 +502,25 @@ export class PostgresEventStore extends EmbeddedEventStore {
     });
   }
 
-  protected override async importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<void> {
+  protected override async importChunk(chunk: { rec: StoredRecord; payloadJson: string }[]): Promise<number> {
+    return this.tx(async (c) => {
+      // An old export must not bring an erased account back (an import is an operator's act: no locks).
+      const erased = await this.erasedAmong(
+        c,
+        chunk.map((x) => x.rec.userId),
+        false,
+      );
+      const items = chunk.filter((x) => x.rec.userId === null || !erased.has(x.rec.userId));
+      await this.upsertImported(c, items);
+      return items.length;
+    });
+  }
+
+  private async upsertImported(
+    c: pg.PoolClient,
+    items: { rec: StoredRecord; payloadJson: string }[],
+  ): Promise<void> {
+    if (!items.length) return;
     const rows = items.map(({ rec, payloadJson }) => ({
       context_id: rec.contextId,
       type: rec.type,
@@ -455,22 +535,20 @@ export class PostgresEventStore extends EmbeddedEventStore {
       links: rec.links.related_to.length || rec.links.extends.length ? JSON.stringify(rec.links) : null,
       text: rec.type + ' \n ' + searchText(rec.payload),
     }));
-    await this.tx(async (c) => {
-      await c.query(
-        `INSERT INTO lg_records (context_id, type, user_id, kind, source, ts, created, updated, version, payload, links, search)
-         SELECT x.context_id, x.type, x.user_id, x.kind, x.source, x.ts, x.created, x.updated, x.version,
-                x.payload::jsonb, x.links::jsonb, to_tsvector('simple', x.text)
-           FROM jsonb_to_recordset($1::jsonb) AS x(context_id text, type text, user_id text, kind text, source text,
-                ts bigint, created bigint, updated bigint, version int, payload text, links text, text text)
-         ON CONFLICT (context_id) DO UPDATE SET type = excluded.type, user_id = excluded.user_id, kind = excluded.kind,
-                source = excluded.source, ts = excluded.ts, created = excluded.created, updated = excluded.updated,
-                version = excluded.version, payload = excluded.payload, links = excluded.links, search = excluded.search`,
-        [JSON.stringify(rows)],
-      );
-      if (this.replicate) {
-        for (const { rec } of items) await this.enqueueOutbox(c, rec.contextId, 'store', recordToJson(rec));
-      }
-    });
+    await c.query(
+      `INSERT INTO lg_records (context_id, type, user_id, kind, source, ts, created, updated, version, payload, links, search)
+       SELECT x.context_id, x.type, x.user_id, x.kind, x.source, x.ts, x.created, x.updated, x.version,
+              x.payload::jsonb, x.links::jsonb, to_tsvector('simple', x.text)
+         FROM jsonb_to_recordset($1::jsonb) AS x(context_id text, type text, user_id text, kind text, source text,
+              ts bigint, created bigint, updated bigint, version int, payload text, links text, text text)
+       ON CONFLICT (context_id) DO UPDATE SET type = excluded.type, user_id = excluded.user_id, kind = excluded.kind,
+              source = excluded.source, ts = excluded.ts, created = excluded.created, updated = excluded.updated,
+              version = excluded.version, payload = excluded.payload, links = excluded.links, search = excluded.search`,
+      [JSON.stringify(rows)],
+    );
+    if (this.replicate) {
+      for (const { rec } of items) await this.enqueueOutbox(c, rec.contextId, 'store', recordToJson(rec));
+    }
   }
 
   // ------------------------------------------------------------------------------------------ reads
@@ -555,6 +633,11 @@ export class PostgresEventStore extends EmbeddedEventStore {
       records: rows.map((r) => rowToRecord(r)),
       lastId: rows.length ? rows[rows.length - 1].id : after,
     };
+  }
+
+  override async erasedUsers(): Promise<string[]> {
+    const rows = await this.q<{ user_id: string }>('SELECT user_id FROM lg_erased_users ORDER BY user_id');
+    return rows.map((r) => r.user_id);
   }
 
   override async count(options?: { userId?: string }): Promise<number> {

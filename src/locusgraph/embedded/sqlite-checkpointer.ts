@@ -15,6 +15,10 @@ import { Worker } from 'node:worker_threads';
  * runs one `wal_checkpoint(RESTART)`: it copies the few frames written since the PASSIVE pass, blocking
  * new writers only for that moment, and makes the next writer restart the WAL. Under ordinary load the
  * WAL stays far below the threshold and RESTART never runs.
+ *
+ * After an erasure the store asks for `truncate()`: a `wal_checkpoint(TRUNCATE)` in the same thread (so it
+ * never overlaps a PASSIVE pass) copies every frame back and cuts the WAL to zero bytes, so no old frame
+ * still holds an erased record. It waits (busy timeout) for the writer and for readers of the WAL.
  */
 export interface CheckpointStats {
   checkpoints: number;
@@ -35,6 +39,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = NORMAL');
+db.pragma('secure_delete = ON');
 const stats = { checkpoints: 0, restarts: 0, walFrames: 0, checkpointedFrames: 0, lastAt: null, errors: 0, lastError: null };
 let busy = false;
 function run() {
@@ -57,9 +62,22 @@ function run() {
   busy = false;
   parentPort.postMessage({ type: 'stats', stats });
 }
+function truncate(id) {
+  let ok = false;
+  for (let attempt = 0; attempt < 5 && !ok; attempt++) {
+    try {
+      ok = db.pragma('wal_checkpoint(TRUNCATE)')[0].busy === 0;
+    } catch (e) {
+      stats.errors++;
+      stats.lastError = String((e && e.message) || e);
+    }
+  }
+  parentPort.postMessage({ type: 'truncated', id, ok });
+}
 const timer = setInterval(run, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m === 'now') run();
+  else if (m && m.type === 'truncate') truncate(m.id);
   else if (m === 'stop') {
     clearInterval(timer);
     db.close();
@@ -81,6 +99,8 @@ export class WalCheckpointer {
     lastError: null,
   };
   private stopped: Promise<void> | null = null;
+  private truncations = new Map<number, (ok: boolean) => void>();
+  private nextTruncation = 0;
 
   /** `restartFrames`: 16384 frames ≈ 64 MiB of WAL with 4 KiB pages. */
   constructor(file: string, intervalMs = 500, restartFrames = 16384) {
@@ -89,8 +109,13 @@ export class WalCheckpointer {
       eval: true,
       workerData: { file, driver, intervalMs, restartFrames },
     });
-    this.worker.on('message', (m: { type: string; stats?: CheckpointStats }) => {
+    this.worker.on('message', (m: { type: string; stats?: CheckpointStats; id?: number; ok?: boolean }) => {
       if (m.type === 'stats' && m.stats) this.last = m.stats;
+      if (m.type === 'truncated') {
+        this.truncations.get(m.id ?? -1)?.(Boolean(m.ok));
+        this.truncations.delete(m.id ?? -1);
+        if (!this.truncations.size) this.worker.unref();
+      }
     });
     this.worker.on('error', (e) => {
       this.last = { ...this.last, errors: this.last.errors + 1, lastError: e.message };
@@ -107,11 +132,24 @@ export class WalCheckpointer {
     this.worker.postMessage('now');
   }
 
+  /** Checkpoints everything and truncates the WAL; false when readers or a writer kept it busy. */
+  truncate(): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    const id = ++this.nextTruncation;
+    return new Promise<boolean>((resolve) => {
+      this.truncations.set(id, resolve);
+      this.worker.ref(); // a process with nothing else to do (a script) waits for the answer
+      this.worker.postMessage({ type: 'truncate', id });
+    });
+  }
+
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 5000);
       this.worker.once('exit', () => {
         clearTimeout(timer);
+        for (const done of this.truncations.values()) done(false);
+        this.truncations.clear();
         resolve();
       });
       this.worker.postMessage('stop');

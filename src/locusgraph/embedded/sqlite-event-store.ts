@@ -1,8 +1,8 @@
-import { close as fsClose, fdatasync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { close as fsClose, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AppError } from '../../common/errors.js';
-import { StoreUnavailableError } from '../locusgraph.errors.js';
+import { ensurePrivateSqliteFile } from '../../common/private-files.js';
+import { StoreUnavailableError, UserErasedError } from '../locusgraph.errors.js';
 import type {
   GatewayHealth,
   ListQuery,
@@ -116,6 +116,12 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX outbox_dead_context ON outbox_dead (context_id);
     `,
   },
+  {
+    version: 2,
+    name: 'erased users',
+    // Opaque tombstones of erased accounts (the id only): every write checks them in its own transaction.
+    sql: 'CREATE TABLE erased_users (user_id TEXT PRIMARY KEY, erased_at INTEGER NOT NULL) WITHOUT ROWID;',
+  },
 ];
 
 /** The schema version this build creates (restore refuses a backup from a newer build). */
@@ -217,10 +223,12 @@ export class SqliteEventStore extends EmbeddedEventStore {
     this.file = opts.file;
     this.replicate = opts.replicate ?? false;
     this.durability = opts.durability ?? 'wal-fdatasync';
-    mkdirSync(dirname(opts.file), { recursive: true });
+    ensurePrivateSqliteFile(opts.file);
     this.db = new Database(opts.file);
     try {
       this.db.pragma('busy_timeout = 5000');
+      // Deleted content is overwritten with zeros (erasure must not leave records in free pages).
+      this.db.pragma('secure_delete = ON');
       const mode = this.db.pragma('journal_mode = WAL', { simple: true });
       if (String(mode).toLowerCase() !== 'wal')
         throw new Error(`cannot switch ${opts.file} to WAL (got ${mode})`);
@@ -468,7 +476,16 @@ export class SqliteEventStore extends EmbeddedEventStore {
     ).run(contextId, op, record, now, now);
   }
 
+  private isErased(userId: string | null): boolean {
+    return (
+      userId !== null && this.stmt('SELECT 1 FROM erased_users WHERE user_id = ?').get(userId) !== undefined
+    );
+  }
+
   private storeOp(c: CheckedStore, now: number): StoredRecord {
+    // Inside the write transaction: SQLite serialises writers, so an erasure is either before (refused here)
+    // or after this write (which it then erases).
+    if (this.isErased(c.req.userId)) throw new UserErasedError();
     const cur = this.currentRow(c.req.contextId);
     const rec = planWrite(
       cur
@@ -532,24 +549,50 @@ export class SqliteEventStore extends EmbeddedEventStore {
     });
   }
 
-  override deleteAllForUser(userId: string): Promise<number> {
-    return this.write(() => {
+  /**
+   * Erasure: the tombstone, the rows, their search entries and outbox copies in one transaction; then the
+   * full-text index is merged (a contentless FTS5 table keeps deleted terms in its segments until a merge)
+   * and, once committed, the WAL is checkpointed and truncated so no old frame still holds the records.
+   */
+  override async deleteAllForUser(userId: string): Promise<number> {
+    const n = await this.write(() => {
+      this.stmt('INSERT OR IGNORE INTO erased_users (user_id, erased_at) VALUES (?, ?)').run(
+        userId,
+        Date.now(),
+      );
       const rows = this.stmt('SELECT id, context_id FROM records WHERE user_id = ?').all(userId) as {
         id: number;
         context_id: string;
       }[];
       for (const r of rows) this.eraseOp(r.id, r.context_id);
+      if (rows.length) this.stmt("INSERT INTO records_fts (records_fts) VALUES ('optimize')").run();
       return rows.length;
     });
+    await this.truncateWal();
+    return n;
   }
 
-  protected override importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<void> {
+  /** Checkpoints and truncates the WAL (in the checkpointer's thread when there is one). */
+  private async truncateWal(): Promise<boolean> {
+    if (this.checkpointer) return this.checkpointer.truncate();
+    try {
+      return (this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0].busy === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  protected override importChunk(items: { rec: StoredRecord; payloadJson: string }[]): Promise<number> {
     return this.write(() => {
+      let n = 0;
       for (const { rec, payloadJson } of items) {
+        if (this.isErased(rec.userId)) continue; // an old export must not bring an erased account back
+        n++;
         const cur = this.stmt('SELECT id FROM records WHERE context_id = ?').get(rec.contextId) as
           { id: number } | undefined;
         this.putRow(cur ? cur.id : null, rec, payloadJson);
       }
+      return n;
     });
   }
 
@@ -668,6 +711,14 @@ export class SqliteEventStore extends EmbeddedEventStore {
         lastId: rows.length ? rows[rows.length - 1][0] : after,
       };
     });
+  }
+
+  override erasedUsers(): Promise<string[]> {
+    return this.read(() =>
+      (this.stmt('SELECT user_id FROM erased_users ORDER BY user_id').all() as { user_id: string }[]).map(
+        (r) => r.user_id,
+      ),
+    );
   }
 
   override count(options?: { userId?: string }): Promise<number> {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../../src/locusgraph/embedded/sqlite-event-store.js';
+import {
+  SQLITE_SCHEMA_VERSION,
+  SqliteEventStore,
+} from '../../../src/locusgraph/embedded/sqlite-event-store.js';
 import { StoreUnavailableError } from '../../../src/locusgraph/locusgraph.errors.js';
 import type { ListQuery, StoreRequest } from '../../../src/locusgraph/locusgraph.types.js';
 
@@ -132,7 +135,7 @@ describe('SQLite write path', () => {
   it('migrates once and refuses a database from a newer build', async () => {
     const f = file();
     const a = await SqliteEventStore.open({ file: f, checkpointer: false });
-    expect(await a.schemaVersion()).toBe(1);
+    expect(await a.schemaVersion()).toBe(SQLITE_SCHEMA_VERSION);
     expect(await a.migrate()).toEqual([]);
     await a.close();
     const db = new Database(f);
