@@ -79,7 +79,7 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, ip: string): Promise<TokenResponseDto> {
-    await this.limiter.assertAllowed(dto.email, ip);
+    await this.limiter.admit(dto.email, ip);
     const user = await this.users.findOneBy({ email: dto.email });
     const ok = user
       ? await this.passwords.verify(dto.password, user.passwordHash)
@@ -88,7 +88,7 @@ export class AuthService {
       await this.limiter.recordFailure(dto.email, ip);
       throw unauthorized('Invalid credentials', ErrorCode.INVALID_CREDENTIALS);
     }
-    await this.limiter.recordSuccess(dto.email);
+    await this.limiter.recordSuccess(dto.email, ip);
     return this.startSession(user);
   }
 
