@@ -300,7 +300,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     }
   }
 
-  /** Closes the sockets of these users opened with a token version that is no longer current. */
+  /** Closes the sockets of these users opened with a token version older than the current one (or whose account is gone). */
   private async checkUsers(userIds: string[]): Promise<void> {
     const ids = userIds.filter((u) => this.byUser.has(u));
     if (!ids.length) return;
@@ -308,7 +308,9 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     for (const id of ids) {
       const current = versions.get(id);
       for (const ws of this.byUser.get(id) ?? []) {
-        if (this.sessions.get(ws)?.tv !== current) this.end(ws, 'session revoked');
+        // `<`, not `!==`: a socket opened with a newer token while the query ran is not stale.
+        const tv = this.sessions.get(ws)?.tv ?? -1;
+        if (current === undefined || tv < current) this.end(ws, 'session revoked');
       }
     }
   }
