@@ -33,7 +33,10 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with e-mail and password (throttled per account and per IP)' })
+  @ApiOperation({
+    summary:
+      'Log in with e-mail and password (429 per account and address, and per address; an account under attack is slowed down, never locked)',
+  })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiErrors({ only: true }, 400, { status: 401, description: 'Invalid credentials' }, 413, 422, 429)
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<TokenResponseDto> {

@@ -11,6 +11,7 @@ import { AuthHealth } from './auth.health.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PasswordService } from './password.service.js';
+import { SessionRevocations } from './session-revocations.js';
 import { TokenService } from './token.service.js';
 
 /** Accounts and sessions on TypeORM (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
@@ -33,8 +34,9 @@ export class AuthModule {
         JwtStrategy,
         AuthHealth,
         AccessLogService,
+        SessionRevocations,
       ],
-      exports: [AuthService, TokenService, AccessLogService],
+      exports: [AuthService, TokenService, AccessLogService, SessionRevocations],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ErrorCode, badRequest, conflict, unauthorized } from '../common/errors.js';
 import { newUserId } from '../common/ids.js';
@@ -18,6 +18,7 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PasswordService } from './password.service.js';
+import { SessionRevocations } from './session-revocations.js';
 import { sha256, TokenService } from './token.service.js';
 
 /** What the request guard needs to know about a token's user. */
@@ -28,7 +29,10 @@ export interface Principal {
   tokenVersion: number;
 }
 
-/** Principals are cached briefly: revocations (logout-all, password change) reach other replicas within this. */
+/**
+ * Principals are cached briefly. Revocations (logout-all, password change, erasure) clear the entry on every
+ * replica at once through SessionRevocations (Redis pub/sub); this TTL bounds it if a message is lost.
+ */
 const PRINCIPAL_TTL_MS = 2000;
 
 @Injectable()
@@ -44,7 +48,11 @@ export class AuthService {
     private readonly limiter: LoginLimiter,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly revocations: SessionRevocations,
+  ) {
+    // A revocation on another replica: forget the cached principal so HTTP refuses old tokens at once.
+    revocations.onRevoked((r) => void this.principals.delete(r.userId));
+  }
 
   async register(dto: RegisterDto): Promise<TokenResponseDto> {
     if (await this.users.existsBy({ email: dto.email }))
@@ -71,7 +79,7 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, ip: string): Promise<TokenResponseDto> {
-    await this.limiter.assertAllowed(dto.email, ip);
+    await this.limiter.admit(dto.email, ip);
     const user = await this.users.findOneBy({ email: dto.email });
     const ok = user
       ? await this.passwords.verify(dto.password, user.passwordHash)
@@ -80,7 +88,7 @@ export class AuthService {
       await this.limiter.recordFailure(dto.email, ip);
       throw unauthorized('Invalid credentials', ErrorCode.INVALID_CREDENTIALS);
     }
-    await this.limiter.recordSuccess(dto.email);
+    await this.limiter.recordSuccess(dto.email, ip);
     return this.startSession(user);
   }
 
@@ -155,7 +163,7 @@ export class AuthService {
       await m.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.nowMs() });
       await m.increment(UserEntity, { id: userId }, 'tokenVersion', 1);
     });
-    this.principals.delete(userId);
+    await this.announceRevocation(userId);
   }
 
   /** Changes the password and ends all other sessions; the caller gets a fresh session in the response. */
@@ -173,8 +181,7 @@ export class AuthService {
       await m.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.nowMs() });
       await m.increment(UserEntity, { id: userId }, 'tokenVersion', 1);
     });
-    this.principals.delete(userId);
-    const fresh = await this.users.findOneByOrFail({ id: userId });
+    const fresh = await this.announceRevocation(userId);
     return this.startSession(fresh);
   }
 
@@ -201,6 +208,7 @@ export class AuthService {
       await m.delete(UserEntity, { id: userId });
     });
     this.principals.delete(userId);
+    await this.revocations.revoked({ userId, validFrom: null });
     if (this.config.authDb.kind === 'sqlite') await this.db.query('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
@@ -235,6 +243,22 @@ export class AuthService {
     return p;
   }
 
+  /**
+   * Current token versions of several users, read from the database (no cache): the re-check of open
+   * WebSockets. An erased user is absent from the map.
+   */
+  async tokenVersions(userIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < userIds.length; i += 500) {
+      const rows = await this.users.find({
+        where: { id: In(userIds.slice(i, i + 500)) },
+        select: { id: true, tokenVersion: true },
+      });
+      for (const r of rows) out.set(r.id, r.tokenVersion);
+    }
+    return out;
+  }
+
   /** Deletes refresh-token rows that can no longer be used (expired for more than a day). */
   async purgeExpiredTokens(): Promise<number> {
     const res = await this.tokens
@@ -267,6 +291,13 @@ export class AuthService {
       token_type: 'bearer',
       expires_in: access.expiresIn,
     };
+  }
+
+  /** After a token-version bump: tells every replica which version is valid now; returns the user row. */
+  private async announceRevocation(userId: string): Promise<UserEntity> {
+    const user = await this.users.findOneByOrFail({ id: userId });
+    await this.revocations.revoked({ userId, validFrom: user.tokenVersion });
+    return user;
   }
 
   private async revokeFamily(familyId: string, now: number): Promise<void> {

@@ -22,11 +22,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: Partial<AccessClaims>): Promise<AuthUser> {
-    if (claims.type !== 'access' || typeof claims.sub !== 'string' || !claims.sub)
+    // jsonwebtoken accepts a token without `exp` (it would never expire) and we revoke through `tv`:
+    // a token lacking either is refused even when correctly signed.
+    if (
+      claims.type !== 'access' ||
+      typeof claims.sub !== 'string' ||
+      !claims.sub ||
+      !Number.isSafeInteger(claims.exp) ||
+      !Number.isSafeInteger(claims.tv)
+    )
       throw unauthorized('Invalid token');
     const p = await this.auth.principal(claims.sub);
     if (!p) throw unauthorized('User not found', ErrorCode.USER_NOT_FOUND);
-    if ((claims.tv ?? 0) !== p.tokenVersion) throw unauthorized('Token revoked', ErrorCode.TOKEN_REVOKED);
+    if (claims.tv !== p.tokenVersion) throw unauthorized('Token revoked', ErrorCode.TOKEN_REVOKED);
     return { id: p.id, email: p.email, name: p.name, jti: String(claims.jti ?? '') };
   }
 }

@@ -64,7 +64,12 @@ export class TokenService {
   verifyRefresh(token: string): RefreshClaims | null {
     try {
       const claims = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as Partial<RefreshClaims>;
-      if (claims.type !== 'refresh' || typeof claims.sub !== 'string' || typeof claims.fam !== 'string')
+      if (
+        claims.type !== 'refresh' ||
+        typeof claims.sub !== 'string' ||
+        typeof claims.fam !== 'string' ||
+        !Number.isSafeInteger(claims.exp)
+      )
         return null;
       return claims as RefreshClaims;
     } catch {

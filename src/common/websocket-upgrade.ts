@@ -11,7 +11,9 @@ import {
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
 import { WebSocket, WebSocketServer } from 'ws';
+import { AuthService } from '../auth/auth.service.js';
 import { JwtStrategy } from '../auth/jwt.strategy.js';
+import { SessionRevocations, type Revocation } from '../auth/session-revocations.js';
 import { TokenService } from '../auth/token.service.js';
 import type { AuthUser } from './decorators.js';
 import { AppError } from './errors.js';
@@ -34,8 +36,12 @@ import { AppError } from './errors.js';
  * Authentication (default on): the access token is read from `?token=…`, `Authorization: Bearer …`, or the
  * `Sec-WebSocket-Protocol` header as `bearer, <token>` (browsers cannot set headers). It is checked exactly
  * like the HTTP guard (signature, HS256, `type: access`, user exists, token version) and a bad or missing
- * token is refused AT THE HANDSHAKE with an HTTP 401 `{"detail","code"}` — no socket is opened. An open
- * socket is closed with code 4001 when its token expires (clients reconnect with a fresh token).
+ * token is refused AT THE HANDSHAKE with an HTTP 401 `{"detail","code"}` — no socket is opened.
+ *
+ * An open socket lives no longer than its session: it is closed with code 4401 when its token expires or
+ * is revoked (logout-all, password change, account erasure). Revocations close sockets at once on every
+ * replica (SessionRevocations, Redis pub/sub), and every second each socket's expiry and token version
+ * are re-checked against the database as a safety net. Clients reconnect with a fresh token.
  * Unknown paths get 404. Every socket is pinged every 30 s and dropped when it stops answering.
  */
 
@@ -62,8 +68,19 @@ interface RouteEntry {
 }
 
 const PING_INTERVAL_MS = 30_000;
-/** Close code sent when the access token of an open socket expires. */
-export const WS_CLOSE_TOKEN_EXPIRED = 4001;
+/** How often open sockets are re-checked (expiry, token version): the cross-replica revocation bound. */
+const SESSION_CHECK_MS = 1000;
+/** Close code (HTTP 401 + 4000) sent when the session of an open socket expires or is revoked. */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
+
+/** The session an authenticated socket was opened with. */
+interface SocketSession {
+  userId: string;
+  /** Token version of the access token. */
+  tv: number;
+  /** Expiry of the access token (ms since the epoch). */
+  expiresAt: number;
+}
 
 /** The token of a handshake: `?token=`, `Authorization: Bearer`, or `Sec-WebSocket-Protocol: bearer, <token>`. */
 export function handshakeToken(
@@ -109,7 +126,12 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     void this.handleUpgrade(req, socket, head);
   };
   private pinger: NodeJS.Timeout | null = null;
+  private checker: NodeJS.Timeout | null = null;
+  private checking = false;
+  private stopRevocations: (() => void) | null = null;
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly sessions = new Map<WebSocket, SocketSession>();
+  private readonly byUser = new Map<string, Set<WebSocket>>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -140,10 +162,16 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     server.on('upgrade', this.onUpgrade);
     this.pinger = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
     this.pinger.unref();
+    this.checker = setInterval(() => void this.checkAll(), SESSION_CHECK_MS);
+    this.checker.unref();
+    const revocations = this.moduleRef.get(SessionRevocations, { strict: false });
+    this.stopRevocations = revocations.onRevoked((r) => this.revoke(r));
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.pinger) clearInterval(this.pinger);
+    if (this.checker) clearInterval(this.checker);
+    this.stopRevocations?.();
     this.server?.off('upgrade', this.onUpgrade);
     for (const { wss } of this.routes.values()) {
       for (const c of wss.clients) c.close(1001, 'server shutting down');
@@ -180,7 +208,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     const entry = this.routes.get(url.pathname);
     if (!entry) return refuse(socket, 404, 'Not Found', { detail: 'Not Found', code: 'ROUTE_NOT_FOUND' });
     let user: AuthUser | null = null;
-    let expiresAt: number | null = null;
+    let session: SocketSession | null = null;
     if (entry.route.authenticate !== false) {
       const { token } = handshakeToken(req, url);
       if (!token)
@@ -189,9 +217,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
           code: 'NOT_AUTHENTICATED',
         });
       try {
-        const r = await this.authenticate(token);
-        user = r.user;
-        expiresAt = r.expiresAt;
+        ({ user, session } = await this.authenticate(token));
       } catch (e) {
         const err = e instanceof AppError ? e : null;
         return refuse(socket, 401, 'Unauthorized', {
@@ -204,14 +230,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     entry.wss.handleUpgrade(req, socket, head, (ws) => {
       this.alive.set(ws, true);
       ws.on('pong', () => this.alive.set(ws, true));
-      if (expiresAt !== null) {
-        const t = setTimeout(
-          () => ws.close(WS_CLOSE_TOKEN_EXPIRED, 'token expired'),
-          Math.max(0, expiresAt - Date.now()),
-        );
-        t.unref();
-        ws.once('close', () => clearTimeout(t));
-      }
+      if (session) this.track(ws, session);
       try {
         entry.route.onConnection(ws, { user, req, url });
       } catch (e) {
@@ -223,8 +242,81 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     });
   }
 
+  /**
+   * Whether a socket may still receive data: open, and (when authenticated) its token not expired. A socket
+   * found expired is closed now rather than at the next re-check, so nothing reaches it after expiry.
+   */
+  isLive(ws: WebSocket): boolean {
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    const s = this.sessions.get(ws);
+    if (s && s.expiresAt <= Date.now()) {
+      this.end(ws, 'token expired');
+      return false;
+    }
+    return true;
+  }
+
+  private track(ws: WebSocket, session: SocketSession): void {
+    this.sessions.set(ws, session);
+    let set = this.byUser.get(session.userId);
+    if (!set) this.byUser.set(session.userId, (set = new Set()));
+    set.add(ws);
+    ws.once('close', () => {
+      this.sessions.delete(ws);
+      const s = this.byUser.get(session.userId);
+      s?.delete(ws);
+      if (s && !s.size) this.byUser.delete(session.userId);
+    });
+  }
+
+  private end(ws: WebSocket, reason: string): void {
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+      ws.close(WS_CLOSE_UNAUTHORIZED, reason);
+  }
+
+  /**
+   * Synchronous on purpose: the sockets are closing before the revoking request answers (this replica) or
+   * before the next message from Redis is handled (other replicas), so no later push reaches them.
+   */
+  private revoke({ userId, validFrom }: Revocation): void {
+    for (const ws of this.byUser.get(userId) ?? []) {
+      const tv = this.sessions.get(ws)?.tv ?? -1;
+      if (validFrom === null || tv < validFrom) this.end(ws, 'session revoked');
+    }
+  }
+
+  /** Every second: close expired sockets, then those whose user's token version moved on (or who is gone). */
+  private async checkAll(): Promise<void> {
+    if (this.checking || !this.sessions.size) return;
+    this.checking = true;
+    try {
+      const now = Date.now();
+      for (const [ws, s] of this.sessions) if (s.expiresAt <= now) this.end(ws, 'token expired');
+      await this.checkUsers([...this.byUser.keys()]);
+    } catch (e) {
+      this.log.warn(`WebSocket session re-check failed: ${(e as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Closes the sockets of these users opened with a token version older than the current one (or whose account is gone). */
+  private async checkUsers(userIds: string[]): Promise<void> {
+    const ids = userIds.filter((u) => this.byUser.has(u));
+    if (!ids.length) return;
+    const versions = await this.moduleRef.get(AuthService, { strict: false }).tokenVersions(ids);
+    for (const id of ids) {
+      const current = versions.get(id);
+      for (const ws of this.byUser.get(id) ?? []) {
+        // `<`, not `!==`: a socket opened with a newer token while the query ran is not stale.
+        const tv = this.sessions.get(ws)?.tv ?? -1;
+        if (current === undefined || tv < current) this.end(ws, 'session revoked');
+      }
+    }
+  }
+
   /** The same checks as the HTTP guard: signature (HS256), expiry, access type, then the strategy's user/token-version rules. */
-  private async authenticate(token: string): Promise<{ user: AuthUser; expiresAt: number | null }> {
+  private async authenticate(token: string): Promise<{ user: AuthUser; session: SocketSession }> {
     const tokens = this.moduleRef.get(TokenService, { strict: false });
     const strategy = this.moduleRef.get(JwtStrategy, { strict: false });
     let claims: Record<string, unknown>;
@@ -233,8 +325,12 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     } catch {
       throw new AppError(401, 'INVALID_TOKEN', 'Invalid token');
     }
+    // validate() refuses tokens without a numeric `exp` and `tv`.
     const user = await strategy.validate(claims as never);
-    return { user, expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : null };
+    return {
+      user,
+      session: { userId: user.id, tv: claims.tv as number, expiresAt: (claims.exp as number) * 1000 },
+    };
   }
 }
 

@@ -42,6 +42,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   shutdownDrainMs: number;
   sentryDsn: string | null;
+  /** Bearer token GET /metrics requires; null: /metrics is open (protect it at the network level). */
+  metricsToken: string | null;
   locusgraph: {
     apiUrl: string;
     apiKey: string | null;
@@ -251,6 +253,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const openaiUrl = url('OPENAI_BASE_URL', ['http:', 'https:']) ?? 'https://api.openai.com/v1';
   const sarvamUrl = url('SARVAM_BASE_URL', ['http:', 'https:']) ?? 'https://api.sarvam.ai';
   const sentry = url('SENTRY_DSN', ['http:', 'https:']);
+  const metricsToken = raw('METRICS_TOKEN').trim() || null;
+  if (metricsToken && metricsToken.length < 16)
+    problems.push('METRICS_TOKEN: must be at least 16 characters');
   const chatProviderRaw = raw('CHAT_PROVIDER').trim().toLowerCase();
   const chatProviders = ['auto', 'offline', 'openai', 'sarvam'] as const;
   if (!(chatProviders as readonly string[]).includes(chatProviderRaw)) {
@@ -293,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 0, 600_000),
     shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 0, 120_000),
     sentryDsn: sentry,
+    metricsToken,
     locusgraph: {
       apiUrl: lgUrl,
       apiKey: lgKey,

@@ -67,7 +67,8 @@ export const ENV_VARS: EnvVarSpec[] = [
   {
     name: 'LOGIN_MAX_FAILURES',
     default: '10',
-    description: 'Failed logins allowed per account and per IP within LOGIN_WINDOW_MINUTES before 429',
+    description:
+      'Failed logins within LOGIN_WINDOW_MINUTES before 429 for one account from one address, and for one address; an account itself is only slowed down (at most 3 s per attempt), never locked',
   },
   { name: 'LOGIN_WINDOW_MINUTES', default: '15', description: 'Window for LOGIN_MAX_FAILURES' },
   {
@@ -93,9 +94,9 @@ export const ENV_VARS: EnvVarSpec[] = [
   },
   {
     name: 'TRUST_PROXY',
-    default: 'loopback',
+    default: 'false',
     description:
-      'Which proxies may set X-Forwarded-For: false, true, a hop count, or a comma list of addresses/CIDRs',
+      'Which proxies may set X-Forwarded-For: false (ignore it: the client is the socket peer), true, a hop count, or a comma list of addresses/CIDRs (loopback, uniquelocal…). Set it only behind a proxy that overwrites the header',
   },
   {
     name: 'REDIS_URL',
@@ -115,6 +116,13 @@ export const ENV_VARS: EnvVarSpec[] = [
     default: '1000',
     description:
       'After SIGTERM, keep serving this long with readiness 503 (load balancers stop routing) before closing',
+  },
+  {
+    name: 'METRICS_TOKEN',
+    default: '',
+    description:
+      'When set (at least 16 characters), GET /metrics needs `Authorization: Bearer <token>` (401 otherwise); empty: /metrics is open',
+    secret: true,
   },
   { name: 'SENTRY_DSN', default: '', description: 'Sentry DSN; errors are reported when set', secret: true },
   {

@@ -33,6 +33,11 @@ export const reminderMetrics = {
     help: 'Outgoing webhook delivery attempts by outcome',
     labelNames: ['outcome'] as const,
   }),
+  emergencyAlerts: counter({
+    name: 'podd_emergency_alerts_total',
+    help: 'Emergency alert deliveries per contact and channel (podd_account, webhook, none = no channel could reach the contact), by outcome: sent | failed (webhook retries count once, at their final outcome)',
+    labelNames: ['channel', 'outcome'] as const,
+  }),
   dueErrors: counter({
     name: 'podd_reminder_processing_errors_total',
     help: 'Due-queue items whose processing failed (retried later)',

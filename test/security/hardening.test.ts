@@ -83,7 +83,7 @@ describe('rate limits', () => {
     await t.close();
   });
 
-  it('login: failures per account → 429 with Retry-After, even with the right password', async () => {
+  it('login: failures per account from one address → 429 with Retry-After, even with the right password', async () => {
     const u = await registerUser(t);
     for (let i = 0; i < 3; i++) {
       const r = await t.http.post('/api/auth/login').send({ email: u.email, password: 'wrong-password' });

@@ -4,6 +4,8 @@ import { WebSocket } from 'ws';
 export interface WsClient {
   socket: WebSocket;
   messages: Record<string, unknown>[];
+  /** Resolves when the socket closes, with the close code, reason and time (Date.now()). */
+  closed: Promise<{ code: number; reason: string; at: number }>;
   /** Resolves with the first message matching `pred` (already received or future), or rejects after `timeoutMs`. */
   next(pred: (m: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -15,15 +17,22 @@ export function wsBase(server: { address(): unknown }): string {
   return `ws://127.0.0.1:${a.port}`;
 }
 
-/** Opens a socket and waits for the server's `ready` frame. Rejects with `HTTP <status>` when the handshake is refused. */
+/**
+ * Opens a socket and waits for the server's first frame of type `readyType` (`ready` on the notification
+ * socket, `connected` on the voice socket). Rejects with `HTTP <status>` when the handshake is refused.
+ */
 export function connectWs(
   url: string,
   headers: Record<string, string> = {},
   protocols?: string[],
+  readyType = 'ready',
 ): Promise<WsClient> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, protocols, { headers });
     const messages: Record<string, unknown>[] = [];
+    const closed = new Promise<{ code: number; reason: string; at: number }>((res) =>
+      socket.once('close', (code, reason) => res({ code, reason: String(reason), at: Date.now() })),
+    );
     const waiters: {
       pred: (m: Record<string, unknown>) => boolean;
       resolve: (m: Record<string, unknown>) => void;
@@ -35,7 +44,7 @@ export function connectWs(
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(m);
       }
-      if (m.type === 'ready') resolve(client);
+      if (m.type === readyType) resolve(client);
     });
     socket.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -48,6 +57,7 @@ export function connectWs(
     const client: WsClient = {
       socket,
       messages,
+      closed,
       next: (pred, timeoutMs = 10_000) => {
         const hit = messages.find(pred);
         if (hit) return Promise.resolve(hit);

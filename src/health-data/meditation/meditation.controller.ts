@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -27,7 +28,9 @@ export class MeditationController {
   constructor(private readonly meditation: MeditationService) {}
 
   @Get('sessions')
-  @ApiOperation({ summary: 'The shared session catalogue, newest first (optionally one category)' })
+  @ApiOperation({
+    summary: 'The built-in catalogue and your own sessions, newest first (optionally one category)',
+  })
   @ApiOkResponse({ type: [MeditationSessionResponseDto] })
   @ApiErrors(422)
   sessions(
@@ -38,19 +41,31 @@ export class MeditationController {
   }
 
   @Get('sessions/:session_id')
-  @ApiOperation({ summary: 'One catalogue session' })
+  @ApiOperation({ summary: 'One session: built-in, or one of yours' })
   @ApiOkResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(404)
   session(
     @CurrentUser() user: AuthUser,
     @Param('session_id') id: string,
   ): Promise<MeditationSessionResponseDto> {
-    return this.meditation.sessions.get(user, id);
+    return this.meditation.getSession(user, id);
+  }
+
+  @Delete('sessions/:session_id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a session you added (a built-in one or another user’s is 404)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(404)
+  async remove(@CurrentUser() user: AuthUser, @Param('session_id') id: string): Promise<void> {
+    await this.meditation.deleteSession(user, id);
   }
 
   @Post('sessions')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add a session to the shared catalogue (title unique ignoring case)' })
+  @ApiOperation({
+    summary:
+      'Add a session of your own, private to you (title unique ignoring case among yours and the catalogue)',
+  })
   @ApiCreatedResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(400, 409, 413, 422)
   create(

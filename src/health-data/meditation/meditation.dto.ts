@@ -87,6 +87,13 @@ export class MeditationSessionListQuery extends PaginationQuery {
 
 export class MeditationSessionResponseDto {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'Your id on a session you added (private to you); null on the built-in catalogue',
+  })
+  user_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ nullable: true, type: String }) audio_url: string | null;

@@ -9,7 +9,10 @@ export interface SessionPayload {
   category: string | null;
 }
 
-/** `meditation_session:<id>` — the shared catalogue: no owner (userId null), visible to every user. */
+/**
+ * `meditation_session:<id>` with no owner (userId null) — the built-in catalogue, visible to every user.
+ * It changes only by seed or migration (`podd import` of an NDJSON file), never through the API.
+ */
 export const MEDITATION_SESSION: RecordSpec<SessionPayload> = {
   type: 'meditation_session',
   notFound: 'Meditation session not found',
@@ -18,6 +21,16 @@ export const MEDITATION_SESSION: RecordSpec<SessionPayload> = {
   shared: true,
   fields: ['title', 'description', 'audio_url', 'duration_minutes', 'category'],
   updatedAt: false,
+};
+
+/**
+ * `meditation_session:<id>` owned by the user who added it through the API: private to them (listed with
+ * the catalogue, in their export, erased with their account, deletable by them).
+ */
+export const MEDITATION_USER_SESSION: RecordSpec<SessionPayload> = {
+  ...MEDITATION_SESSION,
+  source: 'user',
+  shared: false,
 };
 
 /** `meditation_log:<id>` — a session done by a user, `logged_at` = when it was logged. */

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
-import { badRequest, conflict } from '../../common/errors.js';
+import { badRequest, conflict, notFound } from '../../common/errors.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { CacheService } from '../../infra/cache.service.js';
 import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDto } from '../batch/batch.js';
 import { RecordCrud } from '../records/record-crud.js';
+import { RecordRepository } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import type { PaginationQuery } from '../../common/dto.js';
@@ -15,43 +16,63 @@ import {
   type MeditationSessionListQuery,
   type MeditationSessionResponseDto,
 } from './meditation.dto.js';
-import { MEDITATION_LOG, MEDITATION_SESSION, type SessionPayload } from './meditation.records.js';
+import {
+  MEDITATION_LOG,
+  MEDITATION_SESSION,
+  MEDITATION_USER_SESSION,
+  type SessionPayload,
+} from './meditation.records.js';
 
 const CACHE_NS = 'meditation:sessions';
 const CATALOGUE_MAX = 1000;
 const DUPLICATE = 'A meditation session with this title already exists';
 
 const titleKey = (t: string): string => t.trim().toLowerCase();
+const time = (d: Date | string): number => new Date(d).getTime();
+/** Newest first, as the store lists them (records read back from the cache carry ISO strings). */
+const newestFirst = (a: StoredRecord, b: StoredRecord): number =>
+  time(b.occurredAt) - time(a.occurredAt) || time(b.createdAt) - time(a.createdAt) || (a.id < b.id ? 1 : -1);
 
 /**
- * Meditation: the shared session catalogue (no owner; cached, invalidated on every write) and each
- * user's session logs. Audio URLs must be http(s) (checked statelessly); titles are unique, ignoring case.
+ * Meditation sessions are the built-in catalogue (no owner, cached; changed only by seed or migration) plus
+ * each user's own sessions (private: only their creator lists, reads, logs and deletes them), and each
+ * user's session logs. Audio URLs must be http(s) (checked statelessly); a user's titles are unique,
+ * ignoring case, among their own sessions and the catalogue.
  */
 @Injectable()
 export class MeditationService {
-  readonly sessions: RecordCrud<SessionPayload, MeditationSessionResponseDto>;
+  private readonly catalogue: RecordRepository<SessionPayload>;
+  private readonly own: RecordRepository<SessionPayload>;
   readonly logs: RecordCrud<Record<string, unknown>, MeditationLogResponseDto>;
 
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
   ) {
-    this.sessions = new RecordCrud(store, MEDITATION_SESSION);
+    this.catalogue = store.repo(MEDITATION_SESSION);
+    // Built directly: RecordStore keeps one repository per type, and both kinds share the type.
+    this.own = new RecordRepository(MEDITATION_USER_SESSION, store.gateway, store.clock);
     this.logs = new RecordCrud(store, MEDITATION_LOG);
   }
 
+  /** The catalogue and the caller's own sessions, merged newest first, then paged. */
   async listSessions(user: AuthUser, q: MeditationSessionListQuery): Promise<MeditationSessionResponseDto[]> {
     const c = await this.store.caller(user);
-    const load = (): Promise<StoredRecord<SessionPayload>[]> =>
-      this.sessions.repo.list(c, {
-        where: q.category ? { category: q.category } : undefined,
-        limit: q.limit,
-        offset: q.offset,
-      });
-    const items = q.use_cache
-      ? await this.cache.wrap(CACHE_NS, `${q.category ?? '*'}:${q.limit}:${q.offset}`, load)
-      : await load();
-    return items.map((r) => this.sessions.repo.render(r, c.zone) as unknown as MeditationSessionResponseDto);
+    const window = q.offset + q.limit;
+    const where = q.category ? { category: q.category } : undefined;
+    const [shared, mine] = await Promise.all([
+      this.catalogueOf(c, q.category ?? null, q.use_cache),
+      this.own.list(c, { where, limit: window }),
+    ]);
+    return [...mine, ...shared]
+      .sort(newestFirst)
+      .slice(q.offset, window)
+      .map((r) => this.render(r, c.zone));
+  }
+
+  async getSession(user: AuthUser, id: string): Promise<MeditationSessionResponseDto> {
+    const c = await this.store.caller(user);
+    return this.render(await this.find(c, id), c.zone);
   }
 
   async createSession(
@@ -61,9 +82,7 @@ export class MeditationService {
     const c = await this.store.caller(user);
     this.checkUrl(dto.audio_url);
     if ((await this.titles(c)).has(titleKey(dto.title))) throw conflict(DUPLICATE);
-    const rec = await this.sessions.repo.create(c, dto);
-    await this.cache.bump(CACHE_NS);
-    return this.sessions.repo.render(rec, c.zone) as unknown as MeditationSessionResponseDto;
+    return this.render(await this.own.create(c, dto), c.zone);
   }
 
   async createSessions(user: AuthUser, body: unknown): Promise<BatchResultDto> {
@@ -75,18 +94,22 @@ export class MeditationService {
       this.checkUrl(dto.audio_url);
       if (titles.has(titleKey(dto.title))) throw conflict(DUPLICATE);
       titles.add(titleKey(dto.title));
-      return this.sessions.repo.createRequest(c, this.sessions.repo.buildPayload(c, dto), {
+      return this.own.createRequest(c, this.own.buildPayload(c, dto), {
         links: { related_to: [context] },
       });
     });
     if (writes.length) await this.store.gateway.storeMany(writes);
-    await this.cache.bump(CACHE_NS);
     return batchResult(context, outcomes);
+  }
+
+  /** Deletes one of the caller's own sessions; a catalogue session or another user's is a 404. */
+  async deleteSession(user: AuthUser, id: string): Promise<void> {
+    await this.own.delete(await this.store.caller(user), id);
   }
 
   async log(user: AuthUser, dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
     const c = await this.store.caller(user);
-    await this.sessions.repo.get(c, dto.session_id);
+    await this.find(c, dto.session_id);
     return this.logs.repo.render(
       await this.logs.repo.create(c, { ...dto, logged_at: undefined }),
       c.zone,
@@ -109,8 +132,34 @@ export class MeditationService {
     if (!ok) throw badRequest('Invalid audio URL: URL must start with http:// or https:// and name a host');
   }
 
+  /** The caller's own session or a catalogue one; 404 for anything else. */
+  private async find(c: Caller, id: string): Promise<StoredRecord<SessionPayload>> {
+    const rec = (await this.own.find(c, id)) ?? (await this.catalogue.find(c, id));
+    if (!rec) throw notFound(MEDITATION_SESSION.notFound);
+    return rec;
+  }
+
+  /** The whole catalogue (optionally one category): small, and cached since only a seed changes it. */
+  private catalogueOf(
+    c: Caller,
+    category: string | null,
+    useCache = true,
+  ): Promise<StoredRecord<SessionPayload>[]> {
+    const load = () => this.catalogue.all(c, category ? { category } : undefined, CATALOGUE_MAX);
+    return useCache ? this.cache.wrap(CACHE_NS, category ?? '*', load) : load();
+  }
+
   private async titles(c: Caller): Promise<Set<string>> {
-    const all = await this.sessions.repo.all(c, undefined, CATALOGUE_MAX);
-    return new Set(all.map((s) => titleKey(s.payload.title)));
+    const [shared, mine] = await Promise.all([
+      this.catalogueOf(c, null),
+      this.own.all(c, undefined, CATALOGUE_MAX),
+    ]);
+    return new Set([...shared, ...mine].map((s) => titleKey(s.payload.title)));
+  }
+
+  /** One shape for both kinds: `user_id` is the owner's id, null for the catalogue. */
+  private render(rec: StoredRecord<SessionPayload>, zone: string): MeditationSessionResponseDto {
+    const repo = rec.userId === null ? this.catalogue : this.own;
+    return { id: rec.id, user_id: rec.userId, ...repo.render(rec, zone) } as MeditationSessionResponseDto;
   }
 }

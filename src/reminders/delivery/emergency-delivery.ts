@@ -9,6 +9,7 @@ import {
 import { EmergencyService } from '../../health-data/emergency/emergency.service.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { reminderMetrics } from '../reminder.metrics.js';
 import { WebhookService, type WebhookDelivery } from './webhook.service.js';
 
 /** Per-contact outcome, in the alert record's vocabulary. */
@@ -24,6 +25,8 @@ export interface ContactDeliveryResult {
 
 const EVENT = 'emergency.alert';
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+const counted = (channel: 'podd_account' | 'webhook' | 'none', ok: boolean): void =>
+  reminderMetrics.emergencyAlerts.inc({ channel, outcome: ok ? 'sent' : 'failed' });
 
 /**
  * Delivers the emergency alerts of the health-data module (POST /api/emergency/alert hands each alert to the
@@ -80,7 +83,9 @@ export class EmergencyDelivery implements OnModuleInit {
     const alert = d.body.alert as { alert_id?: string } | undefined;
     const contact = d.body.contact as { id?: string } | undefined;
     const emergency = this.optional(EmergencyService);
-    if (!emergency || !alert?.alert_id || !contact?.id) return;
+    if (!alert?.alert_id || !contact?.id) return;
+    counted('webhook', ok);
+    if (!emergency) return;
     await emergency.recordDelivery(d.userId, alert.alert_id, contact.id, ok ? 'delivered' : 'failed');
   }
 
@@ -111,12 +116,15 @@ export class EmergencyDelivery implements OnModuleInit {
       const channels: string[] = [];
       const problems: string[] = [];
       let pending = false;
+      /** The channel being tried, for the metric when it throws. */
+      let trying: 'podd_account' | 'webhook' | 'none' = 'none';
       try {
         const contact = await this.gateway.get(`emergency_contact:${d.contact_id}`);
         const p = contact && contact.userId === alert.userId ? contact.payload : {};
         const email = str(p.email)?.toLowerCase();
         const account = email ? await auth.findByEmail(email) : null;
         if (account && account.id !== alert.userId) {
+          trying = 'podd_account';
           await this.notifications.createAndDeliver([
             {
               userId: account.id,
@@ -133,9 +141,11 @@ export class EmergencyDelivery implements OnModuleInit {
             },
           ]);
           channels.push('podd_account');
+          counted('podd_account', true);
         }
         const url = str(p.webhook_url);
         if (url) {
+          trying = 'webhook';
           const r = await this.webhooks.deliver(
             { url, secretRef: `emergency_contact:${d.contact_id}` },
             {
@@ -145,13 +155,16 @@ export class EmergencyDelivery implements OnModuleInit {
               body: { alert: data, contact: { id: d.contact_id, name: d.name } },
             },
           );
+          if (!r.retryable) counted('webhook', r.ok);
           if (r.ok) channels.push('webhook');
           else if (r.retryable) pending = true;
           else problems.push(`webhook ${r.error ?? 'failed'}`);
         }
         if (!email && !url) problems.push('no Podd account or webhook for this contact (phone only)');
         else if (email && !account && !url) problems.push('no Podd account with this email');
+        if (!channels.length && !url && !(account && account.id !== alert.userId)) counted('none', false);
       } catch (e) {
+        counted(trying, false);
         problems.push('delivery error');
         this.log.error(`emergency alert ${alert.alertId}, contact ${d.contact_id}: ${(e as Error).message}`);
       }

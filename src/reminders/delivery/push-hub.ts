@@ -125,6 +125,7 @@ export class PushHub implements OnModuleInit, OnApplicationShutdown {
   private deliverLocal(userId: string, json: string): void {
     const set = this.sockets.get(userId);
     if (!set) return;
-    for (const ws of set) if (ws.readyState === WebSocket.OPEN) ws.send(json);
+    // isLive: nothing reaches a socket whose token expired, even in the moment before it is closed.
+    for (const ws of set) if (this.registry.isLive(ws)) ws.send(json);
   }
 }

@@ -11,8 +11,6 @@ describe('isolation between users (from GET /docs-json)', () => {
   let a: TestUser;
   let b: TestUser;
   const idOf: Record<string, string> = {};
-  /** Ids B may legitimately see (the shared meditation catalogue). */
-  const shared = new Set<string>();
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -46,8 +44,9 @@ describe('isolation between users (from GET /docs-json)', () => {
     ).id;
     idOf.contact_id = (await post('/api/emergency-contacts', { name: 'Iso son', phone: '9123456789' })).id;
     await post('/api/emergency-contacts', { name: 'Iso daughter', phone: '9123456788' });
+    // A session a user adds is private to them, like every other record.
     const session = (await post('/api/meditation/sessions', { title: 'Iso calm', duration_minutes: 5 })).id;
-    shared.add(session);
+    idOf.session_id = session;
     const aIds = [
       (await post('/api/tracking/water/log', { amount_ml: 123 })).id,
       (
@@ -99,7 +98,7 @@ describe('isolation between users (from GET /docs-json)', () => {
     expect(tried.length).toBeGreaterThanOrEqual(15);
     for (const p of uncovered)
       expect(p, 'a health-data route with an id not covered').not.toMatch(
-        /vitals|food|medication|appointments|emergency|profile|tracking/,
+        /vitals|food|medication|meditation|appointments|emergency|profile|tracking/,
       );
     for (const [path, key] of [
       ['/api/vitals/', 'vitals_id'],
@@ -108,6 +107,7 @@ describe('isolation between users (from GET /docs-json)', () => {
       ['/api/medication-schedules/', 'schedule_id'],
       ['/api/appointments/', 'appointment_id'],
       ['/api/emergency-contacts/', 'contact_id'],
+      ['/api/meditation/sessions/', 'session_id'],
     ]) {
       expect((await t.http.get(path + idOf[key]).set(a.auth)).status, `A still owns ${path}`).toBe(200);
     }
@@ -122,7 +122,8 @@ describe('isolation between users (from GET /docs-json)', () => {
       'Iso son',
       'IsoMed',
       'iso alert',
-    ].filter((s) => !shared.has(s));
+      'Iso calm',
+    ];
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (!path.startsWith('/api/') || path.includes('{') || !('get' in ops)) continue;

@@ -21,6 +21,7 @@ describe('meditation and appointments', () => {
       ['get', '/api/meditation/sessions'],
       ['post', '/api/meditation/sessions'],
       ['get', '/api/meditation/sessions/abcdefabcdef'],
+      ['delete', '/api/meditation/sessions/abcdefabcdef'],
       ['post', '/api/meditation/sessions/batch'],
       ['post', '/api/meditation/log'],
       ['get', '/api/meditation/history'],
@@ -35,7 +36,7 @@ describe('meditation and appointments', () => {
     }
   });
 
-  it('meditation: shared catalogue, URL 400, duplicate title 409, cache invalidated, logs and history', async () => {
+  it('meditation: own sessions private, URL 400, duplicate title 409, logs and history', async () => {
     const s = await t.http.post('/api/meditation/sessions').set(u.auth).send({
       title: 'Morning breathing',
       duration_minutes: 10,
@@ -43,7 +44,7 @@ describe('meditation and appointments', () => {
       audio_url: 'https://cdn.example.com/a.mp3',
     });
     expect(s.status).toBe(201);
-    expect(s.body).not.toHaveProperty('user_id');
+    expect(s.body.user_id).toBe(u.id);
     const bad = await t.http
       .post('/api/meditation/sessions')
       .set(u.auth)
@@ -57,34 +58,38 @@ describe('meditation and appointments', () => {
     expect(dup.status).toBe(409);
     expect(dup.body.detail).toBe('A meditation session with this title already exists');
     const v = await registerUser(t);
-    const listed = await t.http.get('/api/meditation/sessions?category=breathing').set(v.auth);
-    expect(ids(listed.body)).toContain(s.body.id);
+    expect(ids((await t.http.get('/api/meditation/sessions?category=breathing').set(v.auth)).body)).toEqual(
+      [],
+    );
     const s2 = await t.http
       .post('/api/meditation/sessions')
-      .set(v.auth)
+      .set(u.auth)
       .send({ title: 'Body scan', duration_minutes: 15, category: 'breathing' });
     expect(ids((await t.http.get('/api/meditation/sessions?category=breathing').set(u.auth)).body)).toEqual([
       s2.body.id,
       s.body.id,
     ]);
-    expect((await t.http.get(`/api/meditation/sessions/${s.body.id}`).set(v.auth)).status).toBe(200);
+    expect(
+      ids(
+        (await t.http.get('/api/meditation/sessions?category=breathing&limit=1&offset=1').set(u.auth)).body,
+      ),
+    ).toEqual([s.body.id]);
+    expect((await t.http.get(`/api/meditation/sessions/${s.body.id}`).set(v.auth)).status).toBe(404);
     expect((await t.http.get('/api/meditation/sessions/abcdefabcdef').set(v.auth)).body.detail).toBe(
       'Meditation session not found',
     );
-    const log = await t.http
-      .post('/api/meditation/log')
+    const mine = await t.http
+      .post('/api/meditation/sessions')
       .set(v.auth)
-      .send({ session_id: s.body.id, duration_minutes: 9 });
+      .send({ title: 'Morning breathing', duration_minutes: 8 });
+    expect(mine.status).toBe(201);
+    const logAs = (who: TestUser, session_id: string) =>
+      t.http.post('/api/meditation/log').set(who.auth).send({ session_id, duration_minutes: 9 });
+    const log = await logAs(v, mine.body.id);
     expect(log.status).toBe(201);
-    expect(log.body).toMatchObject({ session_id: s.body.id, completed: true, user_id: v.id });
-    expect(
-      (
-        await t.http
-          .post('/api/meditation/log')
-          .set(v.auth)
-          .send({ session_id: 'abcdefabcdef', duration_minutes: 9 })
-      ).status,
-    ).toBe(404);
+    expect(log.body).toMatchObject({ session_id: mine.body.id, completed: true, user_id: v.id });
+    expect((await logAs(v, 'abcdefabcdef')).status).toBe(404);
+    expect((await logAs(v, s.body.id)).status).toBe(404);
     expect(ids((await t.http.get('/api/meditation/history').set(v.auth)).body)).toEqual([log.body.id]);
     expect((await t.http.get('/api/meditation/history').set(u.auth)).body).toEqual([]);
     await expectBounds(

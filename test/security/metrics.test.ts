@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/app-config.js';
+import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { metricValue } from '../support/metrics.js';
+
+const TOKEN = 'metrics-token-0123456789abcdef';
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers 401 without the bearer token or with a wrong one, 200 with it', async () => {
+    const none = await t.http.get('/metrics');
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ detail: 'Not authenticated', code: 'NOT_AUTHENTICATED' });
+    expect(none.headers['www-authenticate']).toBe('Bearer');
+    for (const wrong of [`${TOKEN}x`, TOKEN.slice(1), 'x']) {
+      const r = await t.http.get('/metrics').set('Authorization', `Bearer ${wrong}`);
+      expect(r.status).toBe(401);
+      expect(r.body.code).toBe('INVALID_TOKEN');
+      expect(r.text).not.toContain('podd_');
+    }
+    expect((await t.http.get('/metrics').set('Authorization', `Basic ${TOKEN}`)).status).toBe(401);
+    const ok = await t.http.get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('# TYPE podd_login_failures_total counter');
+    expect(ok.text).toContain('# TYPE podd_login_lockouts_total counter');
+    expect(ok.text).toContain('# TYPE podd_emergency_alerts_total counter');
+  });
+
+  it('refuses a METRICS_TOKEN shorter than 16 characters at boot', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', DATA_DIR: t.dataDir, METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN/,
+    );
+  });
+});
+
+describe('emergency alert metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('count deliveries per channel and outcome, with no e-mail or user id in any label', async () => {
+    const sender = await registerUser(t);
+    const son = await registerUser(t);
+    const add = (body: Record<string, unknown>) =>
+      t.http.post('/api/emergency-contacts').set(sender.auth).send(body);
+    expect((await add({ name: 'Son', phone: '+919876543210', email: son.email })).status).toBe(201);
+    expect((await add({ name: 'Aunt', phone: '+919811111111' })).status).toBe(201);
+    const sent = 'podd_emergency_alerts_total{channel="podd_account",outcome="sent"}';
+    const unreachable = 'podd_emergency_alerts_total{channel="none",outcome="failed"}';
+    const before = (await t.http.get('/metrics')).text;
+    const alert = await t.http
+      .post('/api/emergency/alert')
+      .set(sender.auth)
+      .send({ type: 'fall', severity: 'high', description: 'Fell' });
+    expect(alert.status).toBe(201);
+    let after = before;
+    for (let i = 0; i < 50 && metricValue(after, sent) === metricValue(before, sent); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = (await t.http.get('/metrics')).text;
+    }
+    expect(metricValue(after, sent) - metricValue(before, sent)).toBe(1);
+    expect(metricValue(after, unreachable) - metricValue(before, unreachable)).toBe(1);
+    for (const secret of [sender.email, son.email, sender.id, son.id]) expect(after).not.toContain(secret);
+  });
+});
