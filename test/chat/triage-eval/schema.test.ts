@@ -22,6 +22,9 @@ const files = {
   dev: read<{ description: string; items: Item[] }>('dev.json'),
 };
 const all = [...files.holdout.items, ...files.dev.items];
+// The adversarial set (see README) shares the label, script, gloss and duplicate checks; its coverage is its own.
+const adversary = read<{ description: string; items: Item[] }>('adversary.json').items;
+const every = [...all, ...adversary];
 const redFlags = all.filter((i) => i.kind === 'red_flag');
 
 // Unicode block of each language's own script; hi and mr share Devanagari.
@@ -50,7 +53,7 @@ describe('triage evaluation set', () => {
   });
 
   it('uses only valid ids, with expect/near consistent with the kind', () => {
-    const problems = all.flatMap((i) => {
+    const problems = every.flatMap((i) => {
       const bad: string[] = [];
       if (typeof i.text !== 'string' || i.text.trim() === '') bad.push('empty text');
       if (!labels.languages.includes(i.lang)) bad.push(`lang ${i.lang}`);
@@ -70,7 +73,7 @@ describe('triage evaluation set', () => {
   });
 
   it('labels the script correctly: en and hinglish latin, native text in its own script, latin text without Indic letters', () => {
-    const wrong = all.filter((i) => {
+    const wrong = every.filter((i) => {
       if (i.lang === 'en' || i.lang === 'hinglish')
         return i.script !== 'latin' || anyIndicScript.test(i.text);
       if (i.script === 'latin') return anyIndicScript.test(i.text);
@@ -80,13 +83,13 @@ describe('triage evaluation set', () => {
   });
 
   it('gives every non-English item an English gloss in note', () => {
-    const missing = all.filter((i) => i.lang !== 'en' && !(typeof i.note === 'string' && i.note.trim()));
+    const missing = every.filter((i) => i.lang !== 'en' && !(typeof i.note === 'string' && i.note.trim()));
     expect(missing.map((i) => i.text)).toEqual([]);
   });
 
-  it('has no duplicate texts across both files (case and spacing ignored)', () => {
+  it('has no duplicate texts across the three files (case and spacing ignored)', () => {
     const seen = new Map<string, number>();
-    for (const i of all) {
+    for (const i of every) {
       const key = i.text.toLowerCase().replace(/\s+/g, ' ').trim();
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
@@ -101,6 +104,19 @@ describe('triage evaluation set', () => {
         .map(({ c, l, n }) => `${c}/${l}: ${n}`),
     );
     expect(short).toEqual([]);
+  });
+
+  it('has an adversarial set of ≥ 450 items with ≥ 2 red flags per category and language', () => {
+    expect(adversary.length).toBeGreaterThanOrEqual(450);
+    const gaps = labels.categories.flatMap((c) =>
+      labels.languages
+        .filter(
+          (l) =>
+            adversary.filter((i) => i.kind === 'red_flag' && i.lang === l && i.expect.includes(c)).length < 2,
+        )
+        .map((l) => `${c}/${l}`),
+    );
+    expect(gaps).toEqual([]);
   });
 
   it('covers every category and language in the holdout too', () => {
