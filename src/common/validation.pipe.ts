@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppError, ErrorCode, type ValidationIssue } from './errors.js';
+import { nulIssues, nullIssues } from './validators.js';
 
 /** class-validator constraint → FastAPI-style error `type`. */
 const TYPE_OF: Record<string, string> = {
@@ -83,6 +84,12 @@ export class AppValidationPipe extends ValidationPipe {
           },
         ]);
       }
+      const plain = value as Record<string, unknown>;
+      const issues = [
+        ...nullIssues(metadata.metatype as Function, plain, ['body']),
+        ...nulIssues(plain, ['body']),
+      ];
+      if (issues.length) throw new AppError(422, ErrorCode.VALIDATION_FAILED, issues);
     }
     try {
       return await super.transform(value, metadata);

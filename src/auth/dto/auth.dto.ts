@@ -26,10 +26,11 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ example: 'asha@example.com', format: 'email' })
+  @ApiProperty({ example: 'asha@example.com', format: 'email', maxLength: 255 })
   @IsDefined()
   @trimLower
   @IsEmail({}, { message: 'value is not a valid email address' })
+  @MaxLength(255)
   email: string;
 
   /** Length is not re-checked at login, so accounts created under the old 4-character rule keep working. */
