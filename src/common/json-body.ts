@@ -12,7 +12,7 @@ export const JSON_BUDGET = {
   /** Object members plus array items, over the whole body. */
   maxElements: 10_000,
   /** Members of any one object. */
-  maxKeysPerObject: 1_000,
+  maxKeysPerObject: 256,
 };
 
 const QUOTE = 0x22;
@@ -25,25 +25,20 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 
 /**
- * One linear pass over the bytes (UTF-8 multi-byte sequences never contain these ASCII bytes): why the body
- * exceeds the budget, or null. Malformed JSON is left to the parser.
+ * One linear pass over the bytes (UTF-8 multi-byte sequences never contain these ASCII bytes; string contents
+ * are skipped with a native search for the closing quote): why the body exceeds the budget, or null.
+ * Malformed JSON is left to the parser.
  */
 export function jsonBudgetViolation(body: Uint8Array, budget = JSON_BUDGET): string | null {
   const keys = new Int32Array(budget.maxDepth + 1);
   const isObject = new Uint8Array(budget.maxDepth + 1);
   let depth = 0;
   let elements = 0;
-  let inString = false;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-      continue;
-    }
     switch (c) {
       case QUOTE:
-        inString = true;
+        i = endOfString(body, i);
         break;
       case OPEN_OBJECT:
       case OPEN_ARRAY:
@@ -66,6 +61,16 @@ export function jsonBudgetViolation(body: Uint8Array, budget = JSON_BUDGET): str
     }
   }
   return null;
+}
+
+/** Index of the quote closing the string that opens at `start` (native search; escaped quotes skipped). */
+function endOfString(body: Uint8Array, start: number): number {
+  for (let j = body.indexOf(QUOTE, start + 1); j !== -1; j = body.indexOf(QUOTE, j + 1)) {
+    let backslashes = 0;
+    while (body[j - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return j;
+  }
+  return body.length; // unterminated: the parser reports it
 }
 
 type Done = (err: Error | null, body?: unknown) => void;

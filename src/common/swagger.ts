@@ -269,6 +269,8 @@ export function documentValidatedTypes<T extends object>(
         if (t) p.type = t;
       }
       applyRules(p, rules);
+      // OpenAPI 3.0: a nullable enum must list null, or null is outside the enum.
+      if (p.nullable && Array.isArray(p.enum) && !p.enum.includes(null)) p.enum = [...p.enum, null];
     }
   }
   for (const item of Object.values(d.paths ?? {})) {

@@ -1,6 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppError, ErrorCode, type ValidationIssue } from './errors.js';
-import { nulIssues, nullIssues } from './validators.js';
+import { knownMembers, nulIssues, nullIssues } from './validators.js';
 
 /** class-validator constraint → FastAPI-style error `type`. */
 const TYPE_OF: Record<string, string> = {
@@ -84,7 +84,8 @@ export class AppValidationPipe extends ValidationPipe {
           },
         ]);
       }
-      const plain = value as Record<string, unknown>;
+      const plain = knownMembers(metadata.metatype as Function, value as Record<string, unknown>);
+      value = plain;
       const issues = [
         ...nullIssues(metadata.metatype as Function, plain, ['body']),
         ...nulIssues(plain, ['body']),

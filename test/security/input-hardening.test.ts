@@ -68,6 +68,10 @@ describe('hostile JSON bodies', () => {
     expect(jsonBudgetViolation(enc(JSON.stringify({ a: '['.repeat(100) + '\\"{'.repeat(100) })))).toBeNull();
     expect(jsonBudgetViolation(enc('['.repeat(33) + ']'.repeat(33)))).toMatch(/deeper than 32/);
     expect(jsonBudgetViolation(enc('['.repeat(32) + ']'.repeat(32)))).toBeNull();
+    // A string ending in an escaped backslash closes at its quote: the nesting after it is counted.
+    const after = `{"a":"x\\\\","b":${'['.repeat(33)}${']'.repeat(33)}}`;
+    expect(JSON.parse(after).a).toBe('x\\');
+    expect(jsonBudgetViolation(enc(after))).toMatch(/deeper than 32/);
     expect(jsonBudgetViolation(enc(JSON.stringify(Array.from({ length: 10_001 }, () => 0))))).toMatch(
       /more than 10000 elements/,
     );
@@ -80,7 +84,7 @@ describe('hostile JSON bodies', () => {
     expect(res.status).toBe(422);
     expect(res.body.detail).toContainEqual({
       loc: ['body', 'email'],
-      msg: 'email must be shorter than or equal to 255 characters',
+      msg: 'email must be shorter than or equal to 254 characters',
       type: 'string_too_long',
     });
   });
