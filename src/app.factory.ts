@@ -9,6 +9,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AccessLogService } from './auth/access-log/access-log.service.js';
+import { MAX_BATCH_ITEMS } from './health-data/batch/batch.js';
+import { budgetedJsonParser } from './common/json-body.js';
+import { registerMethodNotAllowed } from './common/method-not-allowed.js';
 import { registerRequestContext } from './common/request-context.js';
 import { documentFrameworkErrors, documentValidatedTypes } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -55,8 +58,12 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(log.child({ component: 'nest' })),
     abortOnError: false,
+    // JSON only (the API documents no other body type), through the budgeted parser below.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, budgetedJsonParser(fastify));
+  registerMethodNotAllowed(fastify);
 
   await app.register(helmet as never, {
     contentSecurityPolicy: {
@@ -140,24 +147,29 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  // Request DTO classes of every route (parameters of the controllers' handlers), for documentValidatedTypes.
+  // Request DTO classes of every route (parameters of the controllers' handlers) and of each operation,
+  // for documentValidatedTypes.
   const dtos: object[] = [];
+  const operations = new Map<string, object[]>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
       const proto = (metatype as { prototype?: object } | null)?.prototype;
       if (!proto) continue;
       for (const method of Object.getOwnPropertyNames(proto)) {
         const params = Reflect.getMetadata('design:paramtypes', proto, method) as unknown[] | undefined;
-        for (const p of params ?? []) if (typeof p === 'function') dtos.push(p);
+        const classes = (params ?? []).filter((p): p is object => typeof p === 'function');
+        dtos.push(...classes);
+        operations.set(operationId((metatype as { name: string }).name, method), classes);
       }
     }
   }
   return documentValidatedTypes(
-    documentFrameworkErrors(
-      SwaggerModule.createDocument(app, doc, {
-        operationIdFactory: (c, m) => `${c.replace(/Controller$/, '')}_${m}`,
-      }),
-    ),
+    documentFrameworkErrors(SwaggerModule.createDocument(app, doc, { operationIdFactory: operationId })),
     dtos,
+    operations,
+    { minItems: 1, maxItems: MAX_BATCH_ITEMS },
   );
 }
+
+const operationId = (controller: string, method: string): string =>
+  `${controller.replace(/Controller$/, '')}_${method}`;

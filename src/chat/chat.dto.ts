@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { ToInt } from '../common/dto.js';
+import { MAX_OFFSET, ToInt } from '../common/dto.js';
 import { INTENTS } from './pipeline/intent.js';
 import { CHAT_MAX_CHARS, ChatMessageLength } from './triage-gate.js';
 
@@ -133,11 +133,12 @@ export class ChatHistoryQuery {
   @Max(200)
   limit: number = 50;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Messages to skip from the oldest' })
+  @ApiPropertyOptional({ default: 0, description: 'Messages to skip from the oldest' })
   @IsOptional()
   @ToInt()
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 }
 

@@ -22,7 +22,10 @@ export const ToNumber = (): PropertyDecorator =>
     typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
   );
 
-/** `limit` (1–100, default 10) and `offset` (≥ 0, default 0) for list routes. */
+/** Largest `offset` of a list route. */
+export const MAX_OFFSET = 1_000_000;
+
+/** `limit` (1–100, default 10) and `offset` (0–MAX_OFFSET, default 0) for list routes. */
 export class PaginationQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
   @IsOptional()
@@ -32,10 +35,12 @@ export class PaginationQuery {
   @Max(100)
   limit: number = 10;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  /** Bounded so it always fits the stores' integer (a 23-digit offset was a 500). */
+  @ApiPropertyOptional({ default: 0 })
   @IsOptional()
   @ToInt()
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 }

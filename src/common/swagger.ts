@@ -117,7 +117,7 @@ export function documentFrameworkErrors<T extends object>(doc: T): T {
   return doc;
 }
 
-type Rule = { propertyName: string; name?: string; constraints?: unknown[] };
+type Rule = { propertyName: string; name?: string; constraints?: unknown[]; each?: boolean };
 
 /** JSON type a validation rule implies, and how sure it is (a type check beats a bound). */
 function typeOfRule(rule: Rule): [string, number] | null {
@@ -152,68 +152,144 @@ function typeOfRule(rule: Rule): [string, number] | null {
   }
 }
 
-/**
- * Per DTO class name: property → JSON type, from the class-validator rules of the class and its ancestors.
- * `classes` adds DTOs that declare no rule of their own (`class VitalsUpdateDto extends VitalsFields {}`).
- */
-function validatedTypes(classes: Iterable<object>): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
+/** JSON Schema keywords a rule enforces (`@Max(500)` → maximum 500, `@Matches(re)` → pattern). */
+function keywordsOfRule(rule: Rule): Record<string, unknown> {
+  const [a, b] = rule.constraints ?? [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  switch (rule.name) {
+    case 'isInt':
+      return { type: 'integer' };
+    case 'min':
+      return { minimum: num(a) };
+    case 'max':
+      return { maximum: num(a) };
+    case 'minLength':
+      return { minLength: num(a) };
+    case 'maxLength':
+      return { maxLength: num(a) };
+    case 'isLength':
+      return { minLength: num(a), maxLength: num(b) };
+    case 'arrayMinSize':
+      return { minItems: num(a) };
+    case 'arrayMaxSize':
+      return { maxItems: num(a) };
+    default:
+      // `@Matches(re)` and the custom rules that carry their pattern (IsDateTimeInput, IsTimeOfDay…).
+      return a instanceof RegExp ? { pattern: a.source } : {};
+  }
+}
+
+type PropertyRules = Map<string, Rule[]>;
+
+/** Rules of every validated class (with those of its ancestors), by class, then by property. */
+function rulesByClass(classes: Iterable<object>): Map<object, PropertyRules> {
+  const out = new Map<object, PropertyRules>();
   const all = (getMetadataStorage() as unknown as { validationMetadatas?: unknown }).validationMetadatas;
   if (!(all instanceof Map)) return out;
   const rules = all as Map<object, Rule[]>;
   for (const cls of new Set([...rules.keys(), ...classes])) {
-    const best = new Map<string, [string, number]>();
+    const byProp: PropertyRules = new Map();
     for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
       for (const rule of rules.get(c) ?? []) {
-        const t = typeOfRule(rule);
-        const had = best.get(rule.propertyName);
-        if (t && (!had || t[1] > had[1])) best.set(rule.propertyName, t);
+        byProp.set(rule.propertyName, [...(byProp.get(rule.propertyName) ?? []), rule]);
       }
     }
-    const name = (cls as { name?: string }).name;
-    if (name) out.set(name, new Map([...best].map(([p, [t]]) => [p, t])));
+    out.set(cls, byProp);
   }
   return out;
 }
 
-/**
- * Fixes properties that the Swagger plugin documents as `type: object` only because TypeScript reflects a union
- * (`number | null`, `string | null`) as Object: their real type is taken from the class-validator rules the API
- * enforces on them (`@IsInt` → integer, `@IsString` → string…). Without this, clients and fuzzers read "object"
- * where the API accepts only a number or a string.
- */
-export function documentValidatedTypes<T extends object>(doc: T, classes: Iterable<object> = []): T {
-  const schemas = (
-    doc as {
-      components?: { schemas?: Record<string, { properties?: Record<string, Record<string, unknown>> }> };
+/** The JSON type the rules imply (a type check beats a bound). */
+function typeOfRules(rules: Rule[]): string | undefined {
+  let best: [string, number] | null = null;
+  for (const rule of rules) {
+    const t = typeOfRule(rule);
+    if (t && (!best || t[1] > best[1])) best = t;
+  }
+  return best?.[0];
+}
+
+type Schema = Record<string, unknown> & { items?: Record<string, unknown> };
+
+/** Writes the keywords of the rules into a property schema; `each` rules go to its items. */
+function applyRules(schema: Schema, rules: Rule[]): void {
+  for (const rule of rules) {
+    const target = rule.each ? (schema.items ??= {}) : schema;
+    for (const [k, v] of Object.entries(keywordsOfRule(rule))) {
+      if (v === undefined) continue;
+      if (k === 'type' && rule.each) continue;
+      // A number field checked with @IsInt is an integer; a string or array keeps its type.
+      if (k === 'type' && target.type !== 'number' && target.type !== 'object') continue;
+      target[k] = v;
     }
-  ).components?.schemas;
-  if (!schemas) return doc;
-  const types = validatedTypes(classes);
-  for (const [name, schema] of Object.entries(schemas)) {
-    const byProp = types.get(name);
+  }
+}
+
+const isObjectTyped = (p: Schema): boolean =>
+  p.type === 'object' &&
+  !p.properties &&
+  !p.additionalProperties &&
+  !p.allOf &&
+  !p.oneOf &&
+  !p.anyOf &&
+  !p.$ref;
+
+/**
+ * Makes the document say what the validation enforces, from the class-validator rules of the request DTOs:
+ * - properties the Swagger plugin documents as `type: object` only because TypeScript reflects a union
+ *   (`number | null`) as Object get the type their rules check (`@IsInt` → integer, `@IsString` → string…);
+ * - bounds, lengths, item counts, integer-ness and patterns (`minimum`, `maxLength`, `maxItems`, `type:
+ *   integer`, `pattern`…) come from the rules, in request bodies and in query parameters alike;
+ * - array request bodies (the batch routes) get their item limits.
+ * `classes` adds DTOs that declare no rule of their own (`class VitalsUpdateDto extends VitalsFields {}`);
+ * `operations` maps an operationId to the DTO classes of its handler, for its query parameters.
+ */
+export function documentValidatedTypes<T extends object>(
+  doc: T,
+  classes: Iterable<object> = [],
+  operations: Map<string, object[]> = new Map(),
+  batch: { minItems: number; maxItems: number } = { minItems: 1, maxItems: 100 },
+): T {
+  const d = doc as {
+    components?: { schemas?: Record<string, { properties?: Record<string, Schema> }> };
+    paths?: Record<string, Record<string, Operation>>;
+  };
+  const byClass = rulesByClass(classes);
+  const byName = new Map([...byClass].map(([cls, r]) => [(cls as { name?: string }).name, r]));
+  for (const [name, schema] of Object.entries(d.components?.schemas ?? {})) {
+    const byProp = byName.get(name);
     for (const [prop, p] of Object.entries(schema.properties ?? {})) {
-      if (
-        p.type !== 'object' ||
-        p.properties ||
-        p.additionalProperties ||
-        p.allOf ||
-        p.oneOf ||
-        p.anyOf ||
-        p.$ref
-      )
-        continue;
-      // A rule of the API decides; else the documented example (a custom validator names no type).
-      const example = typeof p.example;
-      const t =
-        byProp?.get(prop) ??
-        (example === 'string' || example === 'boolean'
-          ? example
-          : example === 'number'
-            ? 'number'
-            : undefined);
-      if (t) p.type = t;
+      const rules = byProp?.get(prop) ?? [];
+      if (isObjectTyped(p)) {
+        // A rule of the API decides; else the documented example (a custom validator names no type).
+        const example = typeof p.example;
+        const t =
+          typeOfRules(rules) ??
+          (example === 'string' || example === 'boolean' || example === 'number' ? example : undefined);
+        if (t) p.type = t;
+      }
+      applyRules(p, rules);
+      // OpenAPI 3.0: a nullable enum must list null, or null is outside the enum.
+      if (p.nullable && Array.isArray(p.enum) && !p.enum.includes(null)) p.enum = [...p.enum, null];
+    }
+  }
+  for (const item of Object.values(d.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      if (!op || typeof op !== 'object') continue;
+      const dtos = operations.get(op.operationId ?? '') ?? [];
+      for (const param of op.parameters ?? []) {
+        if (param.in !== 'query' || !param.schema) continue;
+        for (const cls of dtos) applyRules(param.schema, byClass.get(cls)?.get(param.name ?? '') ?? []);
+      }
+      const body = op.requestBody?.content?.['application/json']?.schema;
+      if (body?.type === 'array') Object.assign(body, batch);
     }
   }
   return doc;
 }
+
+type Operation = {
+  operationId?: string;
+  parameters?: { in?: string; name?: string; schema?: Schema }[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+};

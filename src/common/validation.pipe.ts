@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppError, ErrorCode, type ValidationIssue } from './errors.js';
+import { knownMembers, nulIssues, nullIssues } from './validators.js';
 
 /** class-validator constraint → FastAPI-style error `type`. */
 const TYPE_OF: Record<string, string> = {
@@ -83,6 +84,13 @@ export class AppValidationPipe extends ValidationPipe {
           },
         ]);
       }
+      const plain = knownMembers(metadata.metatype as Function, value as Record<string, unknown>);
+      value = plain;
+      const issues = [
+        ...nullIssues(metadata.metatype as Function, plain, ['body']),
+        ...nulIssues(plain, ['body']),
+      ];
+      if (issues.length) throw new AppError(422, ErrorCode.VALIDATION_FAILED, issues);
     }
     try {
       return await super.transform(value, metadata);

@@ -39,13 +39,18 @@ export class VoiceSynthesizeRequestDto {
   @Matches(/\S/, { message: 'text must contain something to say' })
   text: string;
 
-  @ApiPropertyOptional({ enum: SARVAM_LANGUAGES, default: 'hi-IN' })
+  @ApiPropertyOptional({
+    enum: SARVAM_LANGUAGES,
+    default: 'hi-IN',
+    nullable: true,
+    description: 'null: the default',
+  })
   @IsOptional()
   @DefaultWhenNull('hi-IN')
   @IsIn(SARVAM_LANGUAGES, { message: LANG_MSG })
   language_code: string = 'hi-IN';
 
-  @ApiPropertyOptional({ default: 'shubh' })
+  @ApiPropertyOptional({ default: 'shubh', nullable: true, description: 'Bulbul voice; null: the default' })
   @IsOptional()
   @DefaultWhenNull('shubh')
   @IsString()

@@ -108,7 +108,7 @@ describe('alarms routes', () => {
     expect(inactive.next_trigger_at).toBeNull();
   });
 
-  it('PUT merges only the fields sent; null and an empty day list keep values; 400 on bad values', async () => {
+  it('PUT merges only the fields sent; a null message keeps it; an empty day list is 422; 400 on bad values', async () => {
     const created = await t.http
       .post('/api/alarms')
       .set(a.auth)
@@ -132,10 +132,10 @@ describe('alarms routes', () => {
       active: true,
       reference_id: 'r1',
     });
-    const r2 = await t.http
-      .put(`/api/alarms/${id}`)
-      .set(a.auth)
-      .send({ message: null, days_of_week: [], active: false });
+    const r2 = await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ message: null, active: false });
+    expect(
+      (await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ days_of_week: [] })).body.detail[0].loc,
+    ).toEqual(['body', 'days_of_week']);
     expect(r2.body).toMatchObject({
       message: 'Eat',
       days_of_week: ['mon', 'tue'],

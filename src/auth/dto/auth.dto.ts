@@ -9,7 +9,7 @@ export class RegisterDto {
   @IsDefined()
   @trimLower
   @IsEmail({}, { message: 'value is not a valid email address' })
-  @MaxLength(255)
+  @MaxLength(254)
   email: string;
 
   @ApiProperty({ minLength: 8, maxLength: 72, example: 'correct horse battery' })
@@ -30,6 +30,7 @@ export class LoginDto {
   @IsDefined()
   @trimLower
   @IsEmail({}, { message: 'value is not a valid email address' })
+  @MaxLength(254)
   email: string;
 
   /** Length is not re-checked at login, so accounts created under the old 4-character rule keep working. */

@@ -4,6 +4,7 @@ import { validate } from 'class-validator';
 import { AppError, ErrorCode, validationError, type ValidationIssue } from '../../common/errors.js';
 import { newId } from '../../common/ids.js';
 import { ValidationIssueDto } from '../../common/swagger.js';
+import { knownMembers, nulIssues, nullIssues } from '../../common/validators.js';
 import { splitContextId, type StoreRequest } from '../../locusgraph/locusgraph.types.js';
 
 /** Most items in one batch request. */
@@ -64,7 +65,10 @@ export async function validateBatch<T extends object>(
           ]),
         };
       }
-      const instance = plainToInstance(dto, raw);
+      const plain = knownMembers(dto, raw as Record<string, unknown>);
+      const refused = [...nullIssues(dto, plain, ['body', index]), ...nulIssues(plain, ['body', index])];
+      if (refused.length) return { index, error: new AppError(422, ErrorCode.VALIDATION_FAILED, refused) };
+      const instance = plainToInstance(dto, plain);
       const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
       if (!errors.length) return { index, dto: instance };
       const issues: ValidationIssue[] = errors.flatMap((e) =>

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
+import { PHONE_PATTERN } from './phone.js';
 
 /** Delivery channels of an emergency contact, shared by create and update (all optional, null clears). */
 export class ContactChannelsDto {
@@ -64,10 +65,11 @@ export class EmergencyContactCreateDto extends ContactChannelsDto {
     example: '+919876543210',
     description: 'At least 10 characters of [0-9+] (else 400)',
     maxLength: 40,
+    pattern: PHONE_PATTERN.source,
   })
   @IsDefined()
   @IsString()
-  @Trim()
+  @Trim({ allowBlank: true })
   @MaxLength(40)
   phone: string;
 
@@ -92,10 +94,10 @@ export class EmergencyContactUpdateDto extends ContactChannelsDto {
   @MaxLength(100)
   relationship?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 40 })
+  @ApiPropertyOptional({ maxLength: 40, pattern: PHONE_PATTERN.source })
   @IsOptional()
   @IsString()
-  @Trim()
+  @Trim({ allowBlank: true })
   @MaxLength(40)
   phone?: string | null;
 

@@ -1,3 +1,6 @@
+/** phoneProblem's rule as a pattern for the API document: at least 10 characters of [0-9+]. */
+export const PHONE_PATTERN = /(?:[^0-9+]*[0-9+]){10}/;
+
 /** Stateless phone validation (the original's rule, without its shared failure memory): ≥ 10 chars of [0-9+]. */
 export function phoneProblem(phone: string | null | undefined): string | null {
   if (!phone || !phone.trim()) return 'Phone number cannot be empty';

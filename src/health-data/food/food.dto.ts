@@ -1,35 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsNumber, IsOptional, IsString, Length, Min } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoundedNumber } from '../../common/validators.js';
 import { DayListQuery, IsDateTimeInput } from '../records/dto.js';
 
 export const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack', 'other'] as const;
 export type MealType = (typeof MEAL_TYPES)[number];
-const num = { allowNaN: false, allowInfinity: false };
 const mealMessage = `meal_type must be one of ${MEAL_TYPES.join(', ')}`;
 
+/** Per entry: a large festive meal stays far below these; anything above is a typo or garbage. */
 class FoodNumbers {
-  @ApiPropertyOptional({ minimum: 0, example: 350, nullable: true })
+  @ApiPropertyOptional({ example: 350, nullable: true, description: 'kcal' })
   @IsOptional()
-  @IsNumber(num)
-  @Min(0)
+  @IsBoundedNumber(0, 10_000)
   calories?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, example: 12, nullable: true })
+  @ApiPropertyOptional({ example: 12, nullable: true })
   @IsOptional()
-  @IsNumber(num)
-  @Min(0)
+  @IsBoundedNumber(0, 2_000)
   protein_g?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, example: 45, nullable: true })
+  @ApiPropertyOptional({ example: 45, nullable: true })
   @IsOptional()
-  @IsNumber(num)
-  @Min(0)
+  @IsBoundedNumber(0, 2_000)
   carbs_g?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, example: 9, nullable: true })
+  @ApiPropertyOptional({ example: 9, nullable: true })
   @IsOptional()
-  @IsNumber(num)
-  @Min(0)
+  @IsBoundedNumber(0, 2_000)
   fat_g?: number | null;
 }
 
@@ -54,15 +51,15 @@ export class FoodLogCreateDto extends FoodNumbers {
   logged_at?: string;
 }
 
-/** PUT: only the fields sent change; null clears a number; description/meal_type keep their value on null. */
+/** PUT: only the fields sent change; null clears a number; description/meal_type cannot be null (422). */
 export class FoodLogUpdateDto extends FoodNumbers {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 1000, nullable: true })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1000 })
   @IsOptional()
   @IsString()
   @Length(1, 1000)
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: MEAL_TYPES, nullable: true })
+  @ApiPropertyOptional({ enum: MEAL_TYPES })
   @IsOptional()
   @IsIn(MEAL_TYPES, { message: mealMessage })
   meal_type?: MealType | null;

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateBy,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoundedNumber } from '../../common/validators.js';
 import { IsCalendarDate, Trim } from '../records/dto.js';
 import { isValidZone } from '../records/time.js';
 
@@ -26,16 +17,14 @@ export class ProfileDto {
   @MaxLength(50)
   gender?: string | null;
 
-  @ApiPropertyOptional({ example: 158, minimum: 0, nullable: true })
+  @ApiPropertyOptional({ example: 158, nullable: true })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @IsBoundedNumber(30, 300)
   height_cm?: number | null;
 
-  @ApiPropertyOptional({ example: 62.5, minimum: 0, nullable: true })
+  @ApiPropertyOptional({ example: 62.5, nullable: true })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @IsBoundedNumber(0.5, 500)
   weight_kg?: number | null;
 
   @ApiPropertyOptional({ example: 'AB+', pattern: '^(A|B|AB|O)[+-]$', nullable: true })
@@ -44,7 +33,7 @@ export class ProfileDto {
   @Matches(/^(A|B|AB|O)[+-]$/, { message: 'blood_type must be one of A+, A-, B+, B-, AB+, AB-, O+, O-' })
   blood_type?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['penicillin'] })
+  @ApiPropertyOptional({ type: [String], example: ['penicillin'], nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -52,7 +41,7 @@ export class ProfileDto {
   @MaxLength(200, { each: true })
   allergies?: string[] | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['type 2 diabetes', 'hypertension'] })
+  @ApiPropertyOptional({ type: [String], example: ['type 2 diabetes', 'hypertension'], nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -60,7 +49,7 @@ export class ProfileDto {
   @MaxLength(200, { each: true })
   medical_conditions?: string[] | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['vegetarian'] })
+  @ApiPropertyOptional({ type: [String], example: ['vegetarian'], nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -71,6 +60,7 @@ export class ProfileDto {
   @ApiPropertyOptional({
     example: 'Asia/Kolkata',
     description: 'IANA time zone; days and times are shown in it. Default DEFAULT_TIMEZONE.',
+    nullable: true,
   })
   @IsOptional()
   @Trim()

@@ -47,9 +47,10 @@ export class RecordCrud<P extends Payload, R> {
     return items.map((r) => this.repo.render(r, c.zone) as R);
   }
 
-  async update(user: AuthUser, id: string, dto: RecordInput<P>): Promise<R> {
+  /** `check` sees the merged payload (rules across fields) and may throw a 4xx. */
+  async update(user: AuthUser, id: string, dto: RecordInput<P>, check?: (next: P) => void): Promise<R> {
     const c = await this.caller(user);
-    return this.repo.render(await this.repo.update(c, id, dto), c.zone) as R;
+    return this.repo.render(await this.repo.update(c, id, dto, { check }), c.zone) as R;
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {

@@ -15,6 +15,23 @@ export const ISO_DATETIME =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+// What clients may send: calendar dates of 1900–2100 that exist (leap years included), wall-clock times, and
+// UTC offsets that exist (-12:00 … +14:00, minutes 00/30/45). Year 9999 rendered as `+010000-…` in a user's
+// zone; `+99:00` was read as a real offset. `[0-9]` rather than `\d`: the patterns are published in the OpenAPI
+// document, where generators read `\d` as any Unicode digit.
+const YEAR = '(?:19[0-9]{2}|20[0-9]{2}|2100)';
+const LEAP_YEAR = '(?:19(?:0[48]|[2468][048]|[13579][26])|20(?:[02468][048]|[13579][26]))';
+const MONTH_DAY =
+  '(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)';
+const DATE = `(?:${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
+const TIME = '(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?';
+const OFFSET =
+  '(?:[Zz]|\\+(?:(?:0[0-9]|1[0-3])(?::?(?:00|30|45))?|14(?::?00)?)|-(?:(?:0[0-9]|1[01])(?::?(?:00|30|45))?|12(?::?00)?))';
+/** A date accepted on input (`YYYY-MM-DD`, 1900–2100, a day that exists). */
+export const INPUT_DATE = new RegExp(`^${DATE}$`);
+/** A date-time accepted on input: INPUT_DATE, optionally `T`/space + time + optional offset. */
+export const INPUT_DATETIME = new RegExp(`^${DATE}(?:[Tt ]${TIME}${OFFSET}?)?$`);
+
 /** Parses a client date-time; naive values are read in `zone`. Null when it is not a valid ISO-8601 value. */
 export function parseInstant(value: unknown, zone: string): Date | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;

@@ -11,6 +11,7 @@ import {
   Min,
   Max,
 } from 'class-validator';
+import { IsBoundedNumber } from '../../common/validators.js';
 import { DateRangeListQuery, DayListQuery, IsDateTimeInput } from '../records/dto.js';
 
 const num = { allowNaN: false, allowInfinity: false };
@@ -79,10 +80,9 @@ export class ExerciseLogDto extends LoggedAt {
   @Max(1440)
   duration_minutes: number;
 
-  @ApiPropertyOptional({ minimum: 0, example: 120, nullable: true })
+  @ApiPropertyOptional({ example: 120, nullable: true, description: 'kcal' })
   @IsOptional()
-  @IsNumber(num)
-  @Min(0)
+  @IsBoundedNumber(0, 10_000)
   calories_burned?: number | null;
 
   @ApiProperty({ enum: INTENSITIES })

@@ -60,7 +60,7 @@ export class VitalsController {
     @Param('vitals_id') id: string,
     @Body() dto: VitalsUpdateDto,
   ): Promise<VitalsResponseDto> {
-    return this.vitals.crud.update(user, id, dto);
+    return this.vitals.update(user, id, dto);
   }
 
   @Delete(':vitals_id')

@@ -1,16 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsAbove, IsBoundedNumber } from '../../common/validators.js';
 import { DateRangeListQuery, IsDateTimeInput } from '../records/dto.js';
 
 const num = { allowNaN: false, allowInfinity: false };
 
 /** Vitals fields shared by create and update (every field optional, as the original's VitalsCreate). */
 class VitalsFields {
-  @ApiPropertyOptional({ minimum: 50, maximum: 250, example: 128, nullable: true, description: 'mmHg' })
+  @ApiPropertyOptional({
+    example: 128,
+    nullable: true,
+    description: 'mmHg; above blood_pressure_diastolic when both are given',
+  })
   @IsOptional()
-  @IsInt()
-  @Min(50)
-  @Max(250)
+  @IsBoundedNumber(50, 250, { int: true })
+  @IsAbove('blood_pressure_diastolic')
   blood_pressure_systolic?: number | null;
 
   @ApiPropertyOptional({ minimum: 30, maximum: 150, example: 82, nullable: true, description: 'mmHg' })
@@ -55,10 +59,9 @@ class VitalsFields {
   @Max(45)
   temperature?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, example: 64.2, nullable: true, description: 'kg' })
+  @ApiPropertyOptional({ example: 64.2, nullable: true, description: 'kg' })
   @IsOptional()
-  @IsNumber(num)
-  @Min(0)
+  @IsBoundedNumber(0.5, 500)
   weight_kg?: number | null;
 
   @ApiPropertyOptional({

@@ -3,7 +3,8 @@ import type { AuthUser } from '../../common/decorators.js';
 import { RecordCrud } from '../records/record-crud.js';
 import { RecordStore } from '../records/record-store.js';
 import { localDayRange } from '../records/time.js';
-import type { VitalsListQuery, VitalsResponseDto } from './vitals.dto.js';
+import { validationError } from '../../common/errors.js';
+import type { VitalsListQuery, VitalsResponseDto, VitalsUpdateDto } from './vitals.dto.js';
 import { VITALS, type VitalsPayload } from './vitals.record.js';
 
 /** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): only the record rules and a date range. */
@@ -13,6 +14,18 @@ export class VitalsService {
 
   constructor(store: RecordStore) {
     this.crud = new RecordCrud(store, VITALS);
+  }
+
+  /** A PUT may send one pressure: the rule of the DTO (systolic above diastolic) is checked on the result. */
+  update(user: AuthUser, id: string, dto: VitalsUpdateDto): Promise<VitalsResponseDto> {
+    return this.crud.update(user, id, dto, (next) => {
+      const { blood_pressure_systolic: sys, blood_pressure_diastolic: dia } = next;
+      if (typeof sys === 'number' && typeof dia === 'number' && sys <= dia)
+        throw validationError(
+          ['body', 'blood_pressure_systolic'],
+          'blood_pressure_systolic must be greater than blood_pressure_diastolic',
+        );
+    });
   }
 
   list(user: AuthUser, q: VitalsListQuery): Promise<VitalsResponseDto[]> {

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { ToBoolean } from '../../common/dto.js';
 import { ALARM_TYPES } from '../schedule/messages.js';
-import { WEEKDAYS } from '../schedule/rules.js';
+import { DAY_OF_WEEK, TIME_OF_DAY, WEEKDAYS } from '../schedule/rules.js';
+
+/** Days are checked by the service (400 with the original message); the document names the same pattern. */
+const DAYS_SCHEMA = { type: 'array', items: { type: 'string', pattern: DAY_OF_WEEK.source } } as const;
 
 const TYPE_MSG = `type must be one of: ${ALARM_TYPES.join(', ')}`;
 
@@ -27,18 +40,24 @@ export class AlarmCreateDto {
   @MaxLength(1000)
   message?: string | null;
 
-  @ApiProperty({ example: '08:00', description: 'HH:MM, 24-hour, in the user time zone (400 otherwise)' })
+  @ApiProperty({
+    example: '08:00',
+    pattern: TIME_OF_DAY.source,
+    description: 'HH:MM, 24-hour, in the user time zone (400 otherwise)',
+  })
   @IsString()
+  @MaxLength(32)
   time: string;
 
   @ApiPropertyOptional({
-    type: [String],
+    ...DAYS_SCHEMA,
     example: ['mon', 'wed', 'fri'],
     default: [...WEEKDAYS],
     description: '3-letter days (400 otherwise); an empty list means every day',
   })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(28)
   @IsString({ each: true })
   days_of_week?: string[];
 
@@ -58,7 +77,7 @@ export class AlarmCreateDto {
   reference_id?: string | null;
 }
 
-/** Every field optional: only the fields sent change (null keeps the stored value; an empty days list keeps the days). */
+/** Every field optional: only the fields sent change; null and an empty days list are refused (422). */
 export class AlarmUpdateDto {
   @ApiPropertyOptional({ enum: ALARM_TYPES })
   @IsOptional()
@@ -78,14 +97,17 @@ export class AlarmUpdateDto {
   @MaxLength(1000)
   message?: string | null;
 
-  @ApiPropertyOptional({ example: '21:30' })
+  @ApiPropertyOptional({ example: '21:30', pattern: TIME_OF_DAY.source })
   @IsOptional()
   @IsString()
+  @MaxLength(32)
   time?: string | null;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ ...DAYS_SCHEMA, description: '3-letter days (400 otherwise)' })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(28)
   @IsString({ each: true })
   days_of_week?: string[] | null;
 

@@ -34,6 +34,12 @@ export const invalidDayMessage = (day: string): string =>
  * Parses a 24-hour `HH:MM` time the way the original's `strptime("%H:%M")` did (one or two digits each,
  * nothing else), and returns it zero-padded. Null when invalid.
  */
+/** The strings parseTimeOfDay accepts (`H:MM`/`HH:MM`, 24 hours), as a pattern for the API document. */
+export const TIME_OF_DAY = /^(?:[01]?[0-9]|2[0-3]):[0-5]?[0-9]$/;
+/** One day parseDays accepts (any case, surrounding spaces ignored), as a pattern for the API document. */
+export const DAY_OF_WEEK =
+  /^ *(?:[Mm][Oo][Nn]|[Tt][Uu][Ee]|[Ww][Ee][Dd]|[Tt][Hh][Uu]|[Ff][Rr][Ii]|[Ss][Aa][Tt]|[Ss][Uu][Nn]) *$/;
+
 export function parseTimeOfDay(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const m = /^(\d{1,2}):(\d{1,2})$/.exec(value);

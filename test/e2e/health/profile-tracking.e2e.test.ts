@@ -108,8 +108,8 @@ describe('profile and tracking', () => {
       ['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'],
       ['C+', 'AB', 'ab+', 'A'],
     );
-    await expectBounds(t, u, 'put', p, {}, 'height_cm', [0, 180.5], [-0.1]);
-    await expectBounds(t, u, 'put', p, {}, 'weight_kg', [0], [-1]);
+    await expectBounds(t, u, 'put', p, {}, 'height_cm', [30, 180.5, 300], [29.9, 300.1]);
+    await expectBounds(t, u, 'put', p, {}, 'weight_kg', [0.5, 500], [0.4, 500.1]);
     await expectBounds(t, u, 'put', p, {}, 'date_of_birth', ['2000-02-29'], ['2001-02-29', '12-04-1958']);
     await expectBounds(t, u, 'put', p, {}, 'allergies', [[], ['x']], ['peanuts', [1]]);
     await expectBounds(t, u, 'put', p, {}, 'timezone', ['UTC', 'Asia/Kolkata'], ['IST+1', '']);
