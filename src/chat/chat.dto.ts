@@ -2,6 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ToInt } from '../common/dto.js';
 import { INTENTS } from './pipeline/intent.js';
+import {
+  TRIAGE_CATEGORIES,
+  TRIAGE_LANGUAGES,
+  type TriageCategory,
+  type TriageLanguage,
+} from './triage/index.js';
 
 export const CHANNELS = ['text', 'voice'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -39,9 +45,29 @@ export class ChatActionDto {
   id: string;
 }
 
+export class ChatTriageFindingDto {
+  @ApiProperty({ enum: TRIAGE_CATEGORIES, example: 'chest_pain' })
+  category: TriageCategory;
+  @ApiProperty({ minimum: 0, maximum: 1, example: 0.9, description: 'How directly the message says it' })
+  confidence: number;
+}
+
 export class ChatEmergencyDto {
-  @ApiProperty({ type: [String], example: ['chest_pain'] })
-  flags: string[];
+  @ApiProperty({
+    enum: TRIAGE_CATEGORIES,
+    isArray: true,
+    example: ['chest_pain'],
+    description: 'Red-flag categories found, main one first',
+  })
+  flags: TriageCategory[];
+  @ApiProperty({ type: [ChatTriageFindingDto], description: 'Same order as flags, with confidence' })
+  categories: ChatTriageFindingDto[];
+  @ApiProperty({
+    enum: TRIAGE_LANGUAGES,
+    example: 'en',
+    description: 'Detected language of the message (of the reply)',
+  })
+  language: TriageLanguage;
   @ApiProperty({
     example: 'POST /api/emergency/alert',
     description: 'The route that alerts every emergency contact',

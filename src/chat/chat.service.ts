@@ -30,7 +30,7 @@ import type {
 } from './chat.dto.js';
 import { extractVitals, hasVitals } from './pipeline/vitals.js';
 import { route } from './pipeline/route.js';
-import { safetyReply } from './pipeline/triage.js';
+import { safetyReply } from './triage/index.js';
 import { createChatProvider, ReplyPhraser } from './providers/reply-phraser.js';
 import { applyLocaleRule } from './replies.js';
 
@@ -116,7 +116,7 @@ export class ChatService implements OnModuleInit {
     if (routed.intent === 'emergency') {
       // Safety first and fixed: the reply is never phrased by a model. A reading in the message is still kept.
       const contact = await this.lookups.primaryContact(user).catch(() => null);
-      reply = safetyReply(routed.triage, routed.input.style, contact);
+      reply = safetyReply(routed.triage, contact);
       provider = 'triage';
       turn = { actions: [], facts: [], draft: reply };
       const reading = extractVitals(routed.input.text);
@@ -126,6 +126,8 @@ export class ChatService implements OnModuleInit {
       }
       emergency = {
         flags: routed.triage.flags,
+        categories: routed.triage.findings,
+        language: routed.triage.language,
         alert_route: 'POST /api/emergency/alert',
         has_primary_contact: contact !== null,
       };
