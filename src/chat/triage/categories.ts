@@ -25,7 +25,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@chest_pain'], confidence: 0.95 },
       { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY'], window: 6, confidence: 0.9 },
-      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT'], window: 10, confidence: 0.7 },
+      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT'], window: 16, confidence: 0.7 },
     ],
     sources: [NHS, 'NHS: heart attack symptoms'],
   },

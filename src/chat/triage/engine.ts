@@ -221,6 +221,10 @@ class Analysis {
 
   /** True when every slot has an occurrence in one sentence, within the window, none of them negated. */
   matches(rule: CompiledRule, suppressors: string[]): boolean {
+    // Most rules miss a concept outright: answer before building any list.
+    const present = (s: Slot): boolean =>
+      s.min !== undefined ? this.numbers.length > 0 : s.concepts.some((c) => this.byConcept.has(c));
+    if (!rule.slots.every(present)) return false;
     const lists = rule.slots.map((s) => this.candidates(s, suppressors));
     if (lists.some((l) => l.length === 0)) return false;
     const chosen: Occ[] = [];
@@ -244,6 +248,7 @@ class Analysis {
 
 // ---- dangerous readings ----
 
+const READING_LABELS = ['SUGAR_L', 'BP_L', 'SPO2_L', 'PULSE_L', 'TEMP_L'];
 const BP_JOIN = new Set(['by', 'over', 'upar', 'बटा', '/']);
 
 /** The reading after (or for a few labels, just before) a label word: "sugar 450", "104 bukhar". */
@@ -338,11 +343,17 @@ const LATIN_ORDER: TriageLanguage[] = ['hinglish', 'ta', 'te', 'bn', 'mr', 'gu',
 function detectLanguage(original: string, a: Analysis): TriageLanguage {
   const script = dominantScript(original);
   if (SCRIPT_LANGUAGE[script]) return SCRIPT_LANGUAGE[script];
+  // One vote per language per stretch of text (a language may list the same word under several concepts).
+  const seen = new Set<string>();
   const votes = new Map<string, number>();
   for (const list of a.byConcept.values())
-    for (const o of list)
-      if (o.start >= 0 && !(script === 'Latin' && ENGLISH_TEXTS.has(a.text.slice(o.start, o.end))))
-        votes.set(o.lang, (votes.get(o.lang) ?? 0) + 1);
+    for (const o of list) {
+      const key = `${o.lang}:${o.start}:${o.end}`;
+      if (o.start < 0 || seen.has(key)) continue;
+      seen.add(key);
+      if (script === 'Latin' && ENGLISH_TEXTS.has(a.text.slice(o.start, o.end))) continue;
+      votes.set(o.lang, (votes.get(o.lang) ?? 0) + 1);
+    }
   if (script === 'Devanagari') return (votes.get('mr') ?? 0) > (votes.get('hi') ?? 0) ? 'mr' : 'hi';
   let best: TriageLanguage = 'en';
   let bestVotes = 0;
@@ -370,7 +381,10 @@ export function triage(message: string): TriageResult {
         add(cat.id, rule.confidence);
   for (const c of readingFindings(a)) add(c, 0.85);
   // The pipeline's own vitals reader as a second opinion when nothing in the message is past, a question or a story.
-  if (!['PAST', 'INFO', 'HYPO', 'MEDIA', 'RECOVERED'].some((c) => a.has(c))) {
+  if (
+    READING_LABELS.some((c) => a.has(c)) &&
+    !['PAST', 'INFO', 'HYPO', 'MEDIA', 'RECOVERED'].some((c) => a.has(c))
+  ) {
     const v = extractVitals(pipelineNormalise(message).text);
     if (dangerous(v, false)) add('dangerous_reading', 0.85);
   }
