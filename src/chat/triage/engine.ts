@@ -14,13 +14,16 @@ import type { CategoryRule, TriageCategory, TriageFinding, TriageLanguage, Triag
 
 // ---- compiled once ----
 
+const VIRAMA_END = /[\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d]$/u;
 const PATTERNS: Pattern[] = [];
 for (const lang of LANGUAGES)
   for (const [concept, phrases] of Object.entries(lang.terms))
     for (const raw of phrases) {
       const openStart = raw.startsWith('*');
       const openEnd = raw.endsWith('*');
-      const text = normaliseForTriage(raw.replace(/^\*|\*$/g, ''));
+      let text = normaliseForTriage(raw.replace(/^\*|\*$/g, ''));
+      // A stem ends before its virama: "கோணல்*" must also match "கோணலா".
+      if (openEnd) text = text.replace(VIRAMA_END, '');
       if (text) PATTERNS.push({ text, openStart, openEnd, concept, lang: lang.id });
     }
 const MATCHER = new PhraseMatcher(PATTERNS);
@@ -351,7 +354,10 @@ function detectLanguage(original: string, a: Analysis): TriageLanguage {
       const key = `${o.lang}:${o.start}:${o.end}`;
       if (o.start < 0 || seen.has(key)) continue;
       seen.add(key);
-      if (script === 'Latin' && ENGLISH_TEXTS.has(a.text.slice(o.start, o.end))) continue;
+      const text = a.text.slice(o.start, o.end);
+      // Short romanised stems ("vay", "te") also occur inside English; only function words count when short.
+      if (script === 'Latin' && (ENGLISH_TEXTS.has(text) || (text.length < 4 && o.concept !== 'MARK')))
+        continue;
       votes.set(o.lang, (votes.get(o.lang) ?? 0) + 1);
     }
   if (script === 'Devanagari') return (votes.get('mr') ?? 0) > (votes.get('hi') ?? 0) ? 'mr' : 'hi';

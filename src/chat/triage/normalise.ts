@@ -89,10 +89,10 @@ export function normaliseForTriage(input: string): string {
   s = s.toLowerCase().replace(/[’'`´]/g, '');
   s = latin(s);
   s = s
-    .replace(/(\d)\.(\d)/g, '$1\u0001$2') // keep decimals (98.6) through the sentence split
+    .replace(/(\d)\.(\d)/g, '$1\ue000$2') // keep decimals (98.6) through the sentence split
     .replace(/[.!?।॥\n\r]+/g, ' . ')
     .replace(/[,;:()\u2013\u2014]+/g, ' , ')
-    .replace(/\u0001/g, '.')
+    .replace(/\ue000/g, '.')
     .replace(/(\d)(?=[\p{L}])/gu, '$1 ') // "10tablets", "104f" → number, word
     .replace(/[^\p{L}\p{M}\p{N}\s.,/]/gu, ' ')
     .replace(/(?<!\d)\/|\/(?!\d)/g, ' ')
