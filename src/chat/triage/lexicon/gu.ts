@@ -74,7 +74,7 @@ export const gu: LanguageData = {
     'NUM>=10': ['દસ', 'વીસ'],
     CHILD: ['બાળક*', 'છોકરું*', 'balak*', 'chhokru*'],
     BABY: ['બાળક*', 'બચ્ચું*', 'balak*'],
-    NEWBORN: ['નવજાત*', 'navjat*'],
+    NEWBORN: ['નવજાત*', 'navjat*', 'બે મહિના*', 'એક મહિના*', '2 મહિના*', '1 મહિના*'],
     FEVER: ['તાવ*', 'taav*'],
     NOT_FEEDING: ['દૂધ પીતું નથી*', 'dudh pitu nathi*'],
     FLOPPY: ['સુસ્ત*', 'ઢીલું*', 'dhilu*'],

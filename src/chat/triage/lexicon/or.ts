@@ -68,7 +68,7 @@ export const or: LanguageData = {
     'NUM>=10': ['ଦଶ', 'କୋଡ଼ିଏ', 'dasa', 'kodie'],
     CHILD: ['ପିଲା*', 'ଶିଶୁ*', 'pila*', 'sishu*'],
     BABY: ['ଶିଶୁ*', 'ଛୁଆ*', 'chhua*'],
-    NEWBORN: ['ନବଜାତ*', 'navajata*', 'nabajata*'],
+    NEWBORN: ['ନବଜାତ*', 'navajata*', 'nabajata*', 'ଦୁଇ ମାସ*', 'ଗୋଟିଏ ମାସ*', '2 ମାସ*', '1 ମାସ*'],
     FEVER: ['ଜ୍ୱର*', 'ଜର*', 'jwara*'],
     NOT_FEEDING: ['କ୍ଷୀର ଖାଉନି*', 'khira khauni*', 'kheera khauni*'],
     FLOPPY: ['ନିସ୍ତେଜ*', 'nisteja*'],

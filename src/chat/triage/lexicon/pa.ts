@@ -81,7 +81,7 @@ export const pa: LanguageData = {
     'NUM>=10': ['ਦਸ', 'ਵੀਹ', 'veeh'],
     CHILD: ['ਬੱਚਾ*', 'ਬੱਚੇ*', 'ਬੱਚੀ*', 'ਨਿਆਣ*', 'niaana*', 'nyana*'],
     BABY: ['ਬੱਚਾ*', 'ਨਵਜੰਮ*'],
-    NEWBORN: ['ਨਵਜੰਮ*', 'ਨਵਾਂ ਜੰਮਿਆ*', 'navjamm*', 'navajamm*'],
+    NEWBORN: ['ਨਵਜੰਮ*', 'ਨਵਾਂ ਜੰਮਿਆ*', 'navjamm*', 'navajamm*', 'ਦੋ ਮਹੀਨੇ*', 'ਇੱਕ ਮਹੀਨੇ*', '2 ਮਹੀਨੇ*', '1 ਮਹੀਨੇ*'],
     FEVER: ['ਬੁਖਾਰ*', 'ਬੁਖ਼ਾਰ*', 'ਤਾਪ*'],
     NOT_FEEDING: ['ਦੁੱਧ ਨਹੀਂ ਪੀ*', 'dudh nahi peenda*'],
     FLOPPY: ['ਢਿੱਲਾ*', 'ਸੁਸਤ*', 'dhilla*'],
