@@ -55,6 +55,7 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@breathing'], confidence: 0.9 },
       { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
       { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
+      { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
     ],
     sources: [NHS, 'WHO ETAT emergency signs'],
   },
@@ -101,7 +102,7 @@ export const CATEGORIES: CategoryRecord[] = [
   },
   {
     id: 'poisoning',
-    suppressedBy: CONTEXT,
+    suppressedBy: [...CONTEXT, 'HABITUAL'],
     rules: [
       { all: ['@poisoning'], confidence: 0.9 },
       { all: ['INGEST', 'POISON'], window: 6, confidence: 0.9 },
@@ -195,6 +196,7 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@abdominal_obstetric'], confidence: 0.85 },
       { all: ['PREGNANT', 'BLEED|@seizure|@collapse'], window: 12, confidence: 0.85 },
       { all: ['PREGNANT', 'SEVERE|ABDOMEN', 'PAIN'], window: 12, confidence: 0.8 },
+      { all: ['PREGNANT', 'SEVERE', 'HEADACHE|VISION_LOSS'], window: 12, confidence: 0.75 },
       {
         all: ['ABDOMEN', 'PAIN', 'SEVERE', 'RIGID|VOMIT|BLEED|@collapse|SWEAT'],
         window: 12,
