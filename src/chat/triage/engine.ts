@@ -341,7 +341,8 @@ const SCRIPT_LANGUAGE: Record<string, TriageLanguage> = {
   Kannada: 'kn',
   Malayalam: 'ml',
 };
-const LATIN_ORDER: TriageLanguage[] = ['hinglish', 'ta', 'te', 'bn', 'mr', 'gu', 'kn', 'ml', 'pa', 'or'];
+/** On a tie the more specific regional language wins over Hinglish, whose words several of them share. */
+const LATIN_ORDER: TriageLanguage[] = ['ta', 'te', 'bn', 'mr', 'gu', 'kn', 'ml', 'pa', 'or', 'hinglish'];
 
 function detectLanguage(original: string, a: Analysis): TriageLanguage {
   const script = dominantScript(original);

@@ -548,6 +548,7 @@ export const hinglish: LanguageData = {
       'pehchan nahi rahe',
       'pehchan nahi rahi',
       'achanak uljhan',
+      'behos',
     ],
     '@seizure': [
       'daura pad',

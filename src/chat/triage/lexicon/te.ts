@@ -128,8 +128,8 @@ export const te: LanguageData = {
     MANY: ['చాలా', 'ఎక్కువ', 'chala', 'chaala', 'ekkuva'],
     AT_ONCE: ['ఒకేసారి*', 'okesari*', 'okesaari*'],
     'NUM>=10': ['పది', 'ఇరవై', 'padi', 'iravai'],
-    CHILD: ['పిల్ల*', 'బిడ్డ*', 'పాప*', 'pilla*', 'bidda*', 'paapa*'],
-    BABY: ['పసి*', 'బిడ్డ*', 'పాప*', 'pasi*', 'bidda*', 'paapa*'],
+    CHILD: ['పిల్ల*', 'బిడ్డ*', 'పాప*', 'pilla*', 'paapa*', 'bidda', 'biddaku', 'bidda ki'],
+    BABY: ['పసి*', 'బిడ్డ*', 'పాప*', 'pasi*', 'paapa*', 'bidda', 'biddaku', 'bidda ki'],
     NEWBORN: [
       'పుట్టిన*',
       'నవజాత*',
