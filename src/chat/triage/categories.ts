@@ -8,7 +8,7 @@ import type { CategoryRecord } from './types.js';
  */
 
 /** Past events, questions about signs, hypotheticals and stories: not a report of something happening now. */
-const CONTEXT = ['PAST', 'INFO', 'HYPO', 'MEDIA', 'RECOVERED'];
+const CONTEXT = ['PAST', 'INFO', 'HYPO', 'MEDIA', 'ADVICE', 'RECOVERED'];
 const NHS = 'NHS ambulance services, "when to call 999" (South Western Ambulance Service and others)';
 const INDIA = "India's emergency guidance (112 ERSS, 108 ambulance)";
 

@@ -36,6 +36,7 @@ const CONTEXT_CONCEPTS = new Set([
   'INFO',
   'HYPO',
   'MEDIA',
+  'ADVICE',
   'NOW',
   'CURRENT',
   'WAS',
@@ -105,7 +106,11 @@ class Analysis {
   readonly byConcept = new Map<string, Occ[]>();
   /** Context concepts per clause. */
   private readonly clauseContext: Set<string>[] = [];
-  private readonly sentenceMedia = new Set<number>();
+  /** Sentences framed as a story or as a request for diet/care advice: "X? what should he eat". */
+  private readonly sentenceFrame = new Map<string, Set<number>>([
+    ['MEDIA', new Set()],
+    ['ADVICE', new Set()],
+  ]);
   private readonly recovered: boolean;
   readonly numbers: { t: number; value: number; raw: string }[] = [];
 
@@ -171,7 +176,7 @@ class Analysis {
       if (CONTEXT_CONCEPTS.has(concept) || concept === 'SUDDEN')
         for (const o of list) {
           this.clauseContext[this.clauseOf[o.t0]].add(concept);
-          if (concept === 'MEDIA') this.sentenceMedia.add(this.sentenceOf[o.t0]);
+          this.sentenceFrame.get(concept)?.add(this.sentenceOf[o.t0]);
         }
     this.recovered = this.byConcept.has('RECOVERED');
     // Number words ("ten", "das", "pathu") count as numbers of at least 10.
@@ -186,9 +191,10 @@ class Analysis {
   suppressed(t: number, suppressors: string[]): boolean {
     const ctx = this.clauseContext[this.clauseOf[t]];
     for (const s of suppressors) {
-      if (s === 'MEDIA') {
-        // A story frames its whole sentence, unless a clause says it is happening now.
-        if (this.sentenceMedia.has(this.sentenceOf[t]) && !ctx.has('NOW') && !ctx.has('SUDDEN')) return true;
+      const frame = this.sentenceFrame.get(s);
+      if (frame) {
+        // A story or an advice question frames its whole sentence, unless a clause says it is happening now.
+        if (frame.has(this.sentenceOf[t]) && !ctx.has('NOW') && !ctx.has('SUDDEN')) return true;
       } else if (s === 'RECOVERED') {
         if (this.recovered && (ctx.has('WAS') || ctx.has('RECOVERED'))) return true;
       } else if (ctx.has(s) && !(OVERRIDDEN_BY[s] ?? []).some((o) => ctx.has(o))) return true;
@@ -390,7 +396,7 @@ export function triage(message: string): TriageResult {
   // The pipeline's own vitals reader as a second opinion when nothing in the message is past, a question or a story.
   if (
     READING_LABELS.some((c) => a.has(c)) &&
-    !['PAST', 'INFO', 'HYPO', 'MEDIA', 'RECOVERED'].some((c) => a.has(c))
+    !['PAST', 'INFO', 'HYPO', 'MEDIA', 'ADVICE', 'RECOVERED'].some((c) => a.has(c))
   ) {
     const v = extractVitals(pipelineNormalise(message).text);
     if (dangerous(v, false)) add('dangerous_reading', 0.85);

@@ -756,6 +756,7 @@ export const hinglish: LanguageData = {
       'samjhaiye',
     ],
     HYPO: ['agar', 'yadi', 'maan lo', 'ho jaye to', 'ho jaaye to'],
+    ADVICE: ['kya khana chahiye', 'kya khaye', 'kya khayein', 'kya khilaye', 'diet chart'],
     MEDIA: [
       'film mein',
       'film me',
