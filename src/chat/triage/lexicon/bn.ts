@@ -183,7 +183,7 @@ export const bn: LanguageData = {
     ],
     ABDOMEN: ['পেট*', 'pete', 'pet e', 'peter byatha'],
     SUGAR_L: ['সুগার*'],
-    BP_L: ['বিপি*', 'প্রেশার*'],
+    BP_L: ['বিপি*', 'প্রেশার*', 'রক্তচাপ*'],
     SPO2_L: ['অক্সিজেন*'],
     PULSE_L: ['নাড়ি*', 'পালস*'],
     LOW: ['কম*'],
@@ -272,6 +272,7 @@ export const bn: LanguageData = {
     NOW: ['এখন*', 'ekhon*', 'akhon*'],
     HABITUAL: ['মাঝে মাঝে*', 'majhe majhe*'],
     MILD: ['একটু*', 'অল্প*', 'ছোট*', 'ektu*', 'olpo*', 'chhoto*', 'choto*'],
+    SAFE: ['রক্তচাপ*', 'রক্ত পরীক্ষা*', 'রক্তে শর্করা*', 'roktochap*', 'rokto porikkha*'],
     CONJ: ['কিন্তু', 'আর', 'এবং', 'kintu', 'ebong'],
     MARK: [
       'আমার',

@@ -105,7 +105,7 @@ export const gu: LanguageData = {
     PREGNANT: ['ગર્ભવતી*', 'સગર્ભા*', 'પ્રેગ્નન્ટ*', 'garbhvati*', 'sagarbha*'],
     ABDOMEN: ['પેટ*', 'petma*', 'pet ma*'],
     SUGAR_L: ['સુગર*'],
-    BP_L: ['બીપી*'],
+    BP_L: ['બીપી*', 'લોહીનું દબાણ*'],
     SPO2_L: ['ઓક્સિજન*'],
     PULSE_L: ['નાડી*', 'પલ્સ*'],
     LOW: ['ઓછી*', 'ઓછું*'],
@@ -153,6 +153,7 @@ export const gu: LanguageData = {
     NOW: ['હમણાં*', 'અત્યારે*', 'hamna*', 'atyare*'],
     HABITUAL: ['ક્યારેક*', 'kyarek*'],
     MILD: ['થોડું*', 'થોડો*', 'નાનું*', 'thodu*', 'nanu*'],
+    SAFE: ['લોહીનું દબાણ*', 'લોહીની તપાસ*', 'લોહી ની તપાસ*'],
     CONJ: ['પણ', 'અને', 'ane'],
     MARK: [
       'મને',

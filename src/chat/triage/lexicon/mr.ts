@@ -91,7 +91,7 @@ export const mr: LanguageData = {
     PREGNANT: ['गर्भवती*', 'गरोदर*', 'garodar*', 'garbhavati*'],
     ABDOMEN: ['पोट*', 'potat*', 'pot dukh*'],
     SUGAR_L: ['शुगर*', 'साखर*', 'sakhar*'],
-    BP_L: ['बीपी*'],
+    BP_L: ['बीपी*', 'रक्तदाब*'],
     SPO2_L: ['ऑक्सिजन*', 'ऑक्सीजन*'],
     PULSE_L: ['नाडी*', 'पल्स*'],
     LOW: ['कमी*'],
@@ -169,6 +169,7 @@ export const mr: LanguageData = {
     NOW: ['आत्ता*'],
     HABITUAL: ['कधी कधी*', 'kadhi kadhi*'],
     MILD: ['थोडं*', 'थोडे*', 'थोडा*', 'हलक*', 'लहान*'],
+    SAFE: ['रक्तदाब*', 'रक्त तपासणी*', 'रक्तातील साखर*'],
     CONJ: ['पण', 'आणि', 'aani'],
     MARK: [
       'आहे',

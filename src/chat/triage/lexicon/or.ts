@@ -90,7 +90,7 @@ export const or: LanguageData = {
     PREGNANT: ['ଗର୍ଭବତୀ*', 'ଗର୍ଭ*', 'garbhabati*', 'garbhavati*'],
     ABDOMEN: ['ପେଟ*', 'peta*'],
     SUGAR_L: ['ସୁଗାର*'],
-    BP_L: ['ବିପି*'],
+    BP_L: ['ବିପି*', 'ରକ୍ତଚାପ*'],
     SPO2_L: ['ଅକ୍ସିଜେନ*'],
     PULSE_L: ['ନାଡ଼ି*', 'ପଲ୍ସ*'],
     LOW: ['କମ*'],
@@ -144,6 +144,7 @@ export const or: LanguageData = {
     NOW: ['ଏବେ*', 'ebe'],
     HABITUAL: ['ବେଳେବେଳେ*', 'belebele*'],
     MILD: ['ଟିକେ*', 'ଅଳ୍ପ*', 'ଛୋଟ*', 'tike*'],
+    SAFE: ['ରକ୍ତଚାପ*', 'ରକ୍ତ ପରୀକ୍ଷା*'],
     CONJ: ['କିନ୍ତୁ', 'ଏବଂ', 'ଆଉ'],
     MARK: [
       'ମୋର',

@@ -222,7 +222,7 @@ export const ta: LanguageData = {
     PREGNANT: ['கர்ப்ப*', 'முழுகாம*', 'karppa*', 'karpa*', 'garbha*', 'muzhugaama*'],
     ABDOMEN: ['வயிறு*', 'வயித்*', 'வயிற்*', 'vayiru*', 'vayith*', 'vayir*'],
     SUGAR_L: ['சுகர்*', 'சர்க்கரை*', 'sarkkarai*', 'sakkarai*'],
-    BP_L: ['பிபி', 'பிரஷர்*'],
+    BP_L: ['பிபி', 'பிரஷர்*', 'ரத்த அழுத்த*', 'இரத்த அழுத்த*'],
     SPO2_L: ['ஆக்ஸிஜன்*'],
     PULSE_L: ['நாடி*', 'பல்ஸ்*'],
     LOW: ['குறைவ*', 'கம்மி*'],
@@ -309,6 +309,14 @@ export const ta: LanguageData = {
     NOW: ['இப்போ*', 'இப்ப', 'இப்பொழுது*', 'ippo*', 'ippa', 'ippodhu*', 'ippothu*'],
     HABITUAL: ['அடிக்கடி*', 'சில நேரம்*', 'adikkadi*', 'sila neram*'],
     MILD: ['கொஞ்சம்*', 'லேசா*', 'சின்ன', 'konjam*', 'lesa*', 'chinna'],
+    SAFE: [
+      'ரத்த அழுத்த*',
+      'இரத்த அழுத்த*',
+      'ரத்த சர்க்கரை*',
+      'ரத்த பரிசோதனை*',
+      'ratha azhutha*',
+      'ratha parisodhanai*',
+    ],
     CONJ: ['ஆனா', 'ஆனால்', 'மற்றும்', 'aana', 'aanaal', 'matrum'],
     MARK: [
       'எனக்கு',

@@ -182,7 +182,7 @@ export const te: LanguageData = {
     PREGNANT: ['గర్భ*', 'కడుపుతో*', 'నెలలు నిండిన*', 'garbha*', 'kaduputho*', 'kaduputo*'],
     ABDOMEN: ['కడుపు*', 'పొట్ట*', 'kadupu*', 'potta*'],
     SUGAR_L: ['షుగర్*', 'చక్కెర*', 'shugar*', 'chakkera*'],
-    BP_L: ['బీపీ*'],
+    BP_L: ['బీపీ*', 'రక్తపోటు*', 'రక్త పోటు*'],
     SPO2_L: ['ఆక్సిజన్*'],
     PULSE_L: ['నాడి*', 'పల్స్*'],
     LOW: ['తక్కువ*'],
@@ -250,6 +250,7 @@ export const te: LanguageData = {
     NOW: ['ఇప్పుడు*', 'ippudu*', 'ipudu*'],
     HABITUAL: ['అప్పుడప్పుడు*', 'appudappudu*'],
     MILD: ['కొంచెం*', 'చిన్న*', 'konchem*', 'chinna*'],
+    SAFE: ['రక్తపోటు*', 'రక్త పోటు*', 'రక్త పరీక్ష*', 'raktapotu*', 'rakta pariksha*'],
     CONJ: ['కానీ', 'మరియు', 'kaani', 'kani', 'mariyu'],
     MARK: [
       'నాకు',
