@@ -99,6 +99,33 @@ const RULES = CATEGORIES.map((c) => ({ ...c, compiled: c.rules.map(compileRule) 
 
 // ---- one message ----
 
+/** First index in `list` (sorted by `key`) whose key is at least `min`. */
+function lowerBound<T>(list: T[], key: (x: T) => number, min: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(list[mid]) < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+const byStart = (o: Occ): number => o.start;
+const byWord = (o: Occ): number => o.t0;
+/** No phrase is longer than this many characters or words; bounds the look-back of the sorted searches. */
+const LONGEST_CHARS = 120;
+const LONGEST_WORDS = 16;
+
+/** True when a longer occurrence in `spans` (sorted by start) covers `o`. */
+function covered(o: Occ, spans: Occ[]): boolean {
+  for (let i = lowerBound(spans, byStart, o.start - LONGEST_CHARS); i < spans.length; i++) {
+    const s = spans[i];
+    if (s.start > o.start) break;
+    if (s.end >= o.end && s.end - s.start > o.end - o.start) return true;
+  }
+  return false;
+}
+
 class Analysis {
   readonly tokens: string[];
   readonly clauseOf: Int32Array;
@@ -113,6 +140,8 @@ class Analysis {
   ]);
   private readonly recovered: boolean;
   readonly numbers: { t: number; value: number; raw: string }[] = [];
+  /** Words that make the number before them a duration or an amount ("20 saal", "2 tsp"), not a reading. */
+  readonly durationAt = new Set<number>();
 
   constructor(readonly text: string) {
     this.tokens = text ? text.split(' ') : [];
@@ -131,20 +160,13 @@ class Analysis {
       end: h.end,
     }));
     // Harmless phrases ("heat stroke", "fell asleep", "blood sugar") take their words away from the signs.
+    occs.sort((x, y) => x.start - y.start);
     const safe = occs.filter((o) => o.concept === 'SAFE');
-    const kept = occs.filter(
-      (o) =>
-        o.concept === 'SAFE' ||
-        !safe.some((s) => s.start <= o.start && s.end >= o.end && s.end - s.start > o.end - o.start),
-    );
+    const kept = occs.filter((o) => o.concept === 'SAFE' || !covered(o, safe));
     // A negation that is part of a longer phrase belongs to it ("not breathing", "uth nahi pa rahi").
     const signs = kept.filter((o) => !NEGATIONS.has(o.concept));
     for (const o of kept) {
-      if (
-        NEGATIONS.has(o.concept) &&
-        signs.some((s) => s.start <= o.start && s.end >= o.end && s.end - s.start > o.end - o.start)
-      )
-        continue;
+      if (NEGATIONS.has(o.concept) && covered(o, signs)) continue;
       let list = this.byConcept.get(o.concept);
       if (!list) this.byConcept.set(o.concept, (list = []));
       list.push(o);
@@ -181,6 +203,8 @@ class Analysis {
     this.recovered = this.byConcept.has('RECOVERED');
     // Number words ("ten", "das", "pathu") count as numbers of at least 10.
     for (const o of this.byConcept.get('NUM>=10') ?? []) this.numbers.push({ t: o.t0, value: 10, raw: '' });
+    this.numbers.sort((x, y) => x.t - y.t);
+    for (const o of this.byConcept.get('DURATION') ?? []) this.durationAt.add(o.t0);
   }
 
   has(concept: string): boolean {
@@ -206,12 +230,19 @@ class Analysis {
   negated(occ: Occ, used: Occ[]): boolean {
     const clause = this.clauseOf[occ.t0];
     const free = (o: Occ): boolean => !used.some((u) => u.start <= o.start && u.end >= o.end);
-    for (const o of this.byConcept.get('NEG_PRE') ?? [])
+    const pre = this.byConcept.get('NEG_PRE') ?? [];
+    for (let i = lowerBound(pre, byWord, occ.t0 - NEG_PRE_REACH - LONGEST_WORDS); i < pre.length; i++) {
+      const o = pre[i];
+      if (o.t0 >= occ.t0) break;
       if (o.t1 < occ.t0 && o.t1 >= occ.t0 - NEG_PRE_REACH && this.clauseOf[o.t1] === clause && free(o))
         return true;
-    for (const o of this.byConcept.get('NEG_POST') ?? [])
-      if (o.t0 > occ.t1 && o.t0 <= occ.t1 + NEG_POST_REACH && this.clauseOf[o.t0] === clause && free(o))
-        return true;
+    }
+    const post = this.byConcept.get('NEG_POST') ?? [];
+    for (let i = lowerBound(post, byWord, occ.t1 + 1); i < post.length; i++) {
+      const o = post[i];
+      if (o.t0 > occ.t1 + NEG_POST_REACH) break;
+      if (this.clauseOf[o.t0] === clause && free(o)) return true;
+    }
     return false;
   }
 
@@ -225,6 +256,7 @@ class Analysis {
     }
     for (const c of slot.concepts)
       for (const o of this.byConcept.get(c) ?? []) if (!this.suppressed(o.t0, suppressors)) out.push(o);
+    if (slot.concepts.length > 1) out.sort((x, y) => x.t0 - y.t0);
     return out;
   }
 
@@ -239,7 +271,12 @@ class Analysis {
     const chosen: Occ[] = [];
     const search = (i: number, lo: number, hi: number, sentence: number): boolean => {
       if (i === lists.length) return chosen.every((o) => o.start < 0 || !this.negated(o, chosen));
-      for (const o of lists[i]) {
+      const list = lists[i];
+      // Only occurrences that can still fit in the window (lists are sorted by word).
+      const from = hi < 0 ? 0 : lowerBound(list, byWord, hi - rule.window - LONGEST_WORDS);
+      for (let k = from; k < list.length; k++) {
+        const o = list[k];
+        if (hi >= 0 && o.t0 > lo + rule.window) break;
         const s = this.sentenceOf[o.t0];
         if (sentence >= 0 && s !== sentence) continue;
         const nlo = Math.min(lo, o.t0);
@@ -267,17 +304,20 @@ function readingNear(
   lookBack: boolean,
 ): { value: number; raw: string; t: number } | null {
   const sentence = a.sentenceOf[label.t0];
-  const durations = new Set((a.byConcept.get('DURATION') ?? []).map((o) => o.t0));
-  const near = a.numbers.filter(
-    (n) => n.raw && a.sentenceOf[n.t] === sentence && n.t > label.t1 && n.t <= label.t1 + 5,
-  );
-  const before = lookBack
-    ? a.numbers.filter(
-        (n) => n.raw && a.sentenceOf[n.t] === sentence && n.t < label.t0 && n.t >= label.t0 - 3,
-      )
-    : [];
-  const n = near[0] ?? before[before.length - 1];
-  if (!n || durations.has(n.t + 1)) return null;
+  const nums = a.numbers;
+  let n: (typeof nums)[number] | undefined;
+  for (let i = lowerBound(nums, (x) => x.t, label.t1 + 1); i < nums.length && nums[i].t <= label.t1 + 5; i++)
+    if (nums[i].raw && a.sentenceOf[nums[i].t] === sentence) {
+      n = nums[i];
+      break;
+    }
+  if (!n && lookBack)
+    for (let i = lowerBound(nums, (x) => x.t, label.t0) - 1; i >= 0 && nums[i].t >= label.t0 - 3; i--)
+      if (nums[i].raw && a.sentenceOf[nums[i].t] === sentence) {
+        n = nums[i];
+        break;
+      }
+  if (!n || a.durationAt.has(n.t + 1)) return null;
   return n;
 }
 

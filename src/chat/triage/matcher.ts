@@ -23,7 +23,8 @@ export interface Hit {
 }
 
 interface Node {
-  next: Map<string, number>;
+  /** Transitions by UTF-16 code unit (every supported script is in the Basic Multilingual Plane). */
+  next: Map<number, number>;
   fail: number;
   /** Patterns ending at this node. */
   out: number[];
@@ -37,7 +38,8 @@ export class PhraseMatcher {
   constructor(private readonly patterns: Pattern[]) {
     patterns.forEach((p, id) => {
       let n = 0;
-      for (const ch of p.text) {
+      for (let i = 0; i < p.text.length; i++) {
+        const ch = p.text.charCodeAt(i);
         let to = this.nodes[n].next.get(ch);
         if (to === undefined) {
           to = this.nodes.length;
@@ -68,9 +70,9 @@ export class PhraseMatcher {
   scan(text: string): Hit[] {
     const hits: Hit[] = [];
     let n = 0;
-    let i = 0;
-    for (const ch of text) {
-      i += ch.length;
+    for (let k = 0; k < text.length; k++) {
+      const ch = text.charCodeAt(k);
+      const i = k + 1;
       while (n !== 0 && !this.nodes[n].next.has(ch)) n = this.nodes[n].fail;
       n = this.nodes[n].next.get(ch) ?? 0;
       for (let m = this.nodes[n].out.length ? n : this.nodes[n].dict; m !== -1; m = this.nodes[m].dict)
