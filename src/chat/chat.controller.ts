@@ -16,8 +16,9 @@ export class ChatController {
   @ApiOperation({
     summary: 'Send a message to the assistant',
     description:
-      'English, Hindi (Devanagari) and Hinglish. Red flags (chest pain, stroke signs, breathing difficulty, fainting, severe bleeding, ' +
-      'suicidal thoughts, dangerous sugar/BP values) get an immediate safety reply (112, the primary emergency contact, the emergency alert) ' +
+      'English, Hindi (Devanagari) and Hinglish. Red flags (15 categories: chest pain, stroke, breathing, collapse, seizure, bleeding, ' +
+      'anaphylaxis, poisoning, self-harm, fall, head injury, dangerous readings, infants, burns, abdominal/obstetric; in 12 languages) ' +
+      'get an immediate safety reply in the message language (112/108, the primary emergency contact, the emergency alert, Tele-MANAS 14416 for self-harm) ' +
       "with intent `emergency`. Otherwise the assistant acts on the caller's own data (water, food, vitals, a dose taken, a reminder: " +
       'the same records the REST routes create, listed in `metadata.actions`) or answers from it. Works without any API key; ' +
       'with OPENAI_API_KEY or SARVAM_API_KEY a model phrases the reply from the records, falling back to the offline assistant, ' +

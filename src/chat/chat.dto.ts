@@ -3,6 +3,12 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 
 import { MAX_OFFSET, ToInt } from '../common/dto.js';
 import { INTENTS } from './pipeline/intent.js';
 import { CHAT_MAX_CHARS, ChatMessageLength } from './triage-gate.js';
+import {
+  TRIAGE_CATEGORIES,
+  TRIAGE_LANGUAGES,
+  type TriageCategory,
+  type TriageLanguage,
+} from './triage/index.js';
 
 export const CHANNELS = ['text', 'voice'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -46,14 +52,29 @@ export class ChatActionDto {
   id: string;
 }
 
+export class ChatTriageFindingDto {
+  @ApiProperty({ enum: TRIAGE_CATEGORIES, example: 'chest_pain' })
+  category: TriageCategory;
+  @ApiProperty({ minimum: 0, maximum: 1, example: 0.9, description: 'How directly the message says it' })
+  confidence: number;
+}
+
 export class ChatEmergencyDto {
   @ApiProperty({
-    type: [String],
+    enum: TRIAGE_CATEGORIES,
+    isArray: true,
     example: ['chest_pain'],
-    description:
-      'Triage categories of the alarm (chest_pain, stroke, self_harm, dangerous_reading…); empty on a follow-up',
+    description: 'Red-flag categories found, main one first; empty on a follow-up',
   })
-  flags: string[];
+  flags: TriageCategory[];
+  @ApiProperty({ type: [ChatTriageFindingDto], description: 'Same order as flags, with confidence' })
+  categories: ChatTriageFindingDto[];
+  @ApiProperty({
+    enum: TRIAGE_LANGUAGES,
+    example: 'en',
+    description: 'Detected language of the message (of the reply)',
+  })
+  language: TriageLanguage;
   @ApiProperty({
     example: 'POST /api/emergency/alert',
     description: 'The route that alerts every emergency contact',

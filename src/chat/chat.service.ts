@@ -43,6 +43,7 @@ import {
   emergencyReply,
   followUpLine,
   triageWindow,
+  type TriageLanguage,
   type TriageResult,
 } from './triage-gate.js';
 
@@ -199,7 +200,7 @@ export class ChatService implements OnModuleInit {
     if (await afterAlarm) {
       // A "yes" or "what do I do" after an alarm: the safety line comes first, whatever the reply.
       reply = `${followUpLine(local.language)} ${reply}`;
-      emergency = await this.followUp(user);
+      emergency = await this.followUp(user, local.language);
     }
     return this.respond(turn, {
       intent,
@@ -238,6 +239,8 @@ export class ChatService implements OnModuleInit {
       actions: taken,
       emergency: {
         flags: result.flags,
+        categories: result.findings,
+        language: result.language,
         alert_route: ALERT_ROUTE,
         has_primary_contact: contact !== null,
         source,
@@ -256,17 +259,19 @@ export class ChatService implements OnModuleInit {
       reply: followUpLine(local.language),
       provider: 'triage',
       actions: [],
-      emergency: await this.followUp(turn.user),
+      emergency: await this.followUp(turn.user, local.language),
       alarm: null,
       zone: await this.store.zoneOf(turn.user.id).catch(() => this.config.defaultTimezone),
     });
   }
 
   /** `metadata.emergency` of a reply that follows an alarm of the last 30 minutes without being one. */
-  private async followUp(user: AuthUser): Promise<ChatEmergencyDto> {
+  private async followUp(user: AuthUser, language: TriageLanguage): Promise<ChatEmergencyDto> {
     const contact = await this.lookups.primaryContact(user).catch(() => null);
     return {
       flags: [],
+      categories: [],
+      language,
       alert_route: ALERT_ROUTE,
       has_primary_contact: contact !== null,
       source: null,

@@ -1,7 +1,6 @@
 import { ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
-// The red-flag engine. When src/chat/triage/ is merged this import becomes './triage/index.js' (same API) and
-// triage-legacy.ts goes away; nothing else in the chat, voice or rate-limit code names an engine.
-import * as engine from './triage-legacy.js';
+// The red-flag engine (src/chat/triage/). Nothing else in the chat, voice or rate-limit code names it.
+import * as engine from './triage/index.js';
 
 export type TriageCategory = engine.TriageCategory;
 export type TriageLanguage = engine.TriageLanguage;

@@ -31,7 +31,12 @@ async function say(t: TestApp, u: TestUser, message: string, extra: Record<strin
       channel: string;
       provider: string;
       actions: { type: string; id: string }[];
-      emergency: { flags: string[]; has_primary_contact: boolean } | null;
+      emergency: {
+        flags: string[];
+        categories: { category: string; confidence: number }[];
+        language: string;
+        has_primary_contact: boolean;
+      } | null;
     };
   };
 }
@@ -219,7 +224,12 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     const noContact = await say(t, c, 'I have chest pain and I am sweating');
     expect(noContact.intent).toBe('emergency');
     expect(noContact.assistant_message).toMatch(/112/);
-    expect(noContact.metadata.emergency).toMatchObject({ flags: ['chest_pain'], has_primary_contact: false });
+    expect(noContact.metadata.emergency).toMatchObject({
+      flags: ['chest_pain'],
+      categories: [{ category: 'chest_pain' }],
+      language: 'en',
+      has_primary_contact: false,
+    });
     expect(noContact.metadata.provider).toBe('triage');
     const contact = await t.http
       .post('/api/emergency-contacts')
@@ -232,6 +242,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(hi.assistant_message).toMatch(/Asha/);
     expect(hi.assistant_message).toMatch(/[\u0900-\u097F]/);
     expect(hi.metadata.emergency!.has_primary_contact).toBe(true);
+    expect(hi.metadata.emergency!.language).toBe('hi');
     const sugar = await say(t, c, 'sugar 450');
     expect(sugar.intent).toBe('emergency');
     expect(sugar.metadata.emergency!.flags).toContain('dangerous_reading');

@@ -1,6 +1,6 @@
+import { triage, type TriageResult } from '../triage/index.js';
 import { classifyIntent, type Intent } from './intent.js';
 import { normalise, type NormalisedText } from './normalise.js';
-import { triage, type TriageResult } from './triage.js';
 
 /** What a request is about shows in its first sentences; a 4000-character story is classified on its start. */
 export const INTENT_CHARS = 1000;
@@ -11,10 +11,10 @@ export interface Routed {
   intent: Intent;
 }
 
-/** Normalise → triage (first) → intent. The pure front half of the chat pipeline. */
+/** Normalise → triage (first, on the raw message: it normalises for itself) → intent. The pure front half of the chat pipeline. */
 export function route(message: string): Routed {
   const input = normalise(message);
-  const t = triage(input.text);
+  const t = triage(message);
   return {
     input,
     triage: t,

@@ -10,7 +10,7 @@ import {
 } from '../../../src/chat/pipeline/entities.js';
 import { classifyIntent } from '../../../src/chat/pipeline/intent.js';
 import { detectStyle, normalise } from '../../../src/chat/pipeline/normalise.js';
-import { safetyReply, triage } from '../../../src/chat/pipeline/triage.js';
+import { safetyReply, triage } from '../../../src/chat/triage/index.js';
 import { extractVitals } from '../../../src/chat/pipeline/vitals.js';
 
 const n = (s: string): string => normalise(s).text;
@@ -80,7 +80,7 @@ describe('vitals', () => {
 });
 
 describe('triage', () => {
-  const flags = (s: string): string[] => triage(n(s)).flags;
+  const flags = (s: string): string[] => triage(s).flags;
   it.each([
     ['I have chest pain', 'chest_pain'],
     ['सीने में दर्द हो रहा है', 'chest_pain'],
@@ -90,16 +90,16 @@ describe('triage', () => {
     ['papa ki zuban ladkhada rahi hai', 'stroke'],
     ["I can't breathe", 'breathing'],
     ['सांस नहीं आ रही', 'breathing'],
-    ['she fainted', 'fainting'],
-    ['dadi behosh ho gayi', 'fainting'],
+    ['she fainted', 'collapse'],
+    ['dadi behosh ho gayi', 'collapse'],
     ["bleeding won't stop", 'bleeding'],
-    ['I want to kill myself', 'suicidal'],
-    ['मैं मरना चाहता हूँ', 'suicidal'],
-    ['मुझे मरना है', 'suicidal'],
-    ['sugar 450', 'sugar'],
-    ['sugar 40', 'sugar'],
-    ['BP 200/120', 'blood_pressure'],
-    ['spo2 85', 'oxygen'],
+    ['I want to kill myself', 'self_harm'],
+    ['मैं मरना चाहता हूँ', 'self_harm'],
+    ['मुझे मरना है', 'self_harm'],
+    ['sugar 450', 'dangerous_reading'],
+    ['sugar 40', 'dangerous_reading'],
+    ['BP 200/120', 'dangerous_reading'],
+    ['spo2 85', 'dangerous_reading'],
   ])('%s → %s', (msg, flag) => expect(flags(msg)).toContain(flag));
 
   it.each([
@@ -123,16 +123,16 @@ describe('triage', () => {
   });
 
   it('safety reply names 112, the contact, the alert, and never a dose', () => {
-    const r = triage(n('chest pain'));
-    const en = safetyReply(r, 'en', { name: 'Asha', phone: '+919800000000', relationship: 'daughter' });
+    const r = triage('chest pain');
+    const en = safetyReply(r, { name: 'Asha', phone: '+919800000000', relationship: 'daughter' });
     expect(en).toContain('112');
     expect(en).toContain('Asha (daughter), +919800000000');
     expect(en).toMatch(/Emergency alert/);
     expect(en).not.toMatch(/\bmg\b|tablet|aspirin|dose/i);
-    const hi = safetyReply(r, 'hi', null);
+    const hi = safetyReply(triage('सीने में दर्द'), null);
     expect(hi).toContain('112');
     expect(hi).toMatch(/[\u0900-\u097F]/);
-    expect(safetyReply(triage(n('I want to end my life')), 'en', null)).toContain('14416');
+    expect(safetyReply(triage('I want to end my life'), null)).toContain('14416');
   });
 });
 

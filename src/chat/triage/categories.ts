@@ -1,0 +1,209 @@
+import type { CategoryRecord } from './types.js';
+
+/**
+ * The red-flag taxonomy: one record per category, in order of severity (the first one found is the main one when
+ * two have the same confidence). Rules name concepts; the words of each concept live in lexicon/<language>.ts.
+ * `@<category>` is the list of whole phrases that by themselves name the emergency ("heart attack", "behosh").
+ * `NUM>=10` is a number of at least 10 in the message. See docs/chat-and-voice.md, "Triage taxonomy".
+ */
+
+/** Past events, questions about signs, hypotheticals and stories: not a report of something happening now. */
+const CONTEXT = ['PAST', 'INFO', 'HYPO', 'MEDIA', 'ADVICE', 'RECOVERED'];
+const NHS = 'NHS ambulance services, "when to call 999" (South Western Ambulance Service and others)';
+const INDIA = "India's emergency guidance (112 ERSS, 108 ambulance)";
+
+export const CATEGORIES: CategoryRecord[] = [
+  {
+    id: 'self_harm',
+    suppressedBy: ['PAST', 'INFO', 'MEDIA'],
+    rules: [{ all: ['@self_harm'], confidence: 0.95 }],
+    sources: [NHS, 'Tele-MANAS (national tele-mental-health programme, 14416)'],
+  },
+  {
+    id: 'chest_pain',
+    suppressedBy: [...CONTEXT, 'EXERCISE', 'HABITUAL'],
+    rules: [
+      { all: ['@chest_pain'], confidence: 0.95 },
+      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY'], window: 6, confidence: 0.9 },
+      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT'], window: 16, confidence: 0.7 },
+    ],
+    sources: [NHS, 'NHS: heart attack symptoms'],
+  },
+  {
+    id: 'stroke',
+    suppressedBy: [...CONTEXT, 'HABITUAL'],
+    rules: [
+      { all: ['@stroke'], confidence: 0.9 },
+      { all: ['FACE', 'DROOP'], window: 5, confidence: 0.9 },
+      { all: ['LIMB', 'WEAK', 'ONE_SIDE|SUDDEN'], window: 8, confidence: 0.85 },
+      { all: ['ONE_SIDE', 'WEAK'], window: 5, confidence: 0.85 },
+      { all: ['LIMB|ONE_SIDE', 'CANNOT', 'MOVE'], window: 8, confidence: 0.8 },
+      { all: ['SPEECH', 'SLURRED'], window: 4, confidence: 0.9 },
+      { all: ['SPEECH', 'CANNOT', 'SUDDEN|PROPERLY'], window: 6, confidence: 0.8 },
+      { all: ['VISION_LOSS', 'SUDDEN|ONE_EYE'], window: 8, confidence: 0.85 },
+      { all: ['CANNOT', 'SEE', 'SUDDEN|ONE_EYE'], window: 8, confidence: 0.85 },
+      { all: ['BALANCE_LOSS', 'SUDDEN'], window: 8, confidence: 0.8 },
+      { all: ['HEADACHE', 'WORST'], window: 6, confidence: 0.85 },
+      { all: ['HEADACHE', 'SUDDEN', 'SEVERE'], window: 6, confidence: 0.8 },
+    ],
+    sources: ['BE-FAST stroke signs (balance, eyes, face, arm, speech, time)', NHS],
+  },
+  {
+    id: 'breathing',
+    suppressedBy: [...CONTEXT, 'EXERCISE', 'EXERTION', 'HABITUAL'],
+    rules: [
+      { all: ['@breathing'], confidence: 0.9 },
+      { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
+      { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
+      { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
+    ],
+    sources: [NHS, 'WHO ETAT emergency signs'],
+  },
+  {
+    id: 'collapse',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@collapse'], confidence: 0.9 },
+      { all: ['CONFUSED', 'SUDDEN'], window: 6, confidence: 0.75 },
+    ],
+    sources: [NHS],
+  },
+  {
+    id: 'seizure',
+    suppressedBy: [...CONTEXT, 'HABITUAL'],
+    rules: [
+      { all: ['@seizure'], confidence: 0.9 },
+      { all: ['SHAKE', 'NOT_STOP|UNCONSCIOUS'], window: 8, confidence: 0.8 },
+    ],
+    sources: [NHS, 'NHS: what to do if someone has a seizure'],
+  },
+  {
+    id: 'bleeding',
+    suppressedBy: [...CONTEXT, 'MILD'],
+    rules: [
+      { all: ['@bleeding'], confidence: 0.9 },
+      { all: ['BLEED', 'NOT_STOP|HEAVY_AMOUNT'], window: 6, confidence: 0.85 },
+      { all: ['VOMIT|COUGH', 'BLEED'], window: 4, confidence: 0.9 },
+      { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 10, confidence: 0.75 },
+      { all: ['PREGNANT', 'BLEED'], window: 10, confidence: 0.85 },
+    ],
+    sources: [NHS],
+  },
+  {
+    id: 'anaphylaxis',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@anaphylaxis'], confidence: 0.9 },
+      { all: ['SWELL', 'THROAT|TONGUE|LIPS'], window: 5, confidence: 0.85 },
+      { all: ['ALLERGY|STING', 'BREATH|WHEEZE|SWELL'], window: 10, confidence: 0.8 },
+      { all: ['CANNOT', 'SWALLOW'], window: 3, confidence: 0.75 },
+    ],
+    sources: [NHS, 'NHS: anaphylaxis'],
+  },
+  {
+    id: 'poisoning',
+    suppressedBy: [...CONTEXT, 'HABITUAL'],
+    rules: [
+      { all: ['@poisoning'], confidence: 0.9 },
+      { all: ['INGEST', 'POISON'], window: 6, confidence: 0.9 },
+      { all: ['INGEST', 'MANY', 'TABLETS'], window: 6, confidence: 0.85 },
+      { all: ['INGEST', 'NUM>=10', 'TABLETS'], window: 5, confidence: 0.85 },
+      { all: ['INGEST', 'NUM>=5', 'TABLETS', 'AT_ONCE'], window: 8, confidence: 0.8 },
+      { all: ['CHILD', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.85 },
+    ],
+    sources: [NHS, 'NHS: poisoning', INDIA],
+  },
+  {
+    id: 'fall',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@fall'], confidence: 0.85 },
+      { all: ['FELL', 'NO_GET_UP|NO_MOVE'], window: 12, confidence: 0.9 },
+      { all: ['NO_GET_UP'], confidence: 0.65 },
+      { all: ['FELL', 'HEAD|HEAD_BLOW'], window: 8, confidence: 0.85 },
+      { all: ['FELL', 'HIP|BACK', 'PAIN|SEVERE'], window: 10, confidence: 0.8 },
+      { all: ['FELL', 'BLOOD_THINNER'], window: 16, confidence: 0.8 },
+      { all: ['FELL', 'FRACTURE'], window: 14, confidence: 0.8 },
+      { all: ['FELL', 'BLEED|@collapse'], window: 10, confidence: 0.8 },
+    ],
+    sources: ['NHS: falls in older people', NHS, 'NICE CG176 (head injury; anticoagulants)'],
+  },
+  {
+    id: 'head_injury',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@head_injury'], confidence: 0.85 },
+      {
+        all: ['HEAD_BLOW', 'VOMIT|CONFUSED|DROWSY|@seizure|MEMORY|FLUID|@collapse|BLEED|SEVERE'],
+        window: 14,
+        confidence: 0.85,
+      },
+    ],
+    sources: ['NICE CG176 head injury: assessment and early management', NHS],
+  },
+  {
+    id: 'dangerous_reading',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@dangerous_reading'], confidence: 0.8 },
+      { all: ['SUGAR_L', 'LOW', 'SWEAT|CONFUSED|SHAKE|DIZZY|@collapse'], window: 12, confidence: 0.8 },
+    ],
+    sources: [
+      'ADA hypoglycaemia levels (< 54 mg/dL level 2); hypertensive emergency (≥ 180/120 with symptoms)',
+      'WHO pulse oximetry (SpO₂ < 90 %)',
+      NHS,
+    ],
+  },
+  {
+    id: 'infant',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@infant'], confidence: 0.9 },
+      { all: ['NEWBORN', 'FEVER|TEMP_L'], window: 10, confidence: 0.9 },
+      {
+        all: [
+          'BABY|NEWBORN|CHILD',
+          'NOT_FEEDING|FLOPPY|FAST_BREATH|INDRAWING|BLUE|NON_BLANCH|@seizure|@collapse',
+        ],
+        window: 12,
+        confidence: 0.85,
+      },
+      { all: ['FEVER', 'NON_BLANCH'], window: 12, confidence: 0.85 },
+    ],
+    sources: [
+      'NHS: when to get help for a baby or child',
+      'WHO ETAT emergency signs',
+      'NICE NG143 fever in under 5s',
+    ],
+  },
+  {
+    id: 'burns',
+    suppressedBy: [...CONTEXT, 'MILD'],
+    rules: [
+      { all: ['@burns'], confidence: 0.9 },
+      {
+        all: ['BURN', 'LARGE|FACE|HAND|GENITAL|CHEMICAL|ELECTRIC|BREATH|CHILD|SEVERE'],
+        window: 8,
+        confidence: 0.85,
+      },
+    ],
+    sources: [NHS, 'NHS: burns and scalds'],
+  },
+  {
+    id: 'abdominal_obstetric',
+    suppressedBy: CONTEXT,
+    rules: [
+      { all: ['@abdominal_obstetric'], confidence: 0.85 },
+      { all: ['PREGNANT', 'BLEED|@seizure|@collapse'], window: 12, confidence: 0.85 },
+      { all: ['PREGNANT', 'SEVERE|ABDOMEN', 'PAIN'], window: 12, confidence: 0.8 },
+      { all: ['PREGNANT', 'SEVERE', 'HEADACHE|VISION_LOSS'], window: 12, confidence: 0.75 },
+      {
+        all: ['ABDOMEN', 'PAIN', 'SEVERE', 'RIGID|VOMIT|BLEED|@collapse|SWEAT'],
+        window: 12,
+        confidence: 0.75,
+      },
+      { all: ['ABDOMEN', 'RIGID'], window: 5, confidence: 0.7 },
+    ],
+    sources: [NHS, 'WHO: danger signs in pregnancy'],
+  },
+];

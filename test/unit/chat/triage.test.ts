@@ -1,0 +1,374 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CATEGORIES,
+  LANGUAGES,
+  TRIAGE_CATEGORIES,
+  TRIAGE_LANGUAGES,
+  safetyReply,
+  triage,
+  type TriageCategory,
+  type TriageLanguage,
+} from '../../../src/chat/triage/index.js';
+
+/**
+ * The triage engine, from the clinical red-flag list: examples written per category and per language from the
+ * descriptions (not from an evaluation set), hard negatives, other people's emergencies, replies and speed.
+ */
+
+const flags = (m: string): TriageCategory[] => triage(m).flags;
+
+describe('triage: every category, in English', () => {
+  it.each<[string, TriageCategory]>([
+    ['I have a crushing pressure in my chest and I am sweating', 'chest_pain'],
+    ['tightness across my chest spreading to my left arm', 'chest_pain'],
+    ['my chest feels heavy and I feel sick', 'chest_pain'],
+    ['I think my dad is having a heart attack', 'chest_pain'],
+    ['pain going down my left arm into the jaw and I am in a cold sweat', 'chest_pain'],
+    ['her face is drooping on one side', 'stroke'],
+    ['suddenly he cannot lift his right arm', 'stroke'],
+    ['my mother is slurring her words', 'stroke'],
+    ['sudden loss of vision in my left eye', 'stroke'],
+    ['I am seeing double since this morning', 'stroke'],
+    ['worst headache of my life came on suddenly', 'stroke'],
+    ['suddenly lost her balance and one side of her body is numb', 'stroke'],
+    ['he is gasping for air', 'breathing'],
+    ['my baby is choking on a grape', 'breathing'],
+    ['his lips are turning blue', 'breathing'],
+    ['I cannot catch my breath, I can only say a few words', 'breathing'],
+    ['my father collapsed in the kitchen', 'collapse'],
+    ['she is unresponsive and we cannot wake her', 'collapse'],
+    ['grandpa passed out', 'collapse'],
+    ['my husband is having a seizure and will not stop shaking', 'seizure'],
+    ['she is having a fit for the first time', 'seizure'],
+    ['he is jerking all over and foaming at the mouth', 'seizure'],
+    ['the cut on his leg is bleeding heavily and it will not stop', 'bleeding'],
+    ['my father is vomiting blood', 'bleeding'],
+    ['she is coughing up blood', 'bleeding'],
+    ['black tarry stools and feeling dizzy and weak', 'bleeding'],
+    ['his throat is swelling after a bee sting', 'anaphylaxis'],
+    ['my lips and tongue are swollen after eating peanuts', 'anaphylaxis'],
+    ['wheezing and short of breath after the antibiotic injection', 'anaphylaxis'],
+    ['I took 10 tablets of my sleeping pills at once', 'poisoning'],
+    ['my son swallowed rat poison', 'poisoning'],
+    ['grandpa drank pesticide', 'poisoning'],
+    ['my toddler ate some of grandma’s pills', 'poisoning'],
+    ['she drank kerosene by mistake', 'poisoning'],
+    ['I want to kill myself', 'self_harm'],
+    ['I have been thinking about ending my life', 'self_harm'],
+    ['there is no reason to live anymore', 'self_harm'],
+    ['I cut myself again tonight', 'self_harm'],
+    ['my mother fell and cannot get up', 'fall'],
+    ['grandma slipped in the bathroom and is lying on the floor', 'fall'],
+    ['he fell and hit his head, he takes warfarin', 'fall'],
+    ['dad fell and has severe pain in his hip', 'fall'],
+    ['after the knock on the head he has vomited twice and is confused', 'head_injury'],
+    ['she hit her head and now clear fluid is coming from her nose', 'head_injury'],
+    ['sugar 45', 'dangerous_reading'],
+    ['blood sugar is 480 and he is very drowsy', 'dangerous_reading'],
+    ['BP 200/125', 'dangerous_reading'],
+    ['oxygen 84%', 'dangerous_reading'],
+    ['pulse 32', 'dangerous_reading'],
+    ['temperature 104 F', 'dangerous_reading'],
+    ['sugar 62 and I am sweating and shaking', 'dangerous_reading'],
+    ['my 6 week old baby has a fever', 'infant'],
+    ['the baby is floppy and not feeding', 'infant'],
+    ['my child has a fever and a purple rash that does not fade under a glass', 'infant'],
+    ['the baby is breathing fast and her chest is sucking in', 'infant'],
+    ['my son got an electric shock from the wire', 'burns'],
+    ['boiling water fell on her and the burns cover her whole arm', 'burns'],
+    ['acid splashed on his face and burned it', 'burns'],
+    ['her saree caught fire', 'burns'],
+    ['I am 8 months pregnant and bleeding', 'abdominal_obstetric'],
+    ['she is pregnant and had a fit', 'abdominal_obstetric'],
+    ['severe stomach pain, the belly is hard as a board and he is vomiting', 'abdominal_obstetric'],
+  ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
+});
+
+describe('triage: every language, own script and romanised', () => {
+  it.each<[string, TriageCategory, TriageLanguage]>([
+    ['सीने में तेज़ दर्द और पसीना आ रहा है', 'chest_pain', 'hi'],
+    ['पापा का मुँह टेढ़ा हो गया है', 'stroke', 'hi'],
+    ['दादी गिर गईं और उठ नहीं पा रहीं', 'fall', 'hi'],
+    ['मैं अपनी जान लेना चाहता हूँ', 'self_harm', 'hi'],
+    ['बच्चे ने चूहे मार दवा खा ली', 'poisoning', 'hi'],
+    ['chest mein pressure hai', 'chest_pain', 'hinglish'],
+    ['papa behosh ho gaye hain', 'collapse', 'hinglish'],
+    ['dadi gir gayi aur uth nahi pa rahi', 'fall', 'hinglish'],
+    ['mummy ko daura pad raha hai', 'seizure', 'hinglish'],
+    ['saans nahi aa rahi', 'breathing', 'hinglish'],
+    ['বুকে ব্যথা করছে', 'chest_pain', 'bn'],
+    ['buke byatha korche', 'chest_pain', 'bn'],
+    ['বাবা অজ্ঞান হয়ে গেছেন', 'collapse', 'bn'],
+    ['আমি মরে যেতে চাই', 'self_harm', 'bn'],
+    ['நெஞ்சு வலிக்குது', 'chest_pain', 'ta'],
+    ['nenju vali romba irukku', 'chest_pain', 'ta'],
+    ['அப்பாவுக்கு மூச்சு விட முடியல', 'breathing', 'ta'],
+    ['நான் தற்கொலை செய்ய போகிறேன்', 'self_harm', 'ta'],
+    ['ఛాతీలో నొప్పిగా ఉంది', 'chest_pain', 'te'],
+    ['naaku chest pain ga undi', 'chest_pain', 'te'],
+    ['అమ్మ స్పృహ తప్పి పడిపోయింది', 'collapse', 'te'],
+    ['నాకు చచ్చిపోవాలని ఉంది', 'self_harm', 'te'],
+    ['छातीत दुखत आहे', 'chest_pain', 'mr'],
+    ['आजी पडल्या आणि उठता येत नाही', 'fall', 'mr'],
+    ['मला मरायचं आहे', 'self_harm', 'mr'],
+    ['છાતીમાં દુખાવો થાય છે', 'chest_pain', 'gu'],
+    ['દાદા બેભાન થઈ ગયા', 'collapse', 'gu'],
+    ['મારે મરી જવું છે', 'self_harm', 'gu'],
+    ['ಎದೆ ನೋವು ಆಗ್ತಿದೆ', 'chest_pain', 'kn'],
+    ['ede novu', 'chest_pain', 'kn'],
+    ['ನನಗೆ ಸಾಯಬೇಕು', 'self_harm', 'kn'],
+    ['നെഞ്ചുവേദന', 'chest_pain', 'ml'],
+    ['nenju vedana undu', 'chest_pain', 'ml'],
+    ['അച്ഛന് ബോധം പോയി', 'collapse', 'ml'],
+    ['എനിക്ക് മരിക്കണം', 'self_harm', 'ml'],
+    ['ਛਾਤੀ ਵਿੱਚ ਦਰਦ ਹੋ ਰਿਹਾ ਹੈ', 'chest_pain', 'pa'],
+    ['chaati te dard', 'chest_pain', 'pa'],
+    ['ਮੈਂ ਮਰਨਾ ਚਾਹੁੰਦਾ ਹਾਂ', 'self_harm', 'pa'],
+    ['ଛାତି ଯନ୍ତ୍ରଣା ହେଉଛି', 'chest_pain', 'or'],
+    ['appa ku moochu vida mudiyala', 'breathing', 'ta'],
+    ['thatha ku vaai konala pochu, pesa mudiyala', 'stroke', 'ta'],
+    ['amma ki oopiri aadatledu', 'breathing', 'te'],
+    ['amar more jete ichhe korche', 'self_harm', 'bn'],
+    ['aai beshuddh zali', 'collapse', 'mr'],
+    ['dada bebhan thai gaya', 'collapse', 'gu'],
+    ['amma ge usiraadalu aagutilla', 'breathing', 'kn'],
+    ['achan bodham poyi', 'collapse', 'ml'],
+    ['mainu marna chahunda haan', 'self_harm', 'pa'],
+    ['mote mariyibaku ichha heuchi', 'self_harm', 'or'],
+    ['పాపకు రెండు నెలలు, జ్వరం వస్తోంది', 'infant', 'te'],
+    ['ಅಜ್ಜಿ ಬಿದ್ದಿದ್ದಾರೆ, ಏಳೋಕೆ ಆಗ್ತಿಲ್ಲ', 'fall', 'kn'],
+    ['ਮੁੰਡੇ ਨੇ ਜ਼ਹਿਰ ਪੀ ਲਿਆ', 'poisoning', 'pa'],
+    ['ରକ୍ତ ବନ୍ଦ ହେଉନି', 'bleeding', 'or'],
+    ['ମୁଁ ମରିଯିବାକୁ ଚାହୁଁଛି', 'self_harm', 'or'],
+  ])('%s → %s (%s)', (msg, category, language) => {
+    const r = triage(msg);
+    expect(r.flags).toContain(category);
+    expect(r.language).toBe(language);
+  });
+
+  it('reads Indian digits and folds script variants (nukta, chandrabindu, ZWJ)', () => {
+    expect(flags('शुगर ४५०')).toContain('dangerous_reading');
+    expect(flags('सीने मे दर्द')).toContain('chest_pain');
+    expect(flags('സ്വയം ആത്മഹത്യ ചെയ്യാൻ തോന്നുന്നു')).toContain('self_harm');
+    expect(flags('ചേട്ടന് ബോധം പോയി\u200d')).toContain('collapse');
+  });
+});
+
+describe('triage: context that is not a current emergency', () => {
+  it.each([
+    'no chest pain today',
+    'सीने में दर्द नहीं है',
+    'seene mein koi dard nahi hai',
+    'எனக்கு நெஞ்சுவலி இல்லை',
+    'had a stroke last year',
+    'dadi ko pichle saal lakwa maara tha',
+    'my father died of a heart attack in 2019',
+    'I watched a movie about a heart attack survivor',
+    'what are the signs of a stroke?',
+    'what are the symptoms of heart attack',
+    'if someone faints what should I do',
+    'how can I reduce my risk of a heart attack',
+    'my chest is sore after chest day at the gym',
+    'did a heavy chest workout yesterday',
+    'I had a heavy meal and feel full',
+    "I'm dying to see that film",
+    'killing it at work today',
+    'my phone died',
+    'small kitchen burn on the finger',
+    'burnt the toast again',
+    'my husband fell asleep on the sofa',
+    'hair fall is a problem these days',
+    'BP 130/85',
+    'sugar 110',
+    'mujhe 20 saal se sugar hai',
+    'I took my 5 tablets this morning',
+    'gave mom her blood pressure pill',
+    'I get a little breathless when I climb stairs',
+    'breathing exercises for better lungs',
+    'heat stroke tips for summer',
+    'food poisoning last week, better now',
+    'lunch mein dal chawal aur sabzi khayi',
+    'chest x ray report is normal',
+    'my blood test report came today',
+    'pehle seene mein dard tha, ab theek hoon',
+    "I don't want to die, I want to get healthy",
+    'I am fit and fine',
+    'she is under a lot of pressure at work',
+    'my heart is heavy since my dog died',
+    'grandma loves the movie where the hero faints',
+    'donated blood today',
+    'took a deep breath and relaxed',
+    'had acid reflux after dinner',
+    'I cut myself shaving',
+    'I take 12 tablets a day for my conditions',
+    'The doctor said my chest pain was muscular',
+    'I can’t breathe through my nose because of the cold',
+    'My mother is recovering well from her stroke',
+    'She fainted once in 2015 during a blood test',
+    'ఛాతీ నొప్పి లేదు',
+    'বুকে ব্যথা নেই',
+    'छातीत दुखत नाही',
+    'છાતીમાં દુખાવો નથી',
+    'ಎದೆ ನೋವು ಇಲ್ಲ',
+    'നെഞ്ചുവേദന ഇല്ല',
+    'ਛਾਤੀ ਵਿੱਚ ਦਰਦ ਨਹੀਂ ਹੈ',
+    'ଛାତି ଯନ୍ତ୍ରଣା ନାହିଁ',
+    'போன வருஷம் அப்பாவுக்கு மாரடைப்பு வந்தது',
+    'గత సంవత్సరం నాన్నకు గుండెపోటు వచ్చింది',
+    'ਪਿਛਲੇ ਸਾਲ ਬਾਪੂ ਜੀ ਨੂੰ ਦਿਲ ਦਾ ਦੌਰਾ ਪਿਆ ਸੀ',
+    'మాత్రలు వేసుకున్నాను',
+    'ഞാൻ ഗുളിക കഴിച്ചു',
+    'ಮಂಡಿ ನೋವು ಇದೆ',
+    'ଆଣ୍ଠୁ ଯନ୍ତ୍ରଣା ହେଉଛି',
+    'nenu ee roju idli tinnanu',
+  ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+
+  it('history and negation only silence their own clause', () => {
+    expect(flags('I had a stroke last year and now my arm is suddenly weak')).toContain('stroke');
+    expect(flags('no fever, but he collapsed')).toContain('collapse');
+    expect(flags('pichle saal heart attack aaya tha, abhi phir se seene mein dard ho raha hai')).toContain(
+      'chest_pain',
+    );
+    expect(flags('what are the signs of a stroke? my wife’s face is drooping')).toContain('stroke');
+  });
+
+  it('a current emergency of someone else alarms, and so does a carer who plays it down', () => {
+    expect(flags('my mother collapsed')).toContain('collapse');
+    expect(flags('papa is just tired but can’t get up')).toContain('fall');
+    expect(flags('probably nothing but her face is drooping')).toContain('stroke');
+    expect(flags('she says it is only gas but the chest pressure is spreading to her jaw')).toContain(
+      'chest_pain',
+    );
+  });
+});
+
+describe('safety reply', () => {
+  const contact = { name: 'Asha', phone: '+919800000000', relationship: 'daughter' };
+  const selfHarm: Record<TriageLanguage, string> = {
+    en: 'I want to end my life',
+    hi: 'मैं आत्महत्या करना चाहता हूँ',
+    hinglish: 'mujhe marna hai',
+    bn: 'আমি আত্মহত্যা করতে চাই',
+    ta: 'நான் சாகணும்',
+    te: 'నాకు ఆత్మహత్య చేసుకోవాలని ఉంది',
+    mr: 'मला आत्महत्या करायची आहे',
+    gu: 'મારે આત્મહત્યા કરવી છે',
+    kn: 'ನಾನು ಆತ್ಮಹತ್ಯೆ ಮಾಡಿಕೊಳ್ಳುತ್ತೇನೆ',
+    ml: 'എനിക്ക് ആത്മഹത്യ ചെയ്യണം',
+    pa: 'ਮੈਂ ਖੁਦਕੁਸ਼ੀ ਕਰਨਾ ਚਾਹੁੰਦਾ ਹਾਂ',
+    or: 'ମୁଁ ଆତ୍ମହତ୍ୟା କରିବି',
+  };
+
+  it.each(TRIAGE_LANGUAGES.map((l) => [l]))(
+    'self-harm in %s: its language, 14416, 112, 108, the contact',
+    (l) => {
+      const r = triage(selfHarm[l]);
+      expect(r.flags[0]).toBe('self_harm');
+      expect(r.language).toBe(l);
+      const reply = safetyReply(r, contact);
+      expect(reply).toContain('14416');
+      expect(reply).toContain('1-800-891-4416');
+      expect(reply).toContain('112');
+      expect(reply).toContain('108');
+      expect(reply).toContain('Asha (daughter), +919800000000');
+      expect(reply).toContain('Emergency alert');
+      expect(reply).toBe(safetyReply(r, contact).normalize('NFC'));
+    },
+  );
+
+  it('every language and category: ASCII digits only, no medicine or dose, not driving alone', () => {
+    const digits =
+      /[\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f\u0ae6-\u0aef\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f]/;
+    const medicine =
+      /aspirin|ecosprin|disprin|sorbitrate|nitro|paracetamol|ibuprofen|insulin|adrenaline|epipen|\bmg\b|\bdose|खुराक|ऐस्पिरिन|एस्पिरिन/i;
+    for (const lang of LANGUAGES)
+      for (const category of TRIAGE_CATEGORIES) {
+        const r = {
+          emergency: true,
+          flags: [category],
+          findings: [{ category, confidence: 1 }],
+          language: lang.id,
+        };
+        for (const c of [contact, null]) {
+          const reply = safetyReply(r, c);
+          expect(reply, `${lang.id}/${category}`).not.toMatch(digits);
+          expect(reply, `${lang.id}/${category}`).not.toMatch(medicine);
+          expect(reply).toMatch(/112/);
+          expect(reply).toMatch(/108/);
+        }
+      }
+    const en = safetyReply(triage('my father collapsed'), null);
+    expect(en).toMatch(/do not drive yourself/i);
+    expect(en).toMatch(/keep someone with you/i);
+    expect(en).toMatch(/add an emergency contact/);
+  });
+
+  it('the main category leads: self-harm with an overdose still names Tele-MANAS', () => {
+    const r = triage('I took 20 sleeping pills because I want to die');
+    expect(r.flags).toEqual(expect.arrayContaining(['self_harm', 'poisoning']));
+    expect(r.findings.map((f) => f.category)).toEqual(r.flags);
+    expect(r.findings.every((f) => f.confidence > 0 && f.confidence <= 1)).toBe(true);
+    expect(safetyReply(r, null)).toContain('14416');
+  });
+});
+
+describe('taxonomy data', () => {
+  it('has exactly the 15 categories, each with rules and sources', () => {
+    expect(CATEGORIES.map((c) => c.id).sort()).toEqual([...TRIAGE_CATEGORIES].sort());
+    for (const c of CATEGORIES) {
+      expect(c.rules.length).toBeGreaterThan(0);
+      expect(c.sources.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every concept a rule names has words in English, and every language says where its words come from', () => {
+    const en = LANGUAGES.find((l) => l.id === 'en')!;
+    for (const c of CATEGORIES)
+      for (const r of c.rules)
+        for (const slot of r.all)
+          for (const concept of slot.split('|'))
+            if (!concept.startsWith('NUM>=')) expect(en.terms[concept], `${c.id}: ${concept}`).toBeDefined();
+    expect(LANGUAGES.map((l) => l.id).sort()).toEqual([...TRIAGE_LANGUAGES].sort());
+    for (const l of LANGUAGES) {
+      expect(l.sources.length).toBeGreaterThan(0);
+      expect(l.terms['@self_harm']?.length).toBeGreaterThan(0);
+      expect(l.reply.teleManas).toContain('14416');
+    }
+  });
+});
+
+describe('speed and long messages', () => {
+  it('a 5,000-character message with the emergency at the end alarms', () => {
+    const filler = 'Today I walked in the park and had idli for breakfast with my grandson. ';
+    const long = filler.repeat(Math.ceil(5000 / filler.length)).slice(0, 4980) + ' Now my father collapsed.';
+    expect(long.length).toBeGreaterThan(4990);
+    expect(flags(long)).toContain('collapse');
+    expect(flags(filler.repeat(70))).toEqual([]);
+  });
+
+  it('p99 under 1 ms per message over a few thousand messages', () => {
+    const base = [
+      'I drank 2 glasses of water',
+      'my father collapsed and is not breathing',
+      'सीने में दर्द नहीं है, बस थोड़ी थकान है',
+      'nenju vali romba irukku',
+      'what are the signs of a stroke?',
+      'BP 140/90 pulse 82 sugar 110 fasting',
+      'remind me to take my metformin at 8 pm every day',
+      'ছাতি',
+      'had a heavy lunch, then a walk, then tea with my friends at the club',
+    ];
+    const messages = Array.from({ length: 3000 }, (_, i) => `${base[i % base.length]} ${i}`);
+    for (const m of messages.slice(0, 1000)) triage(m); // warm up (compile)
+    // CPU time of this process, not wall time: the machine may be busy with other work.
+    const times = messages.map((m) => {
+      const t0 = process.cpuUsage();
+      triage(m);
+      const d = process.cpuUsage(t0);
+      return (d.user + d.system) / 1000;
+    });
+    times.sort((a, b) => a - b);
+    const p99 = times[Math.floor(times.length * 0.99)];
+    expect(p99).toBeLessThan(1);
+  });
+});
