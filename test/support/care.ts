@@ -35,10 +35,10 @@ export async function link(t: TestApp, owner: TestUser, member: TestUser, grant:
 
 /**
  * Puts the running app on a ManualClock: the app's one Clock instance delegates to it (tokens keep real time).
- * Start it in the future of the real time so the in-process dispatcher's timers (real time) stay idle.
+ * Pass the same ManualClock to several apps (replicas) to share it. Start it in the future of the real time so the in-process dispatcher's timers (real time) stay idle.
  */
-export function manualClock(t: TestApp, start: Date | string | number): ManualClock {
-  const manual = new ManualClock(start);
+export function manualClock(t: TestApp, start: Date | string | number | ManualClock): ManualClock {
+  const manual = start instanceof ManualClock ? start : new ManualClock(start);
   const clock = t.app.get(Clock);
   clock.now = () => manual.now();
   clock.nowMs = () => manual.nowMs();
