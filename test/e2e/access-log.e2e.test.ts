@@ -6,6 +6,7 @@ import { conformance, fetchOpenApi } from '../support/openapi.js';
 
 interface Entry {
   id: string;
+  actor_id: string | null;
   record_type: string;
   operation: string;
   record_id: string | null;
