@@ -165,6 +165,39 @@ describe('care circle: invitations and links', () => {
     expect(r.body.code).toBe('CARE_PENDING_LIMIT');
   });
 
+  it('limits: at most 10 members; invitations rate-limited per user (429 + Retry-After)', async () => {
+    const big = await registerUser(t);
+    const members = await Promise.all(Array.from({ length: 11 }, () => registerUser(t)));
+    for (const m of members.slice(0, 10)) await link(t, big, m, VITALS);
+    const r = await t.http
+      .post('/api/care/invitations')
+      .set(big.auth)
+      .send({ email: members[10].email, ...VITALS });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('CARE_MEMBER_LIMIT');
+    // Re-sending to one address replaces the pending invitation, so only the hourly limit stops it.
+    const sender = await registerUser(t);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++)
+      statuses.push(
+        (
+          await t.http
+            .post('/api/care/invitations')
+            .set(sender.auth)
+            .send({ email: member.email, ...VITALS })
+        ).status,
+      );
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    const limited = await t.http.post('/api/care/requests').set(sender.auth).send({ email: member.email });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(statuses[30]).toBe(429);
+    // Only the last of the 30 is pending for the invitee.
+    expect((await received(member)).filter((i: { email: string }) => i.email === sender.email)).toHaveLength(
+      1,
+    );
+  });
+
   it('erasing either account ends its links', async () => {
     const o = await registerUser(t, { name: 'Owner to erase' });
     const m = await registerUser(t);
