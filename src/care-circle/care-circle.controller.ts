@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,7 +10,7 @@ import {
 import { CurrentUser, type AuthUser } from '../common/decorators.js';
 import { ApiErrors } from '../common/swagger.js';
 import { CareCircleService } from './care-circle.service.js';
-import { CareAcceptDto, CareInvitationDto, CareInviteDto, CareLinkDto } from './care.dto.js';
+import { CareAcceptDto, CareInvitationDto, CareInviteDto, CareLinkDto, CareSummaryDto } from './care.dto.js';
 
 const SAME_ANSWER =
   'The answer is the same whether or not the e-mail belongs to an account; the addressee sees it once signed in.';
@@ -123,6 +123,21 @@ export class CareCircleController {
   @ApiErrors()
   people(@CurrentUser() user: AuthUser): Promise<CareLinkDto[]> {
     return this.care.linksOf(user.id, 'member');
+  }
+
+  @Put('people/:owner_id/summary')
+  @ApiOperation({
+    summary:
+      'Choose when the daily summary about this person arrives (HH:MM in your time zone; null stops it); needs the daily_summary grant',
+  })
+  @ApiOkResponse({ type: CareLinkDto })
+  @ApiErrors(400, 404, 413, 422)
+  summary(
+    @CurrentUser() user: AuthUser,
+    @Param('owner_id') ownerId: string,
+    @Body() dto: CareSummaryDto,
+  ): Promise<CareLinkDto> {
+    return this.care.setSummaryTime(user.id, ownerId, dto.time);
   }
 
   @Delete('people/:owner_id')

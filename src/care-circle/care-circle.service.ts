@@ -33,6 +33,8 @@ export interface Grant {
   role: CareRole;
   scopes: CareScope[];
   notify: CareNotifyKind[];
+  /** HH:MM in the member's zone, when they asked for a daily summary. */
+  summaryTime: string | null;
 }
 
 const list = <T>(json: string): T[] => {
@@ -118,7 +120,7 @@ export class CareCircleService {
   }
 
   /** Role, scopes and kinds validated together: notifications only for a caregiver, each within its scope. */
-  private checkGrant(dto: CareAcceptDto, required: boolean): Omit<Grant, 'linkId' | 'ownerId' | 'memberId'> {
+  private checkGrant(dto: CareAcceptDto, required: boolean): Pick<Grant, 'role' | 'scopes' | 'notify'> {
     if (required && !dto.scopes?.length)
       throw validationError(['body', 'scopes'], 'Grant at least one scope');
     const role = dto.role ?? 'viewer';
@@ -127,7 +129,8 @@ export class CareCircleService {
     if (notify.length && role !== 'caregiver')
       throw validationError(['body', 'notify'], 'Only a caregiver is notified');
     notify.forEach((k, i) => {
-      if (!scopes.includes(NOTIFY_NEEDS[k]))
+      const need = NOTIFY_NEEDS[k];
+      if (need && !scopes.includes(need))
         throw validationError(['body', 'notify', i], `${k} needs the ${NOTIFY_NEEDS[k]} scope`);
     });
     if (scopes.includes('medication:write') && !scopes.includes('medication'))
@@ -323,9 +326,31 @@ export class CareCircleService {
   /** Accepted caregivers of `ownerId` who asked for `kind` and hold the scope it needs. */
   async recipients(ownerId: string, kind: CareNotifyKind): Promise<Grant[]> {
     const rows = await this.links.findBy({ ownerId, status: 'accepted', role: 'caregiver' });
-    return rows
-      .map((r) => this.grantOf(r))
-      .filter((g) => g.notify.includes(kind) && g.scopes.includes(NOTIFY_NEEDS[kind]));
+    return rows.map((r) => this.grantOf(r)).filter((g) => g.notify.includes(kind) && this.covers(g, kind));
+  }
+
+  private covers(g: Grant, kind: CareNotifyKind): boolean {
+    const need = NOTIFY_NEEDS[kind];
+    return need === null || g.scopes.includes(need);
+  }
+
+  /** Links whose member asked for a daily summary and chose a time. */
+  async summaryGrants(): Promise<Grant[]> {
+    const rows = await this.links
+      .createQueryBuilder('l')
+      .where(`l.status = 'accepted' AND l.role = 'caregiver' AND l.summary_time IS NOT NULL`)
+      .getMany();
+    return rows.map((r) => this.grantOf(r)).filter((g) => g.notify.includes('daily_summary'));
+  }
+
+  /** The member chooses when (HH:MM, their zone) the daily summary arrives; null stops it. 404 outside a grant. */
+  async setSummaryTime(memberId: string, ownerId: string, time: string | null): Promise<CareLinkDto> {
+    const grant =
+      typeof ownerId === 'string' && ownerId.length <= 36 ? await this.grant(ownerId, memberId) : null;
+    if (!grant || !grant.notify.includes('daily_summary')) throw notFound(PERSON_NOT_FOUND);
+    await this.links.update({ id: grant.linkId, status: 'accepted' }, { summaryTime: time });
+    const row = await this.links.findOneByOrFail({ id: grant.linkId });
+    return this.linkView(row, await this.users.findOneBy({ id: ownerId }));
   }
 
   /** Account erasure: every invitation, request and link of the user, and those addressed to their e-mail. */
@@ -375,6 +400,7 @@ export class CareCircleService {
       role: r.role as CareRole,
       scopes: list<CareScope>(r.scopes),
       notify: list<CareNotifyKind>(r.notify),
+      summaryTime: r.summaryTime,
     };
   }
 
@@ -412,6 +438,7 @@ export class CareCircleService {
       role: g.role,
       scopes: g.scopes,
       notify: g.notify,
+      summary_time: g.summaryTime,
       since: new Date(r.decidedAt ?? r.createdAt).toISOString(),
     };
   }

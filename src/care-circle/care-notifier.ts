@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { UserEntity } from '../auth/entities/user.entity.js';
@@ -6,12 +12,20 @@ import { Clock } from '../common/clock.js';
 import { RecordEvents, type RecordChange } from '../common/record-events.js';
 import { outsideRequest } from '../common/request-context.js';
 import { EmergencyAlertChannel, type EmergencyAlertMessage } from '../health-data/emergency/alert-channel.js';
+import type { AdherenceQuery } from '../health-data/medication/medication.dto.js';
+import { MedicationService } from '../health-data/medication/medication.service.js';
+import { RecordStore } from '../health-data/records/record-store.js';
+import { localDate, zonedIso } from '../health-data/records/time.js';
 import { LocusGraphGateway } from '../locusgraph/locusgraph.gateway.js';
 import { counter } from '../ops/metrics.js';
 import { NotificationsService } from '../reminders/notifications/notifications.service.js';
-import type { NotificationStatus } from '../reminders/reminder.records.js';
+import {
+  NOTIFICATION,
+  notificationIdForKey,
+  type NotificationStatus,
+} from '../reminders/reminder.records.js';
 import { ReminderScheduler, type MissedDoseEvent } from '../reminders/scheduler/reminder-scheduler.js';
-import { CareCircleService } from './care-circle.service.js';
+import { CareCircleService, type Grant } from './care-circle.service.js';
 import type { CareNotifyKind } from './care.model.js';
 
 const sent = counter({
@@ -19,6 +33,12 @@ const sent = counter({
   help: 'Care-circle notifications by kind and outcome (sent = created and pushed to a member; duplicate = already there, a replay or another replica; failed)',
   labelNames: ['kind', 'outcome'] as const,
 });
+
+const SUMMARY_TICK_MS = 60_000;
+
+/** The occurrence key of a member's copy of an event: the notification id derives from it. */
+const careKey = (kind: CareNotifyKind, key: string, memberId: string): string =>
+  `care:${kind}:${key}@member:${memberId}`;
 
 /** What a care notification says (the member's copy of an event about the owner). */
 interface CareEvent {
@@ -61,8 +81,9 @@ export function dangerousVitals(p: Record<string, unknown>): string[] {
  * The work runs outside the request that caused it: it is the service acting, not the owner reading.
  */
 @Injectable()
-export class CareNotifier implements OnModuleInit {
+export class CareNotifier implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('CareNotifier');
+  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly care: CareCircleService,
@@ -73,6 +94,8 @@ export class CareNotifier implements OnModuleInit {
     private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly zones: RecordStore,
+    private readonly meds: MedicationService,
   ) {}
 
   onModuleInit(): void {
@@ -83,6 +106,76 @@ export class CareNotifier implements OnModuleInit {
     this.events.on(['user'], async (change) => {
       if (change.op === 'delete' && change.userId) await this.care.forgetUser(change.userId);
     });
+  }
+
+  onApplicationBootstrap(): void {
+    // Each minute: summaries whose time has come in the member's zone (ids keep them once a day, on any replica).
+    this.summaryTimer = setInterval(() => {
+      outsideRequest(() => this.sendDailySummaries()).catch((e: unknown) =>
+        this.log.warn(`daily summaries failed: ${(e as Error).message}`),
+      );
+    }, SUMMARY_TICK_MS);
+    this.summaryTimer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
+  }
+
+  /**
+   * Sends each daily summary that is due: the member's chosen HH:MM has passed today in the member's zone and
+   * today's summary does not exist yet. Counts only, of the granted categories (doses of the owner's day,
+   * vitals readings of the last 24 hours). Returns how many were sent.
+   */
+  async sendDailySummaries(): Promise<number> {
+    let created = 0;
+    for (const g of await this.care.summaryGrants()) {
+      const now = this.clock.now();
+      const zone = await this.zones.zoneOf(g.memberId);
+      if (!g.summaryTime || zonedIso(now, zone).slice(11, 16) < g.summaryTime) continue;
+      const date = localDate(now, zone);
+      const key = `${g.ownerId}@${date}`;
+      const id = notificationIdForKey(careKey('daily_summary', key, g.memberId));
+      if (await this.gateway.get(`${NOTIFICATION}:${id}`)) continue;
+      const parts = await this.summaryOf(g, now);
+      created += await this.notify(
+        g.ownerId,
+        {
+          kind: 'daily_summary',
+          key,
+          title: (o) => `Today for ${o}`,
+          message: (o) => (parts.length ? `${o}: ${parts.join('; ')}.` : `Nothing logged by ${o} today.`),
+          dueAt: now,
+          data: { date },
+        },
+        [g],
+      );
+    }
+    return created;
+  }
+
+  private async summaryOf(g: Grant, now: Date): Promise<string[]> {
+    const parts: string[] = [];
+    if (g.scopes.includes('medication')) {
+      const today = localDate(now, await this.zones.zoneOf(g.ownerId));
+      const q = { date_from: today, date_to: today } as AdherenceQuery;
+      const { overall } = await this.meds.adherence({ id: g.ownerId, email: '', name: '', jti: '' }, q);
+      if (overall.scheduled)
+        parts.push(
+          `doses ${overall.taken + overall.late} taken, ${overall.missed} missed of ${overall.scheduled}`,
+        );
+    }
+    if (g.scopes.includes('vitals')) {
+      const readings = await this.gateway.list({
+        userId: g.ownerId,
+        type: 'vitals',
+        from: new Date(now.getTime() - 86_400_000),
+        limit: 500,
+      });
+      const dangerous = readings.items.filter((r) => dangerousVitals(r.payload).length).length;
+      if (readings.items.length) parts.push(`${readings.items.length} readings, ${dangerous} dangerous`);
+    }
+    return parts;
   }
 
   /**
@@ -163,15 +256,15 @@ export class CareNotifier implements OnModuleInit {
   }
 
   /** Creates the member copies that do not exist yet and pushes them; returns how many were new. */
-  private async notify(ownerId: string, ev: CareEvent): Promise<number> {
-    const members = await this.care.recipients(ownerId, ev.kind);
+  private async notify(ownerId: string, ev: CareEvent, only?: Grant[]): Promise<number> {
+    const members = only ?? (await this.care.recipients(ownerId, ev.kind));
     if (!members.length) return 0;
     try {
       const owner = (await this.users.findOneBy({ id: ownerId }))?.name?.trim() || 'Someone you care for';
       const created = await this.notifications.createAndDeliver(
         members.map((m) => ({
           userId: m.memberId,
-          occurrenceKey: `care:${ev.kind}:${ev.key}@member:${m.memberId}`,
+          occurrenceKey: careKey(ev.kind, ev.key, m.memberId),
           source: `care:${ownerId}`,
           alarmId: null,
           title: ev.title(owner),

@@ -8,7 +8,9 @@ import {
   IsEmail,
   IsIn,
   IsOptional,
+  Matches,
   MaxLength,
+  ValidateIf,
 } from 'class-validator';
 import {
   CARE_NOTIFY_KINDS,
@@ -65,6 +67,20 @@ export class CareInviteDto extends GrantFields {
   email: string;
 }
 
+/** The daily summary time chosen by the member. */
+export class CareSummaryDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '20:00',
+    description: 'HH:MM (24 h) in your time zone; null stops the summary',
+  })
+  // null is a value here (stop); a missing time fails the pattern.
+  @ValidateIf((_o, v) => v !== null)
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:MM (24 h)' })
+  time: string | null;
+}
+
 /** Accepting: an owner accepting a request may set the grant; an invitee accepts the grant as offered. */
 export class CareAcceptDto extends GrantFields {}
 
@@ -109,5 +125,12 @@ export class CareLinkDto {
   @ApiProperty({ enum: CARE_ROLES }) role: CareRole;
   @ApiProperty({ enum: CARE_SCOPES, isArray: true }) scopes: CareScope[];
   @ApiProperty({ enum: CARE_NOTIFY_KINDS, isArray: true }) notify: CareNotifyKind[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '20:00',
+    description: "When the member's daily summary arrives (HH:MM, the member's time zone)",
+  })
+  summary_time: string | null;
   @ApiProperty({ format: 'date-time' }) since: string;
 }

@@ -26,15 +26,20 @@ export const CARE_NOTIFY_KINDS = [
   'emergency_alert',
   'chat_red_flag',
   'dangerous_reading',
+  'daily_summary',
 ] as const;
 export type CareNotifyKind = (typeof CARE_NOTIFY_KINDS)[number];
 
-/** The scope a notification kind reveals (and therefore needs). */
-export const NOTIFY_NEEDS: Record<CareNotifyKind, CareScope> = {
+/**
+ * The scope a notification kind reveals (and therefore needs). The daily summary needs none of its own: it only
+ * ever summarises the categories granted (medication adherence, vitals readings).
+ */
+export const NOTIFY_NEEDS: Record<CareNotifyKind, CareScope | null> = {
   missed_dose: 'medication',
   emergency_alert: 'emergency',
   chat_red_flag: 'emergency',
   dangerous_reading: 'vitals',
+  daily_summary: null,
 };
 
 export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'revoked' | 'expired';

@@ -33,11 +33,18 @@ export interface AlarmPayload {
 
 /**
  * What a notification is about. `reminder`: an alarm / medication / appointment occurrence. The care circle
- * (src/care-circle) sends `missed_dose`, `emergency_alert`, `dangerous_reading` and `chat_red_flag` about
+ * (src/care-circle) sends `missed_dose`, `emergency_alert`, `dangerous_reading`, `chat_red_flag` and
+ * `daily_summary` about
  * the person a member cares for (type `care`).
  */
 export type NotificationKind =
-  'reminder' | 'missed_dose' | 'snooze' | 'emergency_alert' | 'dangerous_reading' | 'chat_red_flag';
+  | 'reminder'
+  | 'missed_dose'
+  | 'snooze'
+  | 'emergency_alert'
+  | 'dangerous_reading'
+  | 'chat_red_flag'
+  | 'daily_summary';
 
 /**
  * `sent`: created and pushed when due. `missed`: the service was down past the grace window when it was

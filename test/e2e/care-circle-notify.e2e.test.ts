@@ -10,7 +10,7 @@ import { connectWs, wsBase } from '../support/ws-client.js';
 const CARE_ALL = {
   role: 'caregiver' as const,
   scopes: ['vitals', 'medication', 'emergency'],
-  notify: ['missed_dose', 'emergency_alert', 'dangerous_reading', 'chat_red_flag'],
+  notify: ['missed_dose', 'emergency_alert', 'dangerous_reading', 'chat_red_flag', 'daily_summary'],
 };
 
 type Note = { kind: string; type: string; title: string; data?: Record<string, unknown>; due_at: string };
@@ -52,6 +52,7 @@ describe('care circle: notifications that arrive once', () => {
     return (r.body as Note[]).filter((n) => !kind || n.kind === kind);
   };
   const others = () => [viewer, declined, revoked, contactOnly];
+  const stranger = () => contactOnly;
 
   it('an emergency alert reaches an accepted caregiver over WebSocket within 2 s — nobody else, not by e-mail', async () => {
     // contactOnly's e-mail is on an emergency contact of the owner: that alone must not reach their account.
@@ -182,6 +183,42 @@ describe('care circle: notifications that arrive once', () => {
     expect(await notes(owner, 'missed_dose')).toHaveLength(2);
     for (const u of others()) expect(await notes(u, 'missed_dose')).toEqual([]);
     counts.push(`  missed doses (2 doses, 4 passes each): caregiver ${got.length}, owner 2, others 0`);
+  });
+
+  it("a daily summary arrives once a day at the member's chosen time, in the member's zone", async () => {
+    const put = (u: TestUser, body: object) =>
+      t.http.put(`/api/care/people/${owner.id}/summary`).set(u.auth).send(body);
+    expect((await put(viewer, { time: '20:00' })).status).toBe(404);
+    expect((await put(stranger(), { time: '20:00' })).status).toBe(404);
+    expect((await put(caregiver, { time: '25:00' })).status).toBe(422);
+    expect((await put(caregiver, {})).status).toBe(422);
+    const ok = await put(caregiver, { time: '20:00' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ user_id: owner.id, summary_time: '20:00' });
+    const notifier = t.app.get(CareNotifier);
+    // The caregiver has no profile: Asia/Kolkata (UTC+5:30). 19:59 there is 14:29Z.
+    clock.set('2027-03-28T14:29:00Z');
+    expect(await notifier.sendDailySummaries()).toBe(0);
+    clock.set('2027-03-28T14:31:00Z');
+    const runs = await Promise.all([notifier.sendDailySummaries(), notifier.sendDailySummaries()]);
+    expect(await notifier.sendDailySummaries()).toBe(0);
+    const got = await notes(caregiver, 'daily_summary');
+    expect(got).toHaveLength(1);
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(got[0]).toMatchObject({
+      title: 'Today for Asha',
+      data: { date: '2027-03-28', owner_id: owner.id },
+    });
+    expect((got[0] as unknown as { message: string }).message).toContain('1 missed of 1');
+    // The next day, again once; null stops it.
+    clock.set('2027-03-29T14:31:00Z');
+    expect(await notifier.sendDailySummaries()).toBe(1);
+    expect((await put(caregiver, { time: null })).body.summary_time).toBeNull();
+    clock.set('2027-03-30T14:31:00Z');
+    expect(await notifier.sendDailySummaries()).toBe(0);
+    expect(await notes(caregiver, 'daily_summary')).toHaveLength(2);
+    for (const u of others()) expect(await notes(u, 'daily_summary')).toEqual([]);
+    counts.push(`  daily summary (4 passes on day 1, 1 on day 2): caregiver ${got.length} + 1, others 0`);
   });
 
   it('after the caregiver leaves, nothing more reaches them', async () => {

@@ -62,4 +62,8 @@ export class CareLinkEntity {
   /** Who ended an accepted link (`owner` or `member`), or who cancelled a pending one. */
   @Column({ name: 'ended_by', type: 'varchar', length: 8, nullable: true })
   endedBy: string | null;
+
+  /** HH:MM in the member's time zone when they want the daily summary (null: none). Set by the member. */
+  @Column({ name: 'summary_time', type: 'varchar', length: 5, nullable: true })
+  summaryTime: string | null;
 }

@@ -24,7 +24,8 @@ export class CreateCareLinks1764300000000 implements MigrationInterface {
       expires_at BIGINT NOT NULL,
       decided_at BIGINT NULL,
       ended_at BIGINT NULL,
-      ended_by VARCHAR(8) NULL)`);
+      ended_by VARCHAR(8) NULL,
+      summary_time VARCHAR(5) NULL)`);
     await q.query(`CREATE INDEX ix_care_links_owner ON care_links (owner_id, status)`);
     await q.query(`CREATE INDEX ix_care_links_member ON care_links (member_id, status)`);
     await q.query(`CREATE INDEX ix_care_links_member_email ON care_links (member_email, status)`);
