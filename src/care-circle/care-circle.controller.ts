@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,6 +10,7 @@ import {
 import { CurrentUser, type AuthUser } from '../common/decorators.js';
 import { ApiErrors } from '../common/swagger.js';
 import { CareCircleService } from './care-circle.service.js';
+import { CareGrantGuard, RequiresGrant } from './care-grant.guard.js';
 import { CareAcceptDto, CareInvitationDto, CareInviteDto, CareLinkDto, CareSummaryDto } from './care.dto.js';
 
 const SAME_ANSWER =
@@ -126,6 +127,8 @@ export class CareCircleController {
   }
 
   @Put('people/:owner_id/summary')
+  @UseGuards(CareGrantGuard)
+  @RequiresGrant({ notify: 'daily_summary' })
   @ApiOperation({
     summary:
       'Choose when the daily summary about this person arrives (HH:MM in your time zone; null stops it); needs the daily_summary grant',

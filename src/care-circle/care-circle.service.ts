@@ -307,15 +307,25 @@ export class CareCircleService {
   }
 
   /**
-   * The grant check of every care read: the caller's accepted link to `ownerId` with `scope`, else 404 — the
-   * same answer as for a stranger, so nobody learns whether a person or a category exists. Marks the request so
-   * the reads it makes are written to the owner's access log with the caller as actor.
+   * The grant check of every care route (CareGrantGuard): the caller's accepted link to `ownerId` with the scope
+   * (and notification kind) needed, else 404 — the same answer as for a stranger, so nobody learns whether a
+   * person or a category exists. Marks the request so the reads it makes are written to the owner's access log
+   * with the caller as actor.
    */
-  async require(memberId: string, ownerId: string, scope: CareScope): Promise<void> {
+  async require(
+    memberId: string,
+    ownerId: string,
+    need: { scope?: CareScope; notify?: CareNotifyKind },
+  ): Promise<Grant> {
     const grant =
       typeof ownerId === 'string' && ownerId.length <= 36 ? await this.grant(ownerId, memberId) : null;
-    if (!grant || !grant.scopes.includes(scope)) throw notFound(PERSON_NOT_FOUND);
+    const ok =
+      grant &&
+      (!need.scope || grant.scopes.includes(need.scope)) &&
+      (!need.notify || grant.notify.includes(need.notify));
+    if (!ok) throw notFound(PERSON_NOT_FOUND);
     noteGrantedOwner(ownerId);
+    return grant;
   }
 
   async grant(ownerId: string, memberId: string): Promise<Grant | null> {
@@ -343,11 +353,9 @@ export class CareCircleService {
     return rows.map((r) => this.grantOf(r)).filter((g) => g.notify.includes('daily_summary'));
   }
 
-  /** The member chooses when (HH:MM, their zone) the daily summary arrives; null stops it. 404 outside a grant. */
+  /** The member chooses when (HH:MM, their zone) the daily summary arrives; null stops it. */
   async setSummaryTime(memberId: string, ownerId: string, time: string | null): Promise<CareLinkDto> {
-    const grant =
-      typeof ownerId === 'string' && ownerId.length <= 36 ? await this.grant(ownerId, memberId) : null;
-    if (!grant || !grant.notify.includes('daily_summary')) throw notFound(PERSON_NOT_FOUND);
+    const grant = await this.require(memberId, ownerId, { notify: 'daily_summary' });
     await this.links.update({ id: grant.linkId, status: 'accepted' }, { summaryTime: time });
     const row = await this.links.findOneByOrFail({ id: grant.linkId });
     return this.linkView(row, await this.users.findOneBy({ id: ownerId }));

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PaginationQuery } from '../common/dto.js';
-import { CurrentUser, type AuthUser } from '../common/decorators.js';
+import type { AuthUser } from '../common/decorators.js';
 import { ApiErrors } from '../common/swagger.js';
 import {
   AppointmentListQuery,
@@ -37,8 +37,7 @@ import {
 import { TrackingService } from '../health-data/tracking/tracking.service.js';
 import { VitalsListQuery, VitalsResponseDto } from '../health-data/vitals/vitals.dto.js';
 import { VitalsService } from '../health-data/vitals/vitals.service.js';
-import { CareCircleService } from './care-circle.service.js';
-import type { CareScope } from './care.model.js';
+import { CareGrantGuard, RequiresGrant } from './care-grant.guard.js';
 
 const OUTSIDE = {
   status: 404,
@@ -49,14 +48,14 @@ const OUTSIDE = {
 /**
  * A cared-for person's data, read-only within the member's grant, in the same shapes as the owner's own
  * routes: the owner's services are called with the owner's id (so the owner's time zone applies), after the
- * grant check. Every read lands in the owner's access log with the member as actor.
+ * grant check (CareGrantGuard, before the body is validated). Every read lands in the owner's access log with the member as actor.
  */
 @ApiTags('care-circle')
 @ApiBearerAuth()
 @Controller('api/care/people/:owner_id')
+@UseGuards(CareGrantGuard)
 export class CarePeopleController {
   constructor(
-    private readonly care: CareCircleService,
     private readonly vitals: VitalsService,
     private readonly meds: MedicationService,
     private readonly food: FoodService,
@@ -65,79 +64,68 @@ export class CarePeopleController {
     private readonly emergency: EmergencyService,
   ) {}
 
-  /** Runs `read` as the owner once the caller's grant covers `scope`. */
-  private async as<T>(
-    user: AuthUser,
-    ownerId: string,
-    scope: CareScope,
-    read: (owner: AuthUser) => Promise<T>,
-  ): Promise<T> {
-    await this.care.require(user.id, ownerId, scope);
-    return read({ id: ownerId, email: '', name: '', jti: user.jti });
+  /** The owner as their own services see them (the grant was checked by CareGrantGuard). */
+  private owner(ownerId: string): AuthUser {
+    return { id: ownerId, email: '', name: '', jti: '' };
   }
 
+  @RequiresGrant({ scope: 'vitals' })
   @Get('vitals')
   @ApiOperation({ summary: "The person's vitals (scope vitals); as GET /api/vitals" })
   @ApiOkResponse({ type: [VitalsResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  vitalsList(
-    @CurrentUser() user: AuthUser,
-    @Param('owner_id') ownerId: string,
-    @Query() q: VitalsListQuery,
-  ): Promise<VitalsResponseDto[]> {
-    return this.as(user, ownerId, 'vitals', (o) => this.vitals.list(o, q));
+  vitalsList(@Param('owner_id') ownerId: string, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
+    return this.vitals.list(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'medication' })
   @Get('medication')
   @ApiOperation({ summary: "The person's medications (scope medication); as GET /api/medication" })
   @ApiOkResponse({ type: [MedicationResponseDto] })
   @ApiErrors(OUTSIDE, 422)
   medications(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Query() q: MedicationListQuery,
   ): Promise<MedicationResponseDto[]> {
-    return this.as(user, ownerId, 'medication', (o) => this.meds.listMedications(o, q));
+    return this.meds.listMedications(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'medication' })
   @Get('medication/logs')
   @ApiOperation({ summary: "The person's dose history (scope medication); as GET /api/medication/logs" })
   @ApiOkResponse({ type: [MedicationLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
   medicationLogs(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Query() q: MedicationLogListQuery,
   ): Promise<MedicationLogResponseDto[]> {
-    return this.as(user, ownerId, 'medication', (o) => this.meds.listLogs(o, q));
+    return this.meds.listLogs(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'medication' })
   @Get('medication/adherence')
   @ApiOperation({
     summary: "The person's adherence in their time zone (scope medication); as GET /api/medication/adherence",
   })
   @ApiOkResponse({ type: AdherenceResponseDto })
   @ApiErrors(OUTSIDE, 422)
-  adherence(
-    @CurrentUser() user: AuthUser,
-    @Param('owner_id') ownerId: string,
-    @Query() q: AdherenceQuery,
-  ): Promise<AdherenceResponseDto> {
-    return this.as(user, ownerId, 'medication', (o) => this.meds.adherence(o, q));
+  adherence(@Param('owner_id') ownerId: string, @Query() q: AdherenceQuery): Promise<AdherenceResponseDto> {
+    return this.meds.adherence(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'medication' })
   @Get('medication/schedule')
   @ApiOperation({ summary: "The person's medication schedules (scope medication)" })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(OUTSIDE, 422)
   schedules(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Query() q: PaginationQuery,
   ): Promise<MedicationScheduleResponseDto[]> {
-    return this.as(user, ownerId, 'medication', (o) => this.meds.listSchedules(o, q));
+    return this.meds.listSchedules(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'medication:write' })
   @Post('medication/log')
   @HttpCode(201)
   @ApiOperation({
@@ -146,49 +134,40 @@ export class CarePeopleController {
   @ApiCreatedResponse({ type: MedicationLogResponseDto })
   @ApiErrors(400, OUTSIDE, 413, 422)
   logDose(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Body() dto: MedicationLogCreateDto,
   ): Promise<MedicationLogResponseDto> {
-    return this.as(user, ownerId, 'medication:write', (o) => this.meds.logDose(o, dto));
+    return this.meds.logDose(this.owner(ownerId), dto);
   }
 
+  @RequiresGrant({ scope: 'food_water' })
   @Get('food-logs')
   @ApiOperation({ summary: "The person's food logs (scope food_water); as GET /api/food-logs" })
   @ApiOkResponse({ type: [FoodLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  foodLogs(
-    @CurrentUser() user: AuthUser,
-    @Param('owner_id') ownerId: string,
-    @Query() q: FoodLogListQuery,
-  ): Promise<FoodLogResponseDto[]> {
-    return this.as(user, ownerId, 'food_water', (o) => this.food.list(o, q));
+  foodLogs(@Param('owner_id') ownerId: string, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
+    return this.food.list(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'food_water' })
   @Get('tracking/water/history')
   @ApiOperation({ summary: "The person's water logs (scope food_water); as GET /api/tracking/water/history" })
   @ApiOkResponse({ type: [WaterLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  water(
-    @CurrentUser() user: AuthUser,
-    @Param('owner_id') ownerId: string,
-    @Query() q: DayHistoryQuery,
-  ): Promise<WaterLogResponseDto[]> {
-    return this.as(user, ownerId, 'food_water', (o) => this.tracking.history('water', o, q));
+  water(@Param('owner_id') ownerId: string, @Query() q: DayHistoryQuery): Promise<WaterLogResponseDto[]> {
+    return this.tracking.history('water', this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'sleep' })
   @Get('tracking/sleep/history')
   @ApiOperation({ summary: "The person's sleep logs (scope sleep); as GET /api/tracking/sleep/history" })
   @ApiOkResponse({ type: [SleepLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  sleep(
-    @CurrentUser() user: AuthUser,
-    @Param('owner_id') ownerId: string,
-    @Query() q: RangeHistoryQuery,
-  ): Promise<SleepLogResponseDto[]> {
-    return this.as(user, ownerId, 'sleep', (o) => this.tracking.history('sleep', o, q));
+  sleep(@Param('owner_id') ownerId: string, @Query() q: RangeHistoryQuery): Promise<SleepLogResponseDto[]> {
+    return this.tracking.history('sleep', this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'exercise_mood' })
   @Get('tracking/exercise/history')
   @ApiOperation({
     summary: "The person's exercise logs (scope exercise_mood); as GET /api/tracking/exercise/history",
@@ -196,39 +175,36 @@ export class CarePeopleController {
   @ApiOkResponse({ type: [ExerciseLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
   exercise(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Query() q: DayHistoryQuery,
   ): Promise<ExerciseLogResponseDto[]> {
-    return this.as(user, ownerId, 'exercise_mood', (o) => this.tracking.history('exercise', o, q));
+    return this.tracking.history('exercise', this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'exercise_mood' })
   @Get('tracking/mood/history')
   @ApiOperation({
     summary: "The person's mood logs (scope exercise_mood); as GET /api/tracking/mood/history",
   })
   @ApiOkResponse({ type: [MoodLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  mood(
-    @CurrentUser() user: AuthUser,
-    @Param('owner_id') ownerId: string,
-    @Query() q: RangeHistoryQuery,
-  ): Promise<MoodLogResponseDto[]> {
-    return this.as(user, ownerId, 'exercise_mood', (o) => this.tracking.history('mood', o, q));
+  mood(@Param('owner_id') ownerId: string, @Query() q: RangeHistoryQuery): Promise<MoodLogResponseDto[]> {
+    return this.tracking.history('mood', this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'appointments' })
   @Get('appointments')
   @ApiOperation({ summary: "The person's appointments (scope appointments); as GET /api/appointments" })
   @ApiOkResponse({ type: [AppointmentResponseDto] })
   @ApiErrors(OUTSIDE, 422)
   appointmentList(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Query() q: AppointmentListQuery,
   ): Promise<AppointmentResponseDto[]> {
-    return this.as(user, ownerId, 'appointments', (o) => this.appointments.list(o, q));
+    return this.appointments.list(this.owner(ownerId), q);
   }
 
+  @RequiresGrant({ scope: 'emergency' })
   @Get('emergency-contacts')
   @ApiOperation({
     summary: "The person's emergency contacts (scope emergency); as GET /api/emergency-contacts",
@@ -236,10 +212,9 @@ export class CarePeopleController {
   @ApiOkResponse({ type: [EmergencyContactResponseDto] })
   @ApiErrors(OUTSIDE, 422)
   contacts(
-    @CurrentUser() user: AuthUser,
     @Param('owner_id') ownerId: string,
     @Query() q: EmergencyContactListQuery,
   ): Promise<EmergencyContactResponseDto[]> {
-    return this.as(user, ownerId, 'emergency', (o) => this.emergency.list(o, q));
+    return this.emergency.list(this.owner(ownerId), q);
   }
 }

@@ -58,6 +58,20 @@ describe('care-circle BOLA matrix from the OpenAPI document', () => {
       `care-circle BOLA matrix: ${careOps.length} operations × ${Object.keys(users).length} outsiders → 404 (${checked} requests)`,
     );
     expect(wrong).toEqual([]);
+    // The grant is checked before the body: an outsider's invalid body is still 404, never a 422 that confirms
+    // the route would act for them.
+    for (const u of Object.values(users)) {
+      const bad = await t.http
+        .post(`/api/care/people/${owner.id}/medication/log`)
+        .set(u.auth)
+        .send({ x: [1] });
+      expect(bad.status).toBe(404);
+      const summary = await t.http
+        .put(`/api/care/people/${owner.id}/summary`)
+        .set(u.auth)
+        .send({ time: 'soon' });
+      expect(summary.status).toBe(404);
+    }
     // Nothing was written for the owner by any of them.
     expect((await t.http.get('/api/medication/logs').set(owner.auth)).body).toEqual([]);
   });
