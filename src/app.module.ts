@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module.js';
+import { CareCircleModule } from './care-circle/care-circle.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
@@ -44,6 +45,7 @@ export class AppModule {
         ReminderModule,
         ChatModule,
         VoiceModule,
+        CareCircleModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -2,13 +2,19 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ensurePrivateSqliteFile } from '../common/private-files.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AccessLogEntity } from './entities/access-log.entity.js';
+import { CareLinkEntity } from './entities/care-link.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { CreateAuthTables1764100000000 } from './migrations/1764100000000-create-auth-tables.js';
 import { CreateAccessLog1764200000000 } from './migrations/1764200000000-create-access-log.js';
+import { CreateCareLinks1764300000000 } from './migrations/1764300000000-create-care-links.js';
 
-export const AUTH_ENTITIES = [UserEntity, RefreshTokenEntity, AccessLogEntity];
-export const AUTH_MIGRATIONS = [CreateAuthTables1764100000000, CreateAccessLog1764200000000];
+export const AUTH_ENTITIES = [UserEntity, RefreshTokenEntity, AccessLogEntity, CareLinkEntity];
+export const AUTH_MIGRATIONS = [
+  CreateAuthTables1764100000000,
+  CreateAccessLog1764200000000,
+  CreateCareLinks1764300000000,
+];
 
 /** TypeORM options for the auth database: SQLite file (WAL, FULL sync, FKs) or PostgreSQL. Never `synchronize`. */
 export function authDataSourceOptions(config: AppConfig): DataSourceOptions {

@@ -17,6 +17,7 @@ import { LocusGraphGateway } from '../locusgraph/locusgraph.gateway.js';
 import type { Payload, StoredRecord } from '../locusgraph/locusgraph.types.js';
 import { counter } from '../ops/metrics.js';
 import { AlarmsService } from '../reminders/alarms/alarms.service.js';
+import { CareNotifier } from '../care-circle/care-notifier.js';
 import { ChatActions } from './chat-actions.js';
 import { ChatLookupsService } from './chat-lookups.service.js';
 import { ChatQuota, RecentAlarms } from './chat-quota.js';
@@ -128,6 +129,7 @@ export class ChatService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly lookups: ChatLookupsService,
     private readonly moduleRef: ModuleRef,
+    private readonly care: CareNotifier,
   ) {
     this.phraser = new ReplyPhraser(createChatProvider(config));
     this.safety = ModelSafetyCheck.fromConfig(config);
@@ -232,7 +234,7 @@ export class ChatService implements OnModuleInit {
     const taken = actions ?? (await this.recordReading(user, turn.message));
     for (const category of new Set(result.flags)) alarms.inc({ category, language: result.language });
     await this.recentAlarms.mark(user.id).catch(() => undefined);
-    return this.respond(turn, {
+    const response = await this.respond(turn, {
       intent: 'emergency',
       reply: emergencyReply(result, contact),
       provider: 'triage',
@@ -249,6 +251,9 @@ export class ChatService implements OnModuleInit {
       alarm: { categories: result.flags, findings: result.findings, source, language: result.language },
       zone,
     });
+    // The care circle hears of it (members who asked for chat red flags); never delays or fails the reply.
+    void this.care.notifyRedFlag(user.id, result.flags, response.id).catch(() => 0);
+    return response;
   }
 
   /** Past the quota, a "what do I do" after an alarm still gets the safety line (fixed text: no model, no action). */

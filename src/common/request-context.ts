@@ -32,6 +32,8 @@ export interface RequestContext {
   readonly userId: string | null;
   /** Health-data accesses noted during this request, in order. */
   readonly accesses: RecordAccess[];
+  /** Other people whose data this request may read under a care-circle grant (checked before reading). */
+  readonly grantedOwners: Set<string>;
 }
 
 interface RequestLike {
@@ -41,6 +43,7 @@ interface RequestLike {
 
 class RequestState implements RequestContext {
   readonly accesses: RecordAccess[] = [];
+  readonly grantedOwners = new Set<string>();
   constructor(private readonly req: RequestLike) {}
   get requestId(): string {
     return this.req.id;
@@ -61,6 +64,19 @@ export function currentRequest(): RequestContext | undefined {
 /** Notes an access to health data in the current request (ignored outside a request). */
 export function noteRecordAccess(access: RecordAccess): void {
   storage.getStore()?.accesses.push(access);
+}
+
+/**
+ * Notes that the caller reads `ownerId`'s data under a care-circle grant: those accesses are then logged in the
+ * owner's access log with the caller as actor (any other access to another person's data is not logged).
+ */
+export function noteGrantedOwner(ownerId: string): void {
+  storage.getStore()?.grantedOwners.add(ownerId);
+}
+
+/** Runs `fn` outside any request (background work started by a request that must not be audited as it). */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
 }
 
 /** Runs `fn` as if serving `req` (tests, and callers that serve requests outside Fastify). */

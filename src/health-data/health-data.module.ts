@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountController } from './account/account.controller.js';
 import { AccountService } from './account/account.service.js';
+import { AccountExportSections } from './account/export-sections.js';
 import { AppointmentsController } from './appointments/appointments.controller.js';
 import { AppointmentsService } from './appointments/appointments.service.js';
 import { EmergencyAlertChannel } from './emergency/alert-channel.js';
@@ -26,7 +27,8 @@ import { VitalsService } from './vitals/vitals.service.js';
 /**
  * Every health route of the original API over the LocusGraphGateway (provided globally by LocusGraphModule),
  * through the typed record layer (records/). Exports what other modules need: the user's time zone
- * (ProfileService.timezoneOf), the record layer, medication adherence and the emergency-alert channel.
+ * (ProfileService.timezoneOf), the record layer, medication adherence, the emergency-alert channel
+ * and the account export's extra sections.
  */
 @Module({
   controllers: [
@@ -56,8 +58,10 @@ import { VitalsService } from './vitals/vitals.service.js';
     EmergencyAlertChannel,
     InsightsService,
     AccountService,
+    AccountExportSections,
   ],
   exports: [
+    AccountExportSections,
     RecordStore,
     ProfileService,
     MedicationService,

@@ -31,8 +31,20 @@ export interface AlarmPayload {
   reference_id: string | null;
 }
 
-/** What a notification is about. `reminder`: an alarm / medication / appointment occurrence. */
-export type NotificationKind = 'reminder' | 'missed_dose' | 'snooze' | 'emergency_alert';
+/**
+ * What a notification is about. `reminder`: an alarm / medication / appointment occurrence. The care circle
+ * (src/care-circle) sends `missed_dose`, `emergency_alert`, `dangerous_reading`, `chat_red_flag` and
+ * `daily_summary` about
+ * the person a member cares for (type `care`).
+ */
+export type NotificationKind =
+  | 'reminder'
+  | 'missed_dose'
+  | 'snooze'
+  | 'emergency_alert'
+  | 'dangerous_reading'
+  | 'chat_red_flag'
+  | 'daily_summary';
 
 /**
  * `sent`: created and pushed when due. `missed`: the service was down past the grace window when it was

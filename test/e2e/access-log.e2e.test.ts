@@ -6,6 +6,7 @@ import { conformance, fetchOpenApi } from '../support/openapi.js';
 
 interface Entry {
   id: string;
+  actor_id: string | null;
   record_type: string;
   operation: string;
   record_id: string | null;
@@ -87,6 +88,7 @@ describe('health-data access log (GET /api/auth/me/access-log)', () => {
     expect(text).not.toContain('unique-food-XYZ');
     for (const e of entries) {
       expect(Object.keys(e).sort()).toEqual([
+        'actor_id',
         'at',
         'count',
         'id',
@@ -96,6 +98,8 @@ describe('health-data access log (GET /api/auth/me/access-log)', () => {
         'request_id',
       ]);
       expect(e.count).not.toBe(187);
+      // Your own accesses have no actor (a care-circle member's reads carry theirs).
+      expect(e.actor_id).toBeNull();
     }
     // Documented.
     const doc = await fetchOpenApi(t);

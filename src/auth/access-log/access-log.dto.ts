@@ -16,6 +16,13 @@ export class AccessLogEntryDto {
   @ApiProperty({ example: '1764100000000-000001-a1b2c3', description: 'Entry id (sorts newest last)' })
   id: string;
   @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Who accessed the data when it was not you: the user id of a member of your care circle',
+  })
+  actor_id: string | null;
+  @ApiProperty({
     example: 'vitals',
     description: 'Record type (context type, e.g. vitals, food_log, medication); `*` for the whole account',
   })

@@ -28,7 +28,8 @@ const CHUNK = 100;
  *
  * Fed by the gateway (src/locusgraph/audited-gateway.ts notes every access in the request context) and written
  * here before the response is sent, so every answered request that touched health data is logged. Only the
- * caller's own data is logged under the caller; ids, types and counts only, never values.
+ * caller's own data is logged under the caller, another
+ * person's data (care circle) under that person with the caller as actor; ids, types and counts only, never values.
  *
  * Writes are group-committed: requests finishing while a batch is being written wait for the next batch, so
  * under load one commit (one fsync) covers many requests. A write failure is logged and counted, never turned
@@ -47,15 +48,19 @@ export class AccessLogService {
     private readonly clock: Clock,
   ) {}
 
-  /** The request's accesses to the caller's own data, one row per (record type, operation). */
+  /**
+   * The request's accesses, one row per (owner, record type, operation): the caller's own data under the
+   * caller; another person's data (a care-circle member reading within a grant) under that person, with the
+   * caller as `actor_id`, so the owner sees who read what.
+   */
   entriesOf(ctx: RequestContext): AccessLogEntity[] {
     const userId = ctx.userId;
     if (!userId) return [];
     const at = this.clock.nowMs();
     const groups = new Map<string, { a: RecordAccess; ids: Set<string>; count: number }>();
     for (const a of ctx.accesses) {
-      if (a.ownerId !== userId) continue;
-      const key = `${a.recordType}\u0000${a.operation}`;
+      if (!a.ownerId || (a.ownerId !== userId && !ctx.grantedOwners.has(a.ownerId))) continue;
+      const key = `${a.ownerId}\u0000${a.recordType}\u0000${a.operation}`;
       const g = groups.get(key) ?? { a, ids: new Set<string>(), count: 0 };
       if (a.recordId) g.ids.add(a.recordId);
       g.count += a.count;
@@ -64,7 +69,8 @@ export class AccessLogService {
     return [...groups.values()].map(({ a, ids, count }) =>
       this.repo.create({
         id: this.nextId(at),
-        userId,
+        userId: a.ownerId!,
+        actorId: a.ownerId === userId ? null : userId,
         recordType: a.recordType,
         operation: a.operation,
         recordId: ids.size === 1 ? [...ids][0] : null,
@@ -97,6 +103,7 @@ export class AccessLogService {
     });
     return rows.map((r) => ({
       id: r.id,
+      actor_id: r.actorId ?? null,
       record_type: r.recordType,
       operation: r.operation as AccessLogEntryDto['operation'],
       record_id: r.recordId,

@@ -17,6 +17,10 @@ export class AccessLogEntity {
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
+  /** Who accessed the data when it was not the owner (a care-circle member); null for the owner. */
+  @Column({ name: 'actor_id', type: 'varchar', length: 36, nullable: true })
+  actorId: string | null;
+
   @Column({ name: 'record_type', type: 'varchar', length: 64 })
   recordType: string;
 

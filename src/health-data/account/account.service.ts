@@ -5,6 +5,7 @@ import { AuthService } from '../../auth/auth.service.js';
 import { CacheService } from '../../infra/cache.service.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { RecordStore } from '../records/record-store.js';
+import { AccountExportSections } from './export-sections.js';
 
 /** Cache namespaces of a user (bumped when the account is erased). */
 const USER_NAMESPACES = ['appointments', 'emergency_contacts'];
@@ -29,7 +30,8 @@ export function exportedRecord(r: StoredRecord): Record<string, unknown> {
 /**
  * Account-level data rights: erasure (every record of the user through the gateway — the cloud replica's
  * copies are forgotten by the gateway's delete — then the account row; see docs/SECURITY.md) and export
- * (the account and every record as one JSON document, streamed from the gateway so memory stays constant).
+ * (the account, every record and the sections other modules register, e.g. the care circle, as one JSON document,
+ * streamed from the gateway so memory stays constant).
  */
 @Injectable()
 export class AccountService implements OnModuleInit {
@@ -39,6 +41,7 @@ export class AccountService implements OnModuleInit {
     private readonly store: RecordStore,
     private readonly cache: CacheService,
     private readonly moduleRef: ModuleRef,
+    private readonly sections: AccountExportSections,
   ) {}
 
   onModuleInit(): void {
@@ -65,8 +68,11 @@ export class AccountService implements OnModuleInit {
     const zone = await this.store.zoneOf(userId);
     const records = this.store.gateway.exportRecords({ userId });
     const exportedAt = this.store.clock.now().toISOString();
+    const extra = Object.entries(await this.sections.collect(userId))
+      .map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)},`)
+      .join('');
     async function* chunks(): AsyncGenerator<string> {
-      yield `{"exported_at":${JSON.stringify(exportedAt)},"timezone":${JSON.stringify(zone)},"account":${JSON.stringify(account)},"records":[`;
+      yield `{"exported_at":${JSON.stringify(exportedAt)},"timezone":${JSON.stringify(zone)},"account":${JSON.stringify(account)},${extra}"records":[`;
       let first = true;
       let batch = '';
       for await (const r of records) {

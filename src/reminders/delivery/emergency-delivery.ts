@@ -1,14 +1,12 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuthService } from '../../auth/auth.service.js';
-import { Clock } from '../../common/clock.js';
 import {
   EmergencyAlertChannel,
   type EmergencyAlertMessage,
 } from '../../health-data/emergency/alert-channel.js';
 import { EmergencyService } from '../../health-data/emergency/emergency.service.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
 import { reminderMetrics } from '../reminder.metrics.js';
 import { WebhookService, type WebhookDelivery } from './webhook.service.js';
 
@@ -18,39 +16,37 @@ export type ContactDeliveryStatus = 'pending' | 'delivered' | 'failed';
 export interface ContactDeliveryResult {
   contact_id: string;
   status: ContactDeliveryStatus;
-  /** Channels that accepted the alert: `podd_account`, `webhook`. */
+  /** Channels that accepted the alert: `webhook`. */
   channels: string[];
   detail: string | null;
 }
 
 const EVENT = 'emergency.alert';
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
-const counted = (channel: 'podd_account' | 'webhook' | 'none', ok: boolean): void =>
+const counted = (channel: 'webhook' | 'none', ok: boolean): void =>
   reminderMetrics.emergencyAlerts.inc({ channel, outcome: ok ? 'sent' : 'failed' });
 
 /**
  * Delivers the emergency alerts of the health-data module (POST /api/emergency/alert hands each alert to the
- * EmergencyAlertChannel; this class subscribes) to every emergency contact, through each channel the contact
- * can be reached on, and records the outcome per contact on the alert (EmergencyService.recordDelivery):
- * - **a Podd account**: when the contact's `email` (an optional field of `emergency_contact`) is the email of
- *   a registered account other than the sender's, the alert becomes a notification in that account (kind
- *   `emergency_alert`, type `emergency`, with the alert details in `data`), pushed to their app and devices;
+ * EmergencyAlertChannel; this class subscribes) to every emergency contact that the service can reach, and
+ * records the outcome per contact on the alert (EmergencyService.recordDelivery):
  * - **a webhook**: a contact with `webhook_url` gets a POST (event `emergency.alert`), signed with the
  *   contact's `webhook_secret` when it has one; failures are retried with backoff and the final outcome
  *   updates the contact's status.
- * Podd has no SMS or telephony provider, so a contact with only a phone number cannot be reached by the
- * service: it is recorded `failed` (the alert response lists it; the client offers to call them, and 112).
- * Delivery is idempotent per alert and contact (notification ids derive from the alert and contact ids).
+ * An emergency contact's `email` never creates an in-app notification in another account: anyone can type any
+ * e-mail, so in-app delivery to another Podd account goes only through an accepted care-circle link (the
+ * CareNotifier subscribes to the same channel). The outcome therefore never depends on whether an e-mail has an
+ * account. Podd has no e-mail, SMS or telephony provider, so a contact without a webhook is recorded `failed`
+ * (the alert response lists it; the client offers to call them, and 112).
+ * Delivery is idempotent per alert and contact (webhook delivery ids derive from the alert and contact ids).
  */
 @Injectable()
 export class EmergencyDelivery implements OnModuleInit {
   private readonly log = new Logger('EmergencyDelivery');
 
   constructor(
-    private readonly notifications: NotificationsService,
     private readonly webhooks: WebhookService,
     private readonly gateway: LocusGraphGateway,
-    private readonly clock: Clock,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -93,12 +89,6 @@ export class EmergencyDelivery implements OnModuleInit {
   async deliver(alert: EmergencyAlertMessage): Promise<ContactDeliveryResult[]> {
     const auth = this.moduleRef.get(AuthService, { strict: false });
     const sender = await auth.principal(alert.userId);
-    const who = sender?.name?.trim() || 'Someone who listed you as an emergency contact';
-    const source = `emergency_alert:${alert.alertId}`;
-    const title = `Emergency alert from ${who}`;
-    const message = [`${who} needs help: ${alert.type} (${alert.severity})`, str(alert.description)]
-      .filter(Boolean)
-      .join('. ');
     const data = {
       alert_id: alert.alertId,
       from_user_id: alert.userId,
@@ -117,32 +107,10 @@ export class EmergencyDelivery implements OnModuleInit {
       const problems: string[] = [];
       let pending = false;
       /** The channel being tried, for the metric when it throws. */
-      let trying: 'podd_account' | 'webhook' | 'none' = 'none';
+      let trying: 'webhook' | 'none' = 'none';
       try {
         const contact = await this.gateway.get(`emergency_contact:${d.contact_id}`);
         const p = contact && contact.userId === alert.userId ? contact.payload : {};
-        const email = str(p.email)?.toLowerCase();
-        const account = email ? await auth.findByEmail(email) : null;
-        if (account && account.id !== alert.userId) {
-          trying = 'podd_account';
-          await this.notifications.createAndDeliver([
-            {
-              userId: account.id,
-              occurrenceKey: `${source}@contact:${d.contact_id}`,
-              source,
-              alarmId: null,
-              title,
-              message,
-              type: 'emergency',
-              kind: 'emergency_alert',
-              status: 'sent',
-              dueAt: this.clock.now(),
-              data,
-            },
-          ]);
-          channels.push('podd_account');
-          counted('podd_account', true);
-        }
         const url = str(p.webhook_url);
         if (url) {
           trying = 'webhook';
@@ -159,10 +127,8 @@ export class EmergencyDelivery implements OnModuleInit {
           if (r.ok) channels.push('webhook');
           else if (r.retryable) pending = true;
           else problems.push(`webhook ${r.error ?? 'failed'}`);
-        }
-        if (!email && !url) problems.push('no Podd account or webhook for this contact (phone only)');
-        else if (email && !account && !url) problems.push('no Podd account with this email');
-        if (!channels.length && !url && !(account && account.id !== alert.userId)) counted('none', false);
+        } else problems.push('no webhook for this contact (the service cannot send e-mail, SMS or calls)');
+        if (!channels.length && !url) counted('none', false);
       } catch (e) {
         counted(trying, false);
         problems.push('delivery error');

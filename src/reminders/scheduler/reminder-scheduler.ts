@@ -67,6 +67,21 @@ interface Followups {
   advances: { current: DueRecord; payload: DuePayload; dueAt: Date }[];
 }
 
+/** A dose found missed (after the missed-dose window, in the owner's time zone), for listeners such as the care circle. */
+export interface MissedDoseEvent {
+  userId: string;
+  /** The occurrence key of the dose (stable: derive notification ids from it). */
+  occurrenceKey: string;
+  medicationName: string;
+  /** HH:MM in the owner's zone. */
+  localTime: string;
+  dueAt: Date;
+  /** False when found after downtime past the grace window (recorded, not pushed). */
+  onTime: boolean;
+}
+
+export type MissedDoseListener = (event: MissedDoseEvent) => Promise<void>;
+
 export interface RunStats {
   processed: number;
   sent: number;
@@ -91,6 +106,7 @@ export class ReminderScheduler {
   private readonly log = new Logger('ReminderScheduler');
   private readonly graceMs: number;
   private readonly missedWindowMs: number;
+  private readonly missedListeners: MissedDoseListener[] = [];
 
   constructor(
     private readonly gateway: LocusGraphGateway,
@@ -104,6 +120,14 @@ export class ReminderScheduler {
   ) {
     this.graceMs = config.reminders.graceMinutes * 60_000;
     this.missedWindowMs = config.reminders.missedDoseWindowMinutes * 60_000;
+  }
+
+  /**
+   * Subscribes to missed doses. Listeners are awaited before the check is done, so a failing listener makes the
+   * check retry later; they must be idempotent (they may see a dose again after a retry or on another replica).
+   */
+  onMissedDose(listener: MissedDoseListener): void {
+    this.missedListeners.push(listener);
   }
 
   // ------------------------------------------------------------------------------------------- changes
@@ -553,6 +577,15 @@ export class ReminderScheduler {
         now,
         stats,
       );
+      const event: MissedDoseEvent = {
+        userId: spec.userId,
+        occurrenceKey: key,
+        medicationName: name,
+        localTime: dose.local_time,
+        dueAt: rec.occurredAt,
+        onTime: this.lateness(rec.occurredAt, now) <= this.graceMs,
+      };
+      for (const listener of this.missedListeners) await listener(event);
     }
     await this.due.remove(rec.contextId);
   }

@@ -16,6 +16,8 @@ describe('isolation between users (from GET /docs-json)', () => {
     t = await createTestApp();
     a = await registerUser(t);
     b = await registerUser(t);
+    // The care-circle routes of A's data (/api/care/people/{owner_id}/…): B is not in A's circle.
+    idOf.owner_id = a.id;
     const post = async (path: string, body: unknown): Promise<{ id: string }> => {
       const res = await t.http
         .post(path)

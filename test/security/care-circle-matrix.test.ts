@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { link } from '../support/care.js';
+import { exampleBody, fetchOpenApi, fillPath, operations, type Operation } from '../support/openapi.js';
+
+/**
+ * The BOLA matrix of the care circle, generated from GET /docs-json so every care route added later is
+ * covered: every operation on `/api/care/people/{owner_id}/…` with a REAL owner id answers 404 to a stranger,
+ * to a declined invitee, to a revoked member and to a member of another person, and to a member whose grant
+ * lacks the category — exactly as for an id that does not exist. Invitation ids of another pair are 404 too.
+ */
+describe('care-circle BOLA matrix from the OpenAPI document', () => {
+  let t: TestApp;
+  let careOps: Operation[];
+  let doc: Awaited<ReturnType<typeof fetchOpenApi>>;
+  let owner: TestUser;
+  let other: TestUser;
+  const users: Record<string, TestUser> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    doc = await fetchOpenApi(t);
+    careOps = operations(doc).filter((o) => o.path.startsWith('/api/care/people/{owner_id}/'));
+    owner = await registerUser(t);
+    other = await registerUser(t);
+    for (const n of ['stranger', 'declined', 'revoked', 'memberOfOther', 'noScope'])
+      users[n] = await registerUser(t);
+    const inv = await t.http
+      .post('/api/care/invitations')
+      .set(owner.auth)
+      .send({ email: users.declined.email, scopes: ['vitals'] });
+    await t.http.post(`/api/care/invitations/${inv.body.id}/decline`).set(users.declined.auth);
+    await link(t, owner, users.revoked, { scopes: ['vitals', 'medication', 'medication:write'] });
+    await t.http.delete(`/api/care/people/${owner.id}`).set(users.revoked.auth);
+    await link(t, other, users.memberOfOther, { scopes: ['vitals', 'medication', 'medication:write'] });
+    // A grant of lab_results only: no route of this API serves it yet, so every care route is outside it.
+    await link(t, owner, users.noScope, { scopes: ['lab_results'] });
+  });
+  afterAll(() => t.close());
+
+  it('every care operation on a real person: 404 for everyone outside a grant', async () => {
+    expect(careOps.length).toBeGreaterThanOrEqual(13);
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const o of careOps) {
+      const path = fillPath(o.path, { owner_id: owner.id });
+      const body = exampleBody(doc, o);
+      for (const [who, u] of Object.entries(users)) {
+        let req = t.http[o.method](path).set(u.auth);
+        if (body !== undefined) req = req.send(body as object);
+        const res = await req;
+        if (res.status !== 404 || res.body.code !== 'NOT_FOUND')
+          wrong.push(`${o.label} as ${who}: ${res.status}`);
+        checked++;
+      }
+    }
+    console.log(
+      `care-circle BOLA matrix: ${careOps.length} operations × ${Object.keys(users).length} outsiders → 404 (${checked} requests)`,
+    );
+    expect(wrong).toEqual([]);
+    // The grant is checked before the body: an outsider's invalid body is still 404, never a 422 that confirms
+    // the route would act for them.
+    for (const u of Object.values(users)) {
+      const bad = await t.http
+        .post(`/api/care/people/${owner.id}/medication/log`)
+        .set(u.auth)
+        .send({ x: [1] });
+      expect(bad.status).toBe(404);
+      const summary = await t.http
+        .put(`/api/care/people/${owner.id}/summary`)
+        .set(u.auth)
+        .send({ time: 'soon' });
+      expect(summary.status).toBe(404);
+    }
+    // Nothing was written for the owner by any of them.
+    expect((await t.http.get('/api/medication/logs').set(owner.auth)).body).toEqual([]);
+  });
+
+  it("another pair's invitation and link ids → 404 for accept, decline, cancel and removal", async () => {
+    const inv = await t.http
+      .post('/api/care/invitations')
+      .set(other.auth)
+      .send({ email: `someone${Date.now()}@example.com`, scopes: ['vitals'] });
+    const id = inv.body.id;
+    const s = users.stranger;
+    expect((await t.http.post(`/api/care/invitations/${id}/accept`).set(s.auth).send({})).status).toBe(404);
+    expect((await t.http.post(`/api/care/invitations/${id}/decline`).set(s.auth)).status).toBe(404);
+    expect((await t.http.delete(`/api/care/invitations/${id}`).set(s.auth)).status).toBe(404);
+    expect((await t.http.delete(`/api/care/circle/${users.memberOfOther.id}`).set(s.auth)).status).toBe(404);
+    expect((await t.http.delete(`/api/care/people/${other.id}`).set(s.auth)).status).toBe(404);
+    // The other pair's link is untouched.
+    expect((await t.http.get('/api/care/people').set(users.memberOfOther.auth)).body).toHaveLength(1);
+  });
+});
