@@ -29,13 +29,16 @@ function padded(tail) {
   const fixed = `{"pad":"",${tail}}`;
   return `{"pad":"${'x'.repeat(LIMIT - 64 - Buffer.byteLength(fixed))}",${tail}}`;
 }
-const wideObject = (n, w) => `{${Array.from({ length: n }, (_, i) => `"k${i}":"${'v'.repeat(w)}"`).join(',')}}`;
+const wideObject = (n, w) =>
+  `{${Array.from({ length: n }, (_, i) => `"k${i}":"${'v'.repeat(w)}"`).join(',')}}`;
 const objects = (n) => Array.from({ length: n }, () => wideObject(256, 90)).join(',');
 const BODIES = {
   deep: padded(`"email":${'['.repeat(5000)}${']'.repeat(5000)}`),
   wide: `{"email":"a@example.com","password":[${objects(19)}],"allergies":[${objects(19)}]}`,
   string: `{"email":"${'a'.repeat(LIMIT - 200)}@example.com","password":"x","allergies":["${'b'.repeat(100)}"]}`,
-  items: padded(`"email":"a@example.com","password":"x","allergies":[${Array.from({ length: 9000 }, () => '1').join(',')}]`),
+  items: padded(
+    `"email":"a@example.com","password":"x","allergies":[${Array.from({ length: 9000 }, () => '1').join(',')}]`,
+  ),
   over: padded(Array.from({ length: 100_000 }, (_, i) => `"${i}":0`).join(',')),
 };
 for (const [k, b] of Object.entries(BODIES)) {
@@ -141,17 +144,23 @@ try {
   };
   say('# Hostile request bodies');
   say('');
-  say(`Machine: ${machine()}. Run: \`npm run build && node bench/hostile-bodies.mjs\` (${ROUNDS} rounds of ${ROUND_SECONDS} s).`);
+  say(
+    `Machine: ${machine()}. Run: \`npm run build && node bench/hostile-bodies.mjs\` (${ROUNDS} rounds of ${ROUND_SECONDS} s).`,
+  );
   say('');
   say(
     '4 clients send bodies just under the 1 MB limit (deep nesting after a long string, 38 objects of 256 members in validated fields, a ~1 MB string, 9,000 array items, 100,000 members after the padding) to `POST /api/auth/login` and `PUT /api/profile`, rate limits off; a fifth client times `GET /health/live` every 10 ms.',
   );
   say('');
   say(
-    `**Server event-loop delay p99 under hostile load: ${median(rounds.map((r) => r.loop.p99)).toFixed(1)} ms** (median of ${ROUNDS} rounds; target ≤ 50 ms); liveness p99 seen by the probe: ${median(rounds.map((r) => r.p99)).toFixed(1)} ms. Idle (3 s before): loop delay p99 ${idle.p99.toFixed(1)} ms, liveness p99 ${pct(idleLat, 99).toFixed(1)} ms. Load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores.`,
+    `**Server event-loop delay p99 under hostile load: ${median(rounds.map((r) => r.loop.p99)).toFixed(1)} ms** (median of ${ROUNDS} rounds; target ≤ 50 ms); liveness p99 seen by the probe: ${median(rounds.map((r) => r.p99)).toFixed(1)} ms. Idle (3 s before): loop delay p99 ${idle.p99.toFixed(1)} ms, liveness p99 ${pct(idleLat, 99).toFixed(1)} ms. Load average during the run: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} on ${cpus().length} cores.`,
   );
   say('');
-  say('| Round | loop delay p99 (ms) | loop delay max (ms) | liveness p50 (ms) | liveness p99 (ms) | probes | hostile requests |');
+  say(
+    '| Round | loop delay p99 (ms) | loop delay max (ms) | liveness p50 (ms) | liveness p99 (ms) | probes | hostile requests |',
+  );
   say('|---|---|---|---|---|---|---|');
   rounds.forEach((r, i) =>
     say(

@@ -116,7 +116,7 @@ for op in 'POST /api/medication/log' 'POST /api/medication/schedule' 'POST /api/
   rule "$op" '"422"' 'medication_id or medication_name, naming one of your medications (across fields and records)'
 done
 rule 'GET /api/medication/adherence' '"422"' 'date_from..date_to covers at most 92 days (across two parameters)'
-rule 'POST /api/profile' '"400"' 'the original API answers 400 when the profile already exists (state)'
+rule 'POST /api/profile' '"400", "422"' 'the original API answers 400 when the profile already exists (state); IANA zones are checked against the tz database'
 rule 'DELETE /api/emergency-contacts/{contact_id}' '"400"' 'the original API refuses to delete the last contact with 400 (state)'
 for op in 'POST /api/emergency-contacts' 'PUT /api/emergency-contacts/{contact_id}' 'PUT /api/notifications/webhook' \
   'POST /api/meditation/sessions' 'PUT /api/profile'; do

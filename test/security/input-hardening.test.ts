@@ -77,6 +77,15 @@ describe('hostile JSON bodies', () => {
     );
   });
 
+  it('__proto__ members are dropped, not obeyed, and do not fail the request', async () => {
+    const body =
+      '{"heart_rate":70,"__proto__":{"polluted":true},"x":{"constructor":{"prototype":{"polluted":true}}}}';
+    const res = await json('/api/vitals', body).set(u.auth);
+    expect(res.status).toBe(201);
+    expect(res.body.heart_rate).toBe(70);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('an over-long string in a field is a 422 on that field', async () => {
     const res = await t.http
       .post('/api/auth/login')

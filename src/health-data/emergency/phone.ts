@@ -1,5 +1,8 @@
-/** phoneProblem's rule as a pattern for the API document: at least 10 characters of [0-9+]. */
-export const PHONE_PATTERN = /(?:[^0-9+]*[0-9+]){10}/;
+/**
+ * A pattern for the API document whose every match passes phoneProblem (at least 10 characters of [0-9+]),
+ * with the separators people type between them; bounded so generators can meet the 40-character limit.
+ */
+export const PHONE_PATTERN = /^[^0-9+]{0,2}(?:[0-9+][^0-9+]{0,2}){10,30}$/;
 
 /** Stateless phone validation (the original's rule, without its shared failure memory): ≥ 10 chars of [0-9+]. */
 export function phoneProblem(phone: string | null | undefined): string | null {

@@ -59,6 +59,7 @@ export class AlarmCreateDto {
   @IsArray()
   @ArrayMaxSize(28)
   @IsString({ each: true })
+  @MaxLength(32, { each: true })
   days_of_week?: string[];
 
   @ApiPropertyOptional({ default: true })
@@ -109,6 +110,7 @@ export class AlarmUpdateDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(28)
   @IsString({ each: true })
+  @MaxLength(32, { each: true })
   days_of_week?: string[] | null;
 
   @ApiPropertyOptional()
