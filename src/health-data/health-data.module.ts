@@ -6,6 +6,7 @@ import { AppointmentsService } from './appointments/appointments.service.js';
 import { EmergencyAlertChannel } from './emergency/alert-channel.js';
 import { EmergencyAlertController, EmergencyContactsController } from './emergency/emergency.controller.js';
 import { EmergencyService } from './emergency/emergency.service.js';
+import { FhirExportService } from './fhir/fhir-export.service.js';
 import { FoodLogsController } from './food/food.controller.js';
 import { FoodService } from './food/food.service.js';
 import { InsightsService } from './insights/insights.service.js';
@@ -56,6 +57,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     EmergencyAlertChannel,
     InsightsService,
     AccountService,
+    FhirExportService,
   ],
   exports: [
     RecordStore,
