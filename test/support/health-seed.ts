@@ -184,6 +184,7 @@ export async function seedHealthHistory(
   );
   const chatAt = at(opts.days - 10, 18, 20);
   const chat = (role: string, content: string, intent?: string, d = chatAt): void => {
+    // One exchange: `<id>_user` and `<id>_assistant`, as the chat service stores them.
     add(
       'chat',
       'observation',
@@ -192,7 +193,7 @@ export async function seedHealthHistory(
         data: { role, content, locale: 'en-IN', channel: 'text', user_id: userId, timestamp: iso(d), intent },
       },
       d,
-      `c${records.length}_${role}`,
+      `c0a1b2c3d4e5_${role}`,
     );
   };
   chat('user', 'I have chest pain and my left arm hurts');
