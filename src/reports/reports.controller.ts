@@ -33,10 +33,8 @@ import {
   type DoctorReport,
   type ReportDays,
 } from './doctor-report.service.js';
-import { renderReportHtml } from './report-html.js';
 import { pickLang, REPORT_LANGS, type ReportLang } from './report-i18n.js';
-import { renderReportPdf } from './report-pdf.js';
-import { reportView } from './report-view.js';
+import { sendReport } from './report-response.js';
 import { ShareLinksService, type ShareLinkView } from './share-links.service.js';
 
 export class SummaryQuery {
@@ -87,26 +85,6 @@ class CreatedShareLinkDto extends ShareLinkDto {
   url: string;
   @ApiProperty({ description: 'The 256-bit token inside the URL' })
   token: string;
-}
-
-/** Writes the report in the representation asked for: PDF, HTML, else the JSON data. */
-async function sendReport(
-  report: DoctorReport,
-  accept: string | undefined,
-  reply: FastifyReply,
-): Promise<Buffer | string | DoctorReport> {
-  reply.header('cache-control', 'no-store');
-  const a = accept ?? '';
-  if (a.includes('application/pdf')) {
-    reply.header('content-type', 'application/pdf');
-    reply.header('content-disposition', `inline; filename="podd-report-${report.period.to}.pdf"`);
-    return renderReportPdf(reportView(report));
-  }
-  if (a.includes('text/html')) {
-    reply.header('content-type', 'text/html; charset=utf-8');
-    return renderReportHtml(reportView(report));
-  }
-  return report;
 }
 
 @ApiTags('reports')

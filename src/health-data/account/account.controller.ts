@@ -8,7 +8,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { validationError } from '../../common/errors.js';
@@ -16,6 +16,10 @@ import { FhirExportService } from '../fhir/fhir-export.service.js';
 import { FHIR_TYPES, type FhirType } from '../fhir/fhir-mapping.js';
 import { parseInstant } from '../records/time.js';
 import { AccountService } from './account.service.js';
+
+const TYPE = `(${FHIR_TYPES.join('|')})`;
+/** A comma-separated list of resource types (the schema says exactly what is accepted). */
+const TYPES_LIST = new RegExp(`^${TYPE}(,${TYPE})*$`);
 
 export class ExportQuery {
   @ApiPropertyOptional({
@@ -30,6 +34,7 @@ export class ExportQuery {
   @ApiPropertyOptional({
     description: 'FHIR only: resources whose record changed at or after this instant (ISO-8601)',
     example: '2026-03-01T00:00:00+05:30',
+    format: 'date-time',
   })
   @IsOptional()
   @IsString()
@@ -39,10 +44,12 @@ export class ExportQuery {
   @ApiPropertyOptional({
     description: `FHIR only: comma-separated resource types (${FHIR_TYPES.join(', ')})`,
     example: 'Observation,MedicationStatement',
+    pattern: TYPES_LIST.source,
   })
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @Matches(TYPES_LIST, { message: `types must be a comma-separated list of ${FHIR_TYPES.join(', ')}` })
   types?: string;
 }
 
@@ -100,22 +107,13 @@ export class AccountController {
       if (!d) throw validationError(['query', 'since'], 'since must be an ISO-8601 instant');
       since = d;
     }
-    const types = q.types
-      ?.split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
-    const unknown = types?.find((t) => !(FHIR_TYPES as readonly string[]).includes(t));
-    if (unknown)
-      throw validationError(
-        ['query', 'types'],
-        `Unknown resource type ${unknown}; one of ${FHIR_TYPES.join(', ')}`,
-      );
+    const types = q.types?.split(',') as FhirType[] | undefined;
     return this.fhir.stream(
       user.id,
       { name: user.name, email: user.email },
       {
         since,
-        types: types as FhirType[] | undefined,
+        types,
         shape: accept?.includes('application/fhir+ndjson') ? 'ndjson' : 'bundle',
       },
     );
