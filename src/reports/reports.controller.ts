@@ -135,7 +135,8 @@ export class ReportsController {
     @Req() req: FastifyRequest,
   ): Promise<CreatedShareLinkDto> {
     const link = await this.links.create(user.id, {
-      days: dto.days,
+      // An explicit null means the default (IsOptional lets it through).
+      days: dto.days ?? 30,
       expiresInHours: dto.expires_in_hours,
       lang: pickLang(dto.lang, acceptLanguage),
     });

@@ -68,6 +68,16 @@ describe('report share links (POST/GET/DELETE /api/reports/share, GET /share/{to
     expect(t.logs.join('\n')).not.toContain(link.token);
   });
 
+  it('days and lang may be null: the defaults (30 days, Accept-Language)', async () => {
+    const res = await t.http
+      .post('/api/reports/share')
+      .set(a.auth)
+      .set('Accept-Language', 'hi')
+      .send({ days: null, lang: null, expires_in_hours: 1 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ days: 30, lang: 'hi' });
+  });
+
   it('Hindi links open in Hindi', async () => {
     const link = await create({ days: 90, expires_in_hours: 1, lang: 'hi' });
     const res = await open(link);
