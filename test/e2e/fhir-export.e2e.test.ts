@@ -202,6 +202,9 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
     const res = await get('format=fhir', 'application/fhir+ndjson');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/fhir+ndjson');
+    // Streamed (chunked), not built whole and measured first.
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.headers['content-length']).toBeUndefined();
     const lines = (res.body as string).trimEnd().split('\n');
     expect(lines.length).toBe(bundle.entry.length);
     const parsed = lines.map((l) => JSON.parse(l) as Resource);
