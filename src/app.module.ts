@@ -16,6 +16,7 @@ import { LocusGraphModule } from './locusgraph/locusgraph.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { AppThrottlerGuard, CounterThrottlerStorage } from './ops/rate-limit/rate-limit.js';
 import { ReminderModule } from './reminders/reminders.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { VoiceModule } from './voice/voice.module.js';
 
 /**
@@ -46,6 +47,7 @@ export class AppModule {
         ChatModule,
         VoiceModule,
         CareCircleModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

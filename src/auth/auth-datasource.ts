@@ -4,16 +4,19 @@ import type { AppConfig } from '../config/app-config.js';
 import { AccessLogEntity } from './entities/access-log.entity.js';
 import { CareLinkEntity } from './entities/care-link.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
+import { ShareLinkEntity } from './entities/share-link.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { CreateAuthTables1764100000000 } from './migrations/1764100000000-create-auth-tables.js';
 import { CreateAccessLog1764200000000 } from './migrations/1764200000000-create-access-log.js';
 import { CreateCareLinks1764300000000 } from './migrations/1764300000000-create-care-links.js';
+import { CreateShareLinks1764400000000 } from './migrations/1764400000000-create-share-links.js';
 
-export const AUTH_ENTITIES = [UserEntity, RefreshTokenEntity, AccessLogEntity, CareLinkEntity];
+export const AUTH_ENTITIES = [UserEntity, RefreshTokenEntity, AccessLogEntity, CareLinkEntity, ShareLinkEntity];
 export const AUTH_MIGRATIONS = [
   CreateAuthTables1764100000000,
   CreateAccessLog1764200000000,
   CreateCareLinks1764300000000,
+  CreateShareLinks1764400000000,
 ];
 
 /** TypeORM options for the auth database: SQLite file (WAL, FULL sync, FKs) or PostgreSQL. Never `synchronize`. */

@@ -10,7 +10,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * request's accesses are written to the access log before the response is sent (src/auth/access-log.service.ts).
  */
 
-export type AccessOperation = 'read' | 'list' | 'create' | 'update' | 'delete' | 'export' | 'erase';
+/** `shared`: someone opened a report through the user's share link (record type `report`, id = the link). */
+export type AccessOperation =
+  'read' | 'list' | 'create' | 'update' | 'delete' | 'export' | 'erase' | 'shared';
 
 /** One access to health data: what, how, whose. Never a value of the record. */
 export interface RecordAccess {

@@ -7,6 +7,7 @@ import { AppointmentsService } from './appointments/appointments.service.js';
 import { EmergencyAlertChannel } from './emergency/alert-channel.js';
 import { EmergencyAlertController, EmergencyContactsController } from './emergency/emergency.controller.js';
 import { EmergencyService } from './emergency/emergency.service.js';
+import { FhirExportService } from './fhir/fhir-export.service.js';
 import { FoodLogsController } from './food/food.controller.js';
 import { FoodService } from './food/food.service.js';
 import { InsightsService } from './insights/insights.service.js';
@@ -59,6 +60,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     InsightsService,
     AccountService,
     AccountExportSections,
+    FhirExportService,
   ],
   exports: [
     AccountExportSections,

@@ -9,6 +9,7 @@ export const ACCESS_OPERATIONS: AccessOperation[] = [
   'delete',
   'export',
   'erase',
+  'shared',
 ];
 
 /** One access to your health data. Ids, types and counts only: never a value of a record. */

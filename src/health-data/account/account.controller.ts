@@ -1,21 +1,66 @@
-import { Controller, Delete, Get, HttpCode, StreamableFile } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
+import { validationError } from '../../common/errors.js';
+import { FhirExportService } from '../fhir/fhir-export.service.js';
+import { FHIR_TYPES, type FhirType } from '../fhir/fhir-mapping.js';
+import { parseInstant } from '../records/time.js';
 import { AccountService } from './account.service.js';
+
+const TYPE = `(${FHIR_TYPES.join('|')})`;
+/** A comma-separated list of resource types (the schema says exactly what is accepted). */
+const TYPES_LIST = new RegExp(`^${TYPE}(,${TYPE})*$`);
+
+export class ExportQuery {
+  @ApiPropertyOptional({
+    enum: ['json', 'fhir'],
+    description:
+      '`fhir`: FHIR R4 (a Bundle of type collection; with `Accept: application/fhir+ndjson`, one resource per line)',
+  })
+  @IsOptional()
+  @IsIn(['json', 'fhir'])
+  format?: 'json' | 'fhir';
+
+  @ApiPropertyOptional({
+    description: 'FHIR only: resources whose record changed at or after this instant (ISO-8601)',
+    example: '2026-03-01T00:00:00+05:30',
+    format: 'date-time',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  since?: string;
+
+  @ApiPropertyOptional({
+    description: `FHIR only: comma-separated resource types (${FHIR_TYPES.join(', ')})`,
+    example: 'Observation,MedicationStatement',
+    pattern: TYPES_LIST.source,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  @Matches(TYPES_LIST, { message: `types must be a comma-separated list of ${FHIR_TYPES.join(', ')}` })
+  types?: string;
+}
 
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('api/auth/me')
 export class AccountController {
-  constructor(private readonly account: AccountService) {}
+  constructor(
+    private readonly account: AccountService,
+    private readonly fhir: FhirExportService,
+  ) {}
 
   @Delete()
   @HttpCode(204)
@@ -30,11 +75,15 @@ export class AccountController {
 
   @Get('export')
   @ApiOperation({
-    summary: 'All your data as one JSON document: {exported_at, timezone, account, records[]}',
+    summary:
+      'All your data: one JSON document {exported_at, timezone, account, records[]}, or FHIR R4 with ?format=fhir',
+    description:
+      'FHIR: Patient, Condition, AllergyIntolerance, MedicationStatement, MedicationAdministration, Observation ' +
+      '(LOINC + UCUM) and Appointment, with ids stable across exports (docs/fhir.md). Streamed.',
   })
-  @ApiProduces('application/json')
+  @ApiProduces('application/json', 'application/fhir+json', 'application/fhir+ndjson')
   @ApiOkResponse({
-    description: 'Streamed JSON',
+    description: 'Streamed JSON (default), a FHIR Bundle, or FHIR NDJSON',
     schema: {
       type: 'object',
       properties: {
@@ -45,8 +94,28 @@ export class AccountController {
       },
     },
   })
-  @ApiErrors()
-  export(@CurrentUser() user: AuthUser): Promise<StreamableFile> {
-    return this.account.export(user.id);
+  @ApiErrors(422)
+  async export(
+    @CurrentUser() user: AuthUser,
+    @Query() q: ExportQuery,
+    @Headers('accept') accept?: string,
+  ): Promise<StreamableFile> {
+    if (q.format !== 'fhir') return this.account.export(user.id);
+    let since: Date | undefined;
+    if (q.since !== undefined) {
+      const d = parseInstant(q.since, 'UTC');
+      if (!d) throw validationError(['query', 'since'], 'since must be an ISO-8601 instant');
+      since = d;
+    }
+    const types = q.types?.split(',') as FhirType[] | undefined;
+    return this.fhir.stream(
+      user.id,
+      { name: user.name, email: user.email },
+      {
+        since,
+        types,
+        shape: accept?.includes('application/fhir+ndjson') ? 'ndjson' : 'bundle',
+      },
+    );
   }
 }
