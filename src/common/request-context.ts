@@ -30,6 +30,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** The authenticated user once the guard has run; null for anonymous requests. */
   readonly userId: string | null;
+  /** The route template (`/api/vitals/:id`), never the URL; null before routing or outside Fastify. */
+  readonly route: string | null;
   /** Health-data accesses noted during this request, in order. */
   readonly accesses: RecordAccess[];
 }
@@ -37,6 +39,7 @@ export interface RequestContext {
 interface RequestLike {
   id: string;
   user?: { id?: string } | null;
+  routeOptions?: { url?: string };
 }
 
 class RequestState implements RequestContext {
@@ -47,6 +50,9 @@ class RequestState implements RequestContext {
   }
   get userId(): string | null {
     return this.req.user?.id ?? null;
+  }
+  get route(): string | null {
+    return this.req.routeOptions?.url ?? null;
   }
 }
 
