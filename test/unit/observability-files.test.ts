@@ -12,7 +12,11 @@ import { describe, expect, it } from 'vitest';
  */
 
 /** Metrics another module is adding; dashboards may name them before they exist in src. */
-const PENDING_METRICS = ['podd_triage_alarms_total', 'podd_login_failures_total', 'podd_login_lockouts_total'];
+const PENDING_METRICS = [
+  'podd_triage_alarms_total',
+  'podd_login_failures_total',
+  'podd_login_lockouts_total',
+];
 
 interface Rule {
   alert: string;
