@@ -83,4 +83,6 @@ sleep 3 # the last scrapes
 
 echo "--- dashboard queries through Prometheus"
 node scripts/lib/observability-check.mjs panels "$PROM" "$APP"
+# The picture in docs/: OBSERVABILITY_SVG=docs/img/podd-overview.svg bash scripts/check-observability.sh
+if [[ -n "${OBSERVABILITY_SVG:-}" ]]; then node scripts/lib/observability-check.mjs render "$PROM" "$OBSERVABILITY_SVG"; fi
 echo "observability checks passed in $(($(date +%s) - started))s"

@@ -2,7 +2,9 @@
 //   node scripts/lib/observability-check.mjs load   <app url>            short scripted load, then waits
 //                                                                        until a reminder has fired
 //   node scripts/lib/observability-check.mjs panels <prometheus url> <app url>
-// `panels` runs every dashboard query through Prometheus's HTTP API and fails when one returns nothing.
+//   node scripts/lib/observability-check.mjs render <prometheus url> <out.svg> [dashboard uid]
+// `panels` runs every dashboard query through Prometheus's HTTP API and fails when one returns nothing;
+// `render` draws a dashboard's panels from the last minutes of data as an SVG (the picture in docs/).
 import { DASHBOARDS, targetsOf } from './dashboards.mjs';
 
 /** Metrics another module is adding: skipped (with the reason) only while this build does not export them. */
@@ -115,6 +117,75 @@ async function panels() {
   if (failed) process.exit(1);
 }
 
+const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const COLORS = ['#7eb26d', '#eab839', '#6ed0e0', '#ef843c', '#e24d42', '#1f78c1', '#ba43a9', '#705da0'];
+const fmt = (v, unit) => {
+  if (!Number.isFinite(v)) return '–';
+  if (unit === 'bytes') return `${(v / 2 ** 20).toFixed(0)} MiB`;
+  if (unit === 's') return v < 1 ? `${(v * 1000).toFixed(v < 0.01 ? 1 : 0)} ms` : `${v.toFixed(1)} s`;
+  if (unit === 'percentunit') return `${(v * 100).toFixed(1)} %`;
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
+};
+
+/** Small multiples of one dashboard: each panel's series over the last 150 s, 3 columns. */
+async function render(out, uid = 'podd-overview') {
+  const { writeFileSync } = await import('node:fs');
+  const d = DASHBOARDS.find((x) => x.uid === uid);
+  const end = Date.now() / 1000;
+  const start = end - 150;
+  const W = 420;
+  const H = 190;
+  const panels = d.rows.flatMap((r) => r.panels);
+  const cols = 3;
+  const parts = [];
+  let i = 0;
+  for (const p of panels) {
+    const x0 = (i % cols) * (W + 10) + 10;
+    const y0 = Math.floor(i / cols) * (H + 10) + 50;
+    i++;
+    const series = [];
+    for (const t of targetsOf(p)) {
+      const q = new URLSearchParams({ query: substitute(t.expr), start: String(start), end: String(end), step: '2' });
+      const r = await (await fetch(`${base}/api/v1/query_range?${q}`)).json();
+      for (const s of r.data?.result ?? []) {
+        const label = t.legend.replace(/\{\{(\w+)\}\}/g, (_, k) => s.metric[k] ?? '');
+        series.push({ label, points: s.values.map(([ts, v]) => [ts, Number(v)]).filter(([, v]) => Number.isFinite(v)) });
+      }
+    }
+    const shown = series.filter((s) => s.points.length).slice(0, 8);
+    const vals = shown.flatMap((s) => s.points.map(([, v]) => v));
+    const max = Math.max(...vals, 0) || 1;
+    const px = (ts) => x0 + 40 + ((ts - start) / (end - start)) * (W - 50);
+    const py = (v) => y0 + H - 45 - (v / max) * (H - 75);
+    parts.push(`<rect x="${x0}" y="${y0}" width="${W}" height="${H}" fill="#181b1f" stroke="#2c3235"/>`);
+    parts.push(`<text x="${x0 + 8}" y="${y0 + 18}" fill="#d8d9da" font-size="13">${esc(p.title)}</text>`);
+    parts.push(`<text x="${x0 + 4}" y="${py(max) + 4}" fill="#8e8e8e" font-size="10">${esc(fmt(max, p.unit))}</text>`);
+    parts.push(`<text x="${x0 + 4}" y="${py(0) + 4}" fill="#8e8e8e" font-size="10">0</text>`);
+    parts.push(`<line x1="${x0 + 40}" y1="${py(0)}" x2="${x0 + W - 10}" y2="${py(0)}" stroke="#2c3235"/>`);
+    shown.forEach((s, k) => {
+      const c = COLORS[k % COLORS.length];
+      const pts = s.points.map(([ts, v]) => `${px(ts).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
+      parts.push(`<polyline points="${pts}" fill="none" stroke="${c}" stroke-width="1.5"/>`);
+      const lx = x0 + 8 + (k % 2) * ((W - 16) / 2);
+      const ly = y0 + H - 28 + Math.floor(k / 2) * 11;
+      if (k < 4) parts.push(`<text x="${lx}" y="${ly}" fill="${c}" font-size="10">${esc(s.label.slice(0, 34))}</text>`);
+    });
+    if (!shown.length) parts.push(`<text x="${x0 + 150}" y="${y0 + 95}" fill="#8e8e8e" font-size="12">no data</text>`);
+  }
+  const rows = Math.ceil(panels.length / cols);
+  const width = cols * (W + 10) + 10;
+  const height = rows * (H + 10) + 60;
+  const title = `${d.title} — rendered from Prometheus during scripts/check-observability.sh (last 150 s)`;
+  writeFileSync(
+    out,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">` +
+      `<rect width="100%" height="100%" fill="#111217"/>` +
+      `<text x="10" y="30" fill="#d8d9da" font-size="16">${esc(title)}</text>${parts.join('')}</svg>\n`,
+  );
+  console.log(`rendered ${panels.length} panels of ${uid} to ${out}`);
+}
+
 if (mode === 'load') await load();
 else if (mode === 'panels') await panels();
-else throw new Error('usage: observability-check.mjs load <app url> | panels <prometheus url> <app url>');
+else if (mode === 'render') await render(appUrl, process.argv[5]);
+else throw new Error('usage: observability-check.mjs load <app url> | panels <prometheus url> <app url> | render <prometheus url> <out.svg> [uid]');
