@@ -44,7 +44,7 @@ export class ObservedGateway extends LocusGraphGateway {
   ): Promise<T> {
     const attrs = type ? { 'podd.record_type': type } : {};
     return inSpan(`locusgraph.${op}`, attrs, () =>
-      fn((work) => inSpan(`eventstore.${op}`, { 'db.system': this.inner.constructor.name, ...attrs }, work)),
+      fn((work) => inSpan(`eventstore.${op}`, { 'podd.store': this.inner.constructor.name, ...attrs }, work)),
     );
   }
 
