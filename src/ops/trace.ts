@@ -1,11 +1,16 @@
 import { isSpanContextValid, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 
 /**
- * Manual spans through @opentelemetry/api only. Without a registered SDK (tracing off) the tracer is the
- * API's no-op and `inSpan` costs one call; with tracing on, the span is a child of the active one
- * (the HTTP server span, a queue job's span …).
+ * Manual spans through @opentelemetry/api only. Tracing off: `inSpan` just calls fn. Tracing on: the span
+ * is a child of the active one (the HTTP server span, a queue job's span …).
  */
 const tracer = trace.getTracer('podd');
+/** Set by startTracing (src/ops/tracing.ts); while false, `inSpan` is a plain call. */
+let spansOn = false;
+
+export function enableSpans(): void {
+  spansOn = true;
+}
 
 export function inSpan<T>(
   name: string,
@@ -13,8 +18,9 @@ export function inSpan<T>(
   fn: () => Promise<T>,
   kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
+  if (!spansOn) return fn();
   // Inside an unsampled trace (most requests at a 10 % ratio) a child would be unsampled too: skip the
-  // span and its context switch altogether. Tracing off: there is no active span, the no-op tracer runs fn.
+  // span and its context switch altogether.
   const parent = trace.getActiveSpan();
   if (parent && !parent.isRecording()) return fn();
   return tracer.startActiveSpan(name, { attributes, kind }, async (span) => {

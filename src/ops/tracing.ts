@@ -1,5 +1,6 @@
 import { register } from 'node:module';
 import type { TracingConfig } from '../config/app-config.js';
+import { enableSpans } from './trace.js';
 
 /**
  * OpenTelemetry tracing, started by main.ts BEFORE the app's modules are imported (the instrumentations
@@ -45,6 +46,7 @@ export async function startTracing(cfg: TracingConfig): Promise<() => Promise<vo
   api.context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
   api.propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   api.trace.setGlobalTracerProvider(provider);
+  enableSpans();
   instr.registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
