@@ -16,7 +16,7 @@ import { createRootLogger, PinoNestLogger } from './ops/logger.js';
 import { histogram } from './ops/metrics.js';
 import { SentryReporter, setErrorReporter } from './ops/sentry.js';
 import { ShutdownState } from './ops/shutdown-state.js';
-import { currentTraceId } from './ops/trace.js';
+import { currentTraceId, registerServerSpans } from './ops/trace.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -89,6 +89,7 @@ export async function createApp(
     maxAge: 600,
   });
 
+  registerServerSpans(fastify); // first, so every later hook runs inside the request's span
   const access = log.child({ component: 'http' });
   const shutdown = app.get(ShutdownState);
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {

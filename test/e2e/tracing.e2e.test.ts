@@ -134,6 +134,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const tree = inTrace();
     const server = tree.find((s) => s.kind === 2 && !s.parentSpanId);
     expect(server, JSON.stringify(tree.map((s) => s.name))).toBeDefined();
+    expect(server!.name).toBe('POST /api/vitals');
+    expect(Number(attr(server!, 'http.response.status_code'))).toBe(201);
     const gateway = tree.find((s) => s.name === 'locusgraph.store');
     const store = tree.find((s) => s.name === 'eventstore.store');
     expect(gateway?.parentSpanId).toBe(server!.spanId);
