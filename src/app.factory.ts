@@ -19,6 +19,7 @@ import { createRootLogger, PinoNestLogger } from './ops/logger.js';
 import { histogram } from './ops/metrics.js';
 import { SentryReporter, setErrorReporter } from './ops/sentry.js';
 import { ShutdownState } from './ops/shutdown-state.js';
+import { currentTraceId, registerServerSpans } from './ops/trace.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -86,6 +87,7 @@ export async function createApp(
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Accept', 'Accept-Language'],
     exposedHeaders: [
       'X-Request-Id',
+      'X-Trace-Id',
       'X-RateLimit-Limit',
       'X-RateLimit-Remaining',
       'X-RateLimit-Reset',
@@ -94,10 +96,14 @@ export async function createApp(
     maxAge: 600,
   });
 
+  registerServerSpans(fastify); // first, so every later hook runs inside the request's span
   const access = log.child({ component: 'http' });
   const shutdown = app.get(ShutdownState);
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('x-request-id', req.id);
+    // With tracing on, every response (errors included) names its trace beside the request id.
+    const traceId = currentTraceId();
+    if (traceId) reply.header('x-trace-id', traceId);
     // While draining, answer and close the connection so keep-alive sockets do not hold the shutdown open.
     if (shutdown.shuttingDown) reply.header('connection', 'close');
     done();

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, readDotEnv, type AppConfig } from './config/app-config.js';
 import { createRootLogger } from './ops/logger.js';
 import { ShutdownState } from './ops/shutdown-state.js';
@@ -25,6 +24,14 @@ if (config.jwt.generated) {
   );
 }
 
+// Tracing first: its instrumentations patch http, pg and ioredis as the app's modules load (hence the
+// dynamic import of the app below). Nothing of the SDK is loaded when OTEL_EXPORTER_OTLP_ENDPOINT is unset.
+const stopTracing = config.tracing
+  ? await (await import('./ops/tracing.js')).startTracing(config.tracing)
+  : null;
+if (config.tracing)
+  log.info({ endpoint: config.tracing.endpoint, sampler: config.tracing.sampler }, 'tracing on');
+const { createApp } = await import('./app.factory.js');
 const app = await createApp(config, { logger: log });
 await app.listen({ port: config.port, host: config.host });
 log.info({ port: config.port, host: config.host, env: config.nodeEnv }, 'Podd API listening');
@@ -46,6 +53,7 @@ async function shutdown(signal: string): Promise<void> {
     // the server stops accepting, in-flight requests finish, then the modules shut down.
     await new Promise((r) => setTimeout(r, Math.min(config.shutdownDrainMs, config.shutdownGraceMs / 2)));
     await app.close();
+    await stopTracing?.().catch(() => undefined); // flushes the spans still batched
     log.info('stopped');
     log.flush();
     process.exit(0);

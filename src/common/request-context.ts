@@ -32,6 +32,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** The authenticated user once the guard has run; null for anonymous requests. */
   readonly userId: string | null;
+  /** The route template (`/api/vitals/:id`), never the URL; null before routing or outside Fastify. */
+  readonly route: string | null;
   /** Health-data accesses noted during this request, in order. */
   readonly accesses: RecordAccess[];
   /** Other people whose data this request may read under a care-circle grant (checked before reading). */
@@ -41,6 +43,7 @@ export interface RequestContext {
 interface RequestLike {
   id: string;
   user?: { id?: string } | null;
+  routeOptions?: { url?: string };
 }
 
 class RequestState implements RequestContext {
@@ -52,6 +55,9 @@ class RequestState implements RequestContext {
   }
   get userId(): string | null {
     return this.req.user?.id ?? null;
+  }
+  get route(): string | null {
+    return this.req.routeOptions?.url ?? null;
   }
 }
 

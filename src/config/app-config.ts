@@ -10,6 +10,23 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** A database location: a SQLite file or a PostgreSQL URL. */
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export interface TracingConfig {
+  endpoint: string;
+  serviceName: string;
+  sampler: (typeof TRACE_SAMPLERS)[number];
+  /** Ratio for the traceidratio samplers. */
+  ratio: number;
+}
+
 /** Typed, validated configuration. Built once at boot by `loadConfig()`; never read process.env elsewhere. */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -44,6 +61,8 @@ export interface AppConfig {
   sentryDsn: string | null;
   /** Bearer token GET /metrics requires; null: /metrics is open (protect it at the network level). */
   metricsToken: string | null;
+  /** OpenTelemetry tracing; null when OTEL_EXPORTER_OTLP_ENDPOINT is unset (nothing is loaded). */
+  tracing: TracingConfig | null;
   locusgraph: {
     apiUrl: string;
     apiKey: string | null;
@@ -256,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const metricsToken = raw('METRICS_TOKEN').trim() || null;
   if (metricsToken && metricsToken.length < 16)
     problems.push('METRICS_TOKEN: must be at least 16 characters');
+  const tracing = loadTracing(raw, url, problems);
   const chatProviderRaw = raw('CHAT_PROVIDER').trim().toLowerCase();
   const chatProviders = ['auto', 'offline', 'openai', 'sarvam'] as const;
   if (!(chatProviders as readonly string[]).includes(chatProviderRaw)) {
@@ -299,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', 0, 120_000),
     sentryDsn: sentry,
     metricsToken,
+    tracing,
     locusgraph: {
       apiUrl: lgUrl,
       apiKey: lgKey,
@@ -356,4 +377,23 @@ function developmentSecret(dataDir: string): string {
 /** Path helper for files that live in DATA_DIR. */
 export function dataPath(config: AppConfig, name: string): string {
   return isAbsolute(name) ? name : join(config.dataDir, name);
+}
+
+/** The standard OTEL_* variables Podd honours (validated like the rest; the SDK itself reads none of them). */
+function loadTracing(
+  raw: (name: string) => string,
+  url: (name: string, protocols: string[]) => string | null,
+  problems: string[],
+): TracingConfig | null {
+  const endpoint = url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const protocol = raw('OTEL_EXPORTER_OTLP_PROTOCOL').trim();
+  if (protocol !== 'http/json') problems.push('OTEL_EXPORTER_OTLP_PROTOCOL: only http/json is supported');
+  const sampler = raw('OTEL_TRACES_SAMPLER').trim() as TracingConfig['sampler'];
+  if (!TRACE_SAMPLERS.includes(sampler))
+    problems.push(`OTEL_TRACES_SAMPLER: must be one of ${TRACE_SAMPLERS.join(', ')}`);
+  const ratio = Number(raw('OTEL_TRACES_SAMPLER_ARG').trim());
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+    problems.push('OTEL_TRACES_SAMPLER_ARG: must be a number from 0 to 1');
+  if (!endpoint) return null;
+  return { endpoint, serviceName: raw('OTEL_SERVICE_NAME').trim() || 'podd', sampler, ratio };
 }

@@ -126,6 +126,35 @@ export const ENV_VARS: EnvVarSpec[] = [
   },
   { name: 'SENTRY_DSN', default: '', description: 'Sentry DSN; errors are reported when set', secret: true },
   {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: '',
+    description:
+      'OpenTelemetry collector base URL (OTLP/HTTP, traces go to <url>/v1/traces); tracing is off while empty',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+    default: 'http/json',
+    description: 'OTLP wire protocol: http/json (the only one this build ships)',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS',
+    default: '',
+    description: 'Extra headers for the collector, key=value,key2=value2 (e.g. an API key)',
+    secret: true,
+  },
+  { name: 'OTEL_SERVICE_NAME', default: 'podd', description: 'service.name of the exported spans' },
+  {
+    name: 'OTEL_TRACES_SAMPLER',
+    default: 'parentbased_traceidratio',
+    description:
+      'always_on | always_off | traceidratio | parentbased_always_on | parentbased_always_off | parentbased_traceidratio',
+  },
+  {
+    name: 'OTEL_TRACES_SAMPLER_ARG',
+    default: '0.1',
+    description: 'Sampling ratio 0..1 for the traceidratio samplers',
+  },
+  {
     name: 'LOCUSGRAPH_API_URL',
     default: 'https://api.locusgraph.com',
     description: 'LocusGraph v1 REST base URL (alias LOCUSGRAPH_SERVER_URL)',

@@ -1,4 +1,5 @@
 import type { RecordEvents } from '../common/record-events.js';
+import { inSpan } from '../ops/trace.js';
 import { LocusGraphGateway } from './locusgraph.gateway.js';
 import type {
   GatewayHealth,
@@ -22,6 +23,10 @@ import { splitContextId } from './locusgraph.types.js';
  * answers, its reminder is scheduled); their errors are logged by RecordEvents, never thrown to the writer.
  * Only types somebody listens to cost anything. Imports announce nothing (the listeners' own reconcile
  * covers bulk loads).
+ *
+ * It also traces: each write is a `locusgraph.<op>` span (the gateway call, listeners included) with an
+ * `eventstore.<op>` child around the store's own transaction; reads are one `locusgraph.<op>` span. Span
+ * attributes carry the record type and operation only, never ids or payloads.
  */
 export class ObservedGateway extends LocusGraphGateway {
   constructor(
@@ -31,21 +36,21 @@ export class ObservedGateway extends LocusGraphGateway {
     super();
   }
 
-  override async store<P extends Payload>(req: StoreRequest<P>): Promise<StoredRecord<P>> {
-    const rec = await this.inner.store(req);
-    if (this.events.has(rec.type))
-      await this.events.emitAndWait({
-        contextId: rec.contextId,
-        type: rec.type,
-        userId: rec.userId,
-        op: 'store',
-      });
-    return rec;
+  /** A gateway span around `fn`; `tx` runs the store's own work in an `eventstore.<op>` child span. */
+  private traced<T>(
+    op: string,
+    type: string | undefined,
+    fn: (tx: <R>(work: () => Promise<R>) => Promise<R>) => Promise<T>,
+  ): Promise<T> {
+    const attrs = type ? { 'podd.record_type': type } : {};
+    return inSpan(`locusgraph.${op}`, attrs, () =>
+      fn((work) => inSpan(`eventstore.${op}`, { 'podd.store': this.inner.constructor.name, ...attrs }, work)),
+    );
   }
 
-  override async storeMany(reqs: StoreRequest[]): Promise<StoredRecord[]> {
-    const recs = await this.inner.storeMany(reqs);
-    for (const rec of recs) {
+  override store<P extends Payload>(req: StoreRequest<P>): Promise<StoredRecord<P>> {
+    return this.traced('store', splitContextId(req.contextId).type, async (tx) => {
+      const rec = await tx(() => this.inner.store(req));
       if (this.events.has(rec.type))
         await this.events.emitAndWait({
           contextId: rec.contextId,
@@ -53,36 +58,56 @@ export class ObservedGateway extends LocusGraphGateway {
           userId: rec.userId,
           op: 'store',
         });
-    }
-    return recs;
+      return rec;
+    });
   }
 
-  override async delete(contextId: string): Promise<boolean> {
+  override storeMany(reqs: StoreRequest[]): Promise<StoredRecord[]> {
+    return this.traced('store_many', undefined, async (tx) => {
+      const recs = await tx(() => this.inner.storeMany(reqs));
+      for (const rec of recs) {
+        if (this.events.has(rec.type))
+          await this.events.emitAndWait({
+            contextId: rec.contextId,
+            type: rec.type,
+            userId: rec.userId,
+            op: 'store',
+          });
+      }
+      return recs;
+    });
+  }
+
+  override delete(contextId: string): Promise<boolean> {
     const { type } = splitContextId(contextId);
-    const watched = this.events.has(type);
-    const owner = watched ? ((await this.inner.get(contextId))?.userId ?? null) : null;
-    const deleted = await this.inner.delete(contextId);
-    if (deleted && watched) await this.events.emitAndWait({ contextId, type, userId: owner, op: 'delete' });
-    return deleted;
+    return this.traced('delete', type, async (tx) => {
+      const watched = this.events.has(type);
+      const owner = watched ? ((await this.inner.get(contextId))?.userId ?? null) : null;
+      const deleted = await tx(() => this.inner.delete(contextId));
+      if (deleted && watched) await this.events.emitAndWait({ contextId, type, userId: owner, op: 'delete' });
+      return deleted;
+    });
   }
 
-  override async deleteAllForUser(userId: string): Promise<number> {
-    const n = await this.inner.deleteAllForUser(userId);
-    if (this.events.has('user'))
-      await this.events.emitAndWait({ contextId: `user:${userId}`, type: 'user', userId, op: 'delete' });
-    return n;
+  override deleteAllForUser(userId: string): Promise<number> {
+    return this.traced('delete_user', 'user', async (tx) => {
+      const n = await tx(() => this.inner.deleteAllForUser(userId));
+      if (this.events.has('user'))
+        await this.events.emitAndWait({ contextId: `user:${userId}`, type: 'user', userId, op: 'delete' });
+      return n;
+    });
   }
 
   override get<P extends Payload>(contextId: string): Promise<StoredRecord<P> | null> {
-    return this.inner.get(contextId);
+    return this.traced('get', splitContextId(contextId).type, () => this.inner.get(contextId));
   }
 
   override list<P extends Payload>(query: ListQuery): Promise<ListResult<P>> {
-    return this.inner.list(query);
+    return this.traced('list', query.type, () => this.inner.list(query));
   }
 
   override search<P extends Payload>(query: SearchQuery): Promise<StoredRecord<P>[]> {
-    return this.inner.search(query);
+    return this.traced('search', undefined, () => this.inner.search(query));
   }
 
   override exportRecords(options?: { userId?: string }): AsyncIterable<StoredRecord> {

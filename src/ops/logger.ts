@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from '../config/app-config.js';
+import { currentTraceId } from './trace.js';
 
 /**
  * Structured JSON logs (pino). Request bodies are never logged; these paths are redacted as a second line of
@@ -27,6 +28,11 @@ export function createRootLogger(level: LogLevel, destination?: pino.Destination
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
+      // Every line written inside a traced request or job carries its trace id (tracing on).
+      mixin: () => {
+        const trace_id = currentTraceId();
+        return trace_id ? { trace_id } : {};
+      },
     },
     destination ?? pino.destination({ dest: 1, sync: false }),
   );

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { HealthController } from './health.controller.js';
+import { HealthMetrics } from './health-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { ShutdownState } from './shutdown-state.js';
 
@@ -21,7 +22,7 @@ if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultM
     }),
   ],
   controllers: [HealthController],
-  providers: [ShutdownState],
+  providers: [ShutdownState, HealthMetrics],
   exports: [ShutdownState],
 })
 export class OpsModule {}

@@ -109,6 +109,7 @@ export class ShareLinksService implements OnModuleInit {
         { recordType: 'report', operation: 'shared', recordId: row.id, ownerId: row.userId, count: 1 },
       ],
       grantedOwners: new Set(),
+      route: null,
     });
     return row;
   }

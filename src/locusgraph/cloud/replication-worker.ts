@@ -101,6 +101,10 @@ const metrics = {
     help: 'Failed replication attempts by reason (outage, rate_limited, unauthorized, forbidden, item_retry, dead_letter …)',
     labelNames: ['reason'],
   }),
+  lag: gauge({
+    name: 'podd_locusgraph_replication_lag_seconds',
+    help: 'Age of the oldest outbox entry the worker is delivering (0 when the outbox is empty)',
+  }),
   replicated: counter({
     name: 'podd_locusgraph_replicated_total',
     help: 'Outbox entries delivered to LocusGraph cloud, by operation',
@@ -124,6 +128,8 @@ export class ReplicationWorker {
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   private lastGaugeRefresh = 0;
+  /** createdAt of the oldest entry of the latest non-empty claim (the replication lag's reference). */
+  private oldestClaimed: number | null = null;
 
   private state: ReplicationState = 'idle';
   private pausedUntil = 0;
@@ -267,6 +273,7 @@ export class ReplicationWorker {
       return 0;
     }
     this.state = 'draining';
+    this.oldestClaimed = Math.min(...entries.map((e) => e.createdAt));
     this.cycleDeadline = now + this.opts.leaseMs / 2;
     for (const e of entries) this.unsettled.set(e.seq, e);
     try {
@@ -496,8 +503,11 @@ export class ReplicationWorker {
     if (!force && now - this.lastGaugeRefresh < 5000) return;
     this.lastGaugeRefresh = now;
     try {
-      metrics.depth.set(await this.outbox.depth());
+      const depth = await this.outbox.depth();
+      metrics.depth.set(depth);
       metrics.deadLetters.set(await this.deadLetterCount());
+      if (depth === 0) this.oldestClaimed = null;
+      metrics.lag.set(this.oldestClaimed === null ? 0 : Math.max(0, now - this.oldestClaimed) / 1000);
     } catch {
       // the next cycle reports the outbox error
     }

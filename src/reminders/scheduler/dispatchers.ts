@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../../config/app-config.js';
 import type { DueRecord } from '../reminder.records.js';
 import type { DueQueue } from './due-queue.js';
 import type { PreparedRun, ReminderScheduler } from './reminder-scheduler.js';
+import { inSpan } from '../../ops/trace.js';
 
 /**
  * Decides WHEN due records are processed. The due records themselves (durable, in the event store) are the
@@ -172,9 +174,14 @@ export class BullDueDispatcher implements DueDispatcher {
     this.queue.on('error', (e) => this.log.warn(`queue: ${e.message}`));
     this.worker = new Worker(
       'reminders',
-      async (job) => {
-        await this.scheduler.processDue(String(job.data.id));
-      },
+      // A consumer span per job (a trace root: jobs are fed from the due queue, not from a request).
+      (job) =>
+        inSpan(
+          'reminders process',
+          { 'messaging.system': 'bullmq', 'messaging.operation': 'process', 'podd.reminder_kind': job.name },
+          () => this.scheduler.processDue(String(job.data.id)),
+          SpanKind.CONSUMER,
+        ),
       { connection: this.connection, prefix: this.prefix, concurrency: this.concurrency },
     );
     this.worker.on('error', (e) => this.log.warn(`worker: ${e.message}`));
@@ -225,7 +232,7 @@ export class BullDueDispatcher implements DueDispatcher {
   private async enqueue(records: DueRecord[]): Promise<void> {
     if (!this.queue || this.stopped) return;
     const now = Date.now();
-    const jobs = [];
+    const jobs: Parameters<Queue['addBulk']>[0] = [];
     for (const rec of records) {
       const id = this.jobId(rec);
       if (this.added.has(id)) continue;
@@ -244,6 +251,10 @@ export class BullDueDispatcher implements DueDispatcher {
       this.added.add(id);
     }
     if (this.added.size > 500_000) this.added.clear();
-    if (jobs.length) await this.queue.addBulk(jobs);
+    if (jobs.length) {
+      const queue = this.queue;
+      const attrs = { 'messaging.system': 'bullmq', 'messaging.batch.message_count': jobs.length };
+      await inSpan('reminders publish', attrs, () => queue.addBulk(jobs), SpanKind.PRODUCER);
+    }
   }
 }
