@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -58,7 +58,8 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
 
-  await app.register(helmet as never, {
+  // Security headers: helmet's middleware built once (its Fastify plugin rebuilt it, CSP parsing included, per request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -69,6 +70,9 @@ export async function createApp(
     },
     crossOriginEmbedderPolicy: false,
   });
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) =>
+    securityHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined)),
+  );
   await app.register(multipart as never, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });
