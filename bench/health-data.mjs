@@ -351,9 +351,13 @@ Memory (RSS after 1,000 and ${memory[1].label} requests, then three further roun
 ${memory.map((m) => `after ${m.label}: ${m.rss.toFixed(0)} MiB`).join(' · ')} · ${memory[1].label} / 1,000: **${(base / memory[0].rss).toFixed(2)}×** (≤ 1.3) ·
 further rounds vs ${memory[1].label}: ${after.map((r) => `${r >= base ? '+' : ''}${(r - base).toFixed(0)} MiB`).join(', ')} · non-2xx ${memory.reduce((a, m) => a + m.bad, 0)}.
 
-Durability: a POST is acknowledged after the event store's WAL is fdatasync'ed (group commit on the thread
-pool); on this data dir a 4 KiB append + fdatasync takes p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms. The ceiling
-runs synchronous=NORMAL and never syncs (not durable on power loss).
+${
+  POSTGRES
+    ? `Durability: a POST is acknowledged after PostgreSQL's COMMIT (its WAL flush, on the server); the bench's 4 KiB
+append + fdatasync on the local disk: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`
+    : `Durability: a POST is acknowledged after the event store's WAL is fdatasync'ed (group commit on the thread
+pool); on this data dir a 4 KiB append + fdatasync takes p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`
+} The ceiling runs synchronous=NORMAL and never syncs (not durable on power loss).
 
 ${notes}`;
   writeFileSync(file, text);
