@@ -5,6 +5,7 @@
 // 3. JWT verification cost: jsonwebtoken with a KeyObject (what Podd uses) vs a plain string secret.
 import { createSecretKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
@@ -31,6 +32,7 @@ const keyMicros = perVerifyMicros(keyObj, tok);
 const strMicros = perVerifyMicros(secret, tok, 5000);
 
 // --- 1. throughput side by side ---
+const loadStart = loadavg()[0];
 const ceilingDir = prepareCeiling();
 await run(process.execPath, ['mktokens.mjs', '1000', 'tokens.txt'], { cwd: ceilingDir });
 const ceilingToken = (await import('node:fs')).readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n')[0];
@@ -108,12 +110,14 @@ try {
 
   say(`# Auth benchmark — ${new Date().toISOString()}`);
   say('');
-  say(`Machine: ${machine()}. Same run, alternating targets, 3 rounds × ${process.env.BENCH_SECONDS ?? 10} s at 50 connections, medians.`);
+  say(
+    `Machine: ${machine()}, load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (shared). Same run, alternating targets, 3 rounds × ${process.env.BENCH_SECONDS ?? 10} s at 50 connections, medians.`,
+  );
   say('');
   say('| target | req/s (median) | p50 ms | p99 ms | non-2xx |');
   say('|---|---|---|---|---|');
   say(`| ceiling POST /events (JWT + SQLite insert) | ${Math.round(res.ceiling.rps)} | ${res.ceiling.p50} | ${res.ceiling.p99} | ${res.ceiling.non2xx} |`);
-  say(`| Podd GET /api/auth/me (JWT + user row) | ${Math.round(res.podd.rps)} | ${res.podd.p50} | ${res.podd.p99} | ${res.podd.non2xx} |`);
+  say(`| Podd GET /api/auth/me (JWT + cached principal) | ${Math.round(res.podd.rps)} | ${res.podd.p50} | ${res.podd.p99} | ${res.podd.non2xx} |`);
   say('');
   say(`**Ratio Podd / ceiling: ${ratio.toFixed(2)}** (target ≥ 0.6)`);
   say('');

@@ -10,8 +10,15 @@
 //   directly (not HTTP); another user receives the POSTs.
 // - Pairs, alternating within each round: POST /api/vitals vs POST /events; GET /api/vitals?limit=100 vs
 //   GET /events?type=hr. Same autocannon connections and duration. Medians of the rounds.
+// - Inside Podd (bench/probe.mjs, preloaded): event-loop delay p99 during each Podd round, a CPU profile of
+//   10 s of each route at full load (idle share, top self time), RSS after 1,000 / 100,000 mixed requests and
+//   three further rounds of 20,000.
+// - --postgres URL: Podd's auth DB and event store on PostgreSQL (a scratch database, emptied first);
+//   results go to bench/results/health-data-postgres.md.
 // - Writes bench/results/health-data.md (figures table; the analysis notes below the marker are kept).
 import { spawn, execFileSync } from 'node:child_process';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +35,8 @@ const DURATION = Number(arg('duration', 10));
 const CONNECTIONS = Number(arg('connections', 50));
 const ROUNDS = Number(arg('rounds', 3));
 const PREFILL = Number(arg('prefill', 100_000));
+const POSTGRES = arg('postgres', undefined);
+const MIXED = Number(arg('mixed', 100_000));
 const CEILING_PORT = 3100;
 const PODD_PORT = 3200;
 
@@ -79,10 +88,53 @@ function stop(p) {
 }
 
 const cannon = (opts) =>
-  new Promise((res, rej) => autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (e, r) => (e ? rej(e) : res(r))));
+  new Promise((res, rej) =>
+    autocannon({ connections: CONNECTIONS, ...(opts.amount ? {} : { duration: DURATION }), ...opts }, (e, r) => (e ? rej(e) : res(r))),
+  );
 
 // ------------------------------------------------------------------------------------------------ podd
-const PODD_ENV = (dataDir) => ({
+const PODD_ARGS = ['--import', './bench/probe.mjs', 'dist/main.js'];
+
+/** Asks the probe inside Podd (bench/probe.mjs) for `cmd` and returns its answer. */
+async function probe(p, dir, cmd) {
+  rmSync(join(dir, 'out.json'), { force: true });
+  writeFileSync(join(dir, 'cmd'), cmd);
+  p.kill('SIGUSR2');
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (existsSync(join(dir, 'out.json'))) return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+  }
+  throw new Error(`probe: no answer to ${cmd}`);
+}
+
+/** Median latency of appending 4 KiB and fdatasync'ing, on the data dir's file system (what one durable commit waits for). */
+function fdatasyncMs(dir, n = 100) {
+  const fd = openSync(join(dir, 'fsync-probe'), 'w');
+  const buf = Buffer.alloc(4096, 1);
+  const ts = [];
+  for (let i = 0; i < n; i++) {
+    writeSync(fd, buf);
+    const t0 = process.hrtime.bigint();
+    fdatasyncSync(fd);
+    ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  closeSync(fd);
+  rmSync(join(dir, 'fsync-probe'));
+  ts.sort((a, b) => a - b);
+  return { p50: ts[Math.floor(n / 2)], p99: ts[Math.floor(n * 0.99)] };
+}
+
+/** Drops every table of the scratch database (the bench starts from an empty PostgreSQL). */
+async function resetPostgres(url) {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  await c.end();
+}
+const PODD_ENV = (dataDir, probeDir) => ({
+  ...(POSTGRES ? { DATABASE_URL: POSTGRES, EVENT_STORE_URL: POSTGRES } : {}),
+  PODD_PROBE_DIR: probeDir,
   NODE_ENV: 'production',
   JWT_SECRET: randomBytes(32).toString('hex'),
   LOG_LEVEL: 'warn',
@@ -153,11 +205,14 @@ async function main() {
   // GET reads user 1's history; POSTs go to user 2, so the history read stays the seeded ~24 KB page.
   const [ceilingToken, ceilingWriterToken] = readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n');
   const dataDir = mkdtempSync(join(tmpdir(), 'podd-bench-'));
-  const env = PODD_ENV(dataDir);
+  const probeDir = mkdtempSync(join(tmpdir(), 'podd-probe-'));
+  const env = PODD_ENV(dataDir, probeDir);
+  if (POSTGRES) await resetPostgres(POSTGRES);
+  const load0 = loadavg();
   const base = `http://127.0.0.1:${PODD_PORT}`;
 
   log('podd: registering users');
-  let podd = start('node', ['dist/main.js'], { cwd: ROOT, env });
+  let podd = start('node', PODD_ARGS, { cwd: ROOT, env });
   await waitFor(`${base}/health/live`, podd);
   const reader = await register(base, `reader-${Date.now()}@bench.example`);
   const writer = await register(base, `writer-${Date.now()}@bench.example`);
@@ -166,7 +221,7 @@ async function main() {
   const t0 = Date.now();
   const count = await prefill(env, reader.id, PREFILL);
   log(`podd: ${count} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  podd = start('node', ['dist/main.js'], { cwd: ROOT, env });
+  podd = start('node', PODD_ARGS, { cwd: ROOT, env });
   const ceiling = start('node', ['servers/b-fastify.mjs'], { cwd: ceilingDir, env: { DB_FILE: 'run.db', PORT: String(CEILING_PORT) } });
   await Promise.all([waitFor(`${base}/health/live`, podd), waitFor(`http://127.0.0.1:${CEILING_PORT}/events`, ceiling)]);
 
@@ -196,15 +251,47 @@ async function main() {
     for (const op of ['post', 'get']) {
       const order = r % 2 === 0 ? ['ceiling', 'podd'] : ['podd', 'ceiling'];
       for (const side of order) {
+        if (side === 'podd') await probe(podd, probeDir, 'stats'); // resets the event-loop histogram
         const res = await cannon(targets[op][side]);
+        const loop = side === 'podd' ? (await probe(podd, probeDir, 'stats')).loopP99Ms : null;
         const bad = res.non2xx + res.errors + res.timeouts;
-        results[op][side].push({ rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, bad });
-        log(`round ${r + 1} ${op} ${side}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, non-2xx/errors ${bad}`);
+        results[op][side].push({ rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, bad, loop });
+        log(`round ${r + 1} ${op} ${side}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, non-2xx/errors ${bad}${loop === null ? '' : `, loop p99 ${loop.toFixed(1)} ms`}`);
       }
     }
   }
-  await Promise.all([stop(podd), stop(ceiling)]);
+  await stop(ceiling);
+
+  // CPU profile of Podd alone at full load, one per route.
+  const profiles = {};
+  for (const op of ['post', 'get']) {
+    await probe(podd, probeDir, 'profile-start');
+    await cannon(targets[op].podd);
+    profiles[op] = await probe(podd, probeDir, 'profile-stop');
+    log(`profile ${op}: ${profiles[op].top.slice(0, 12).map((t) => `${t.name} ${(t.share * 100).toFixed(1)}`).join(' | ')}`);
+    log(`profile ${op}: idle ${(profiles[op].idle * 100).toFixed(1)} %, main thread busy ${(profiles[op].mainThreadBusy * 100).toFixed(0)} %`);
+  }
+
+  // RSS over mixed requests (POST vitals, GET list, GET /me), 50 connections.
+  const mixed = [
+    { method: 'POST', path: '/api/vitals', headers: targets.post.podd.headers, body: targets.post.podd.body },
+    { method: 'GET', path: '/api/vitals?limit=100', headers: targets.get.podd.headers },
+    { method: 'GET', path: '/api/auth/me', headers: targets.get.podd.headers },
+  ];
+  const memory = [];
+  const further = Math.round(MIXED / 5);
+  const steps = [['1,000', 1000], [MIXED.toLocaleString('en'), MIXED - 1000], ...Array(3).fill([`+${further.toLocaleString('en')}`, further])];
+  for (const [label, amount] of steps) {
+    const res = await cannon({ url: base, requests: mixed, amount });
+    const rss = (await probe(podd, probeDir, 'stats')).rssMiB;
+    memory.push({ label, rss, bad: res.non2xx + res.errors + res.timeouts });
+    log(`mixed ${label}: RSS ${rss.toFixed(0)} MiB`);
+  }
+  await stop(podd);
+  const fsync = fdatasyncMs(dataDir);
+  const load1 = loadavg();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(probeDir, { recursive: true, force: true });
 
   const summary = {};
   for (const op of ['post', 'get']) {
@@ -212,32 +299,65 @@ async function main() {
     for (const side of ['podd', 'ceiling']) {
       s[side] = { rps: median(results[op][side].map((x) => x.rps)), p50: median(results[op][side].map((x) => x.p50)), p99: median(results[op][side].map((x) => x.p99)), bad: results[op][side].reduce((a, x) => a + x.bad, 0) };
     }
+    s.loop = median(results[op].podd.map((x) => x.loop));
     s.ratio = s.podd.rps / s.ceiling.rps;
     s.p99ratio = s.podd.p99 / s.ceiling.p99;
     summary[op] = s;
   }
-  console.log(JSON.stringify({ connections: CONNECTIONS, duration: DURATION, rounds: ROUNDS, prefill: count, summary, results }, null, 2));
-  writeReport(summary, count);
+  const extra = { profiles, memory, fsync, load: [load0, load1] };
+  console.log(JSON.stringify({ connections: CONNECTIONS, duration: DURATION, rounds: ROUNDS, prefill: count, summary, results, ...extra }, null, 2));
+  writeReport(summary, count, extra);
 }
 
-function writeReport(s, count) {
-  const file = join(ROOT, 'bench/results/health-data.md');
+function writeReport(s, count, { profiles, memory, fsync, load }) {
+  const file = join(ROOT, `bench/results/${POSTGRES ? 'health-data-postgres' : 'health-data'}.md`);
   mkdirSync(dirname(file), { recursive: true });
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const marker = '<!-- notes -->';
   const notes = old.includes(marker) ? old.slice(old.indexOf(marker)) : `${marker}\n`;
-  const row = (name, x) =>
-    `| ${name} | ${x.podd.rps.toFixed(0)} | ${x.ceiling.rps.toFixed(0)} | **${x.ratio.toFixed(2)}** (≥ 0.6) | ${x.podd.p99} / ${x.ceiling.p99} | **${x.p99ratio.toFixed(2)}** (≤ 1.5) | ${x.podd.bad} |`;
-  const text = `# Health-data benchmark: Podd vs the raw ceiling
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  const row = (name, x, target) =>
+    `| ${name} | ${x.podd.rps.toFixed(0)} | ${x.ceiling.rps.toFixed(0)} | **${x.ratio.toFixed(2)}** (≥ ${target}) | ${x.podd.p99} / ${x.ceiling.p99} | **${x.p99ratio.toFixed(2)}** (≤ 1.5) | ${x.loop.toFixed(1)} (≤ 10) | ${x.podd.bad} |`;
+  const profile = (op) => {
+    const p = profiles[op];
+    const top = p.top
+      .filter((t) => t.name !== '(idle)')
+      .slice(0, 10)
+      .map((t) => `${t.name.replace(/\|/g, '\\|')} ${pct(t.share)}`)
+      .join(' · ');
+    return `| ${op === 'post' ? 'POST /api/vitals' : 'GET /api/vitals?limit=100'} | **${pct(p.idle)}** (< 10 %) | ${pct(p.gc)} | ${pct(p.mainThreadBusy)} | ${top} |`;
+  };
+  const base = memory[1].rss;
+  const after = memory.slice(2).map((m) => m.rss);
+  const text = `# Health-data benchmark: Podd vs the raw ceiling${POSTGRES ? ' (Podd on PostgreSQL)' : ''}
 
-Run: ${new Date().toISOString()} · \`node bench/health-data.mjs\` · autocannon ${CONNECTIONS} connections × ${DURATION} s, ${ROUNDS} alternating rounds, medians ·
-Podd from \`dist/\` (NODE_ENV=production, LOG_LEVEL=warn, rate limit 1,000,000/min), SQLite event store · reader holds ${count.toLocaleString('en')} vitals records ·
-ceiling \`servers/b-fastify.mjs\` on its 1M-event database · machine: ${process.arch}, Node ${process.version}, shared with other work (absolute numbers move; the same-run ratio is the figure).
+Run: ${new Date().toISOString()} · \`node bench/health-data.mjs${POSTGRES ? ' --postgres …' : ''}\` · autocannon ${CONNECTIONS} connections × ${DURATION} s, ${ROUNDS} alternating rounds, medians ·
+Podd from \`dist/\` (NODE_ENV=production, LOG_LEVEL=warn, rate limit 1,000,000/min), ${POSTGRES ? 'auth DB and event store on the local PostgreSQL' : 'SQLite event store and auth DB'} · reader holds ${count.toLocaleString('en')} vitals records ·
+ceiling \`servers/b-fastify.mjs\` on its 1M-event database · machine: ${process.arch}, Node ${process.version}, load average ${load[0][0].toFixed(1)} at the start, ${load[1][0].toFixed(1)} at the end (shared with other work: absolute numbers move; the same-run ratio is the figure).
 
-| pair | Podd req/s | ceiling req/s | ratio | p99 ms Podd / ceiling | p99 ratio | Podd non-2xx |
-|---|---|---|---|---|---|---|
-${row('POST /api/vitals vs POST /events', s.post)}
-${row('GET /api/vitals?limit=100 vs GET /events?type=hr', s.get)}
+| pair | Podd req/s | ceiling req/s | ratio (target) | p99 ms Podd / ceiling | p99 ratio | Podd event-loop delay p99 ms | Podd non-2xx |
+|---|---|---|---|---|---|---|---|
+${row('POST /api/vitals vs POST /events', s.post, 0.5)}
+${row('GET /api/vitals?limit=100 vs GET /events?type=hr', s.get, 0.6)}
+
+CPU profile of Podd alone at full load (V8 sampling profiler inside the process, ${DURATION} s per route; self time):
+
+| route | idle | GC | main thread busy (/proc) | top self time |
+|---|---|---|---|---|
+${profile('post')}
+${profile('get')}
+
+Memory (RSS after 1,000 and ${memory[1].label} requests, then three further rounds; mixed POST /api/vitals, GET /api/vitals?limit=100, GET /api/auth/me at ${CONNECTIONS} connections):
+${memory.map((m) => `after ${m.label}: ${m.rss.toFixed(0)} MiB`).join(' · ')} · ${memory[1].label} / 1,000: **${(base / memory[0].rss).toFixed(2)}×** (≤ 1.3) ·
+further rounds vs ${memory[1].label}: ${after.map((r) => `${r >= base ? '+' : ''}${(r - base).toFixed(0)} MiB`).join(', ')} · non-2xx ${memory.reduce((a, m) => a + m.bad, 0)}.
+
+${
+  POSTGRES
+    ? `Durability: a POST is acknowledged after PostgreSQL's COMMIT (its WAL flush, on the server); the bench's 4 KiB
+append + fdatasync on the local disk: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`
+    : `Durability: a POST is acknowledged after the event store's WAL is fdatasync'ed (group commit on the thread
+pool); on this data dir a 4 KiB append + fdatasync takes p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`
+} The ceiling runs synchronous=NORMAL and never syncs (not durable on power loss).
 
 ${notes}`;
   writeFileSync(file, text);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -66,7 +66,8 @@ export async function createApp(
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, budgetedJsonParser(fastify));
   registerMethodNotAllowed(fastify);
 
-  await app.register(helmet as never, {
+  // Security headers: helmet's middleware built once (its Fastify plugin rebuilt it, CSP parsing included, per request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -77,6 +78,9 @@ export async function createApp(
     },
     crossOriginEmbedderPolicy: false,
   });
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) =>
+    securityHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined)),
+  );
   await app.register(multipart as never, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });

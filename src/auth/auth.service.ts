@@ -27,7 +27,18 @@ export interface Principal {
   email: string;
   name: string;
   tokenVersion: number;
+  createdAt: number;
+  updatedAt: number;
 }
+
+const toPrincipal = (u: UserEntity): Principal => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  tokenVersion: u.tokenVersion,
+  createdAt: u.createdAt,
+  updatedAt: u.updatedAt,
+});
 
 /**
  * Principals are cached briefly. Revocations (logout-all, password change, erasure) clear the entry on every
@@ -185,8 +196,9 @@ export class AuthService {
     return this.startSession(fresh);
   }
 
+  /** From the principal cache (the guard has just filled it): no query on the hot path. */
   async me(userId: string): Promise<UserResponseDto> {
-    const user = await this.users.findOneBy({ id: userId });
+    const user = await this.principal(userId);
     if (!user) throw unauthorized('User not found', ErrorCode.USER_NOT_FOUND);
     return {
       id: user.id,
@@ -225,7 +237,7 @@ export class AuthService {
 
   async findByEmail(email: string): Promise<Principal | null> {
     const u = await this.users.findOneBy({ email: email.trim().toLowerCase() });
-    return u ? { id: u.id, email: u.email, name: u.name, tokenVersion: u.tokenVersion } : null;
+    return u ? toPrincipal(u) : null;
   }
 
   /** The user behind an access token, from a short-lived cache (the guard calls this on every request). */
@@ -235,9 +247,9 @@ export class AuthService {
     if (hit && hit.until > now) return hit.p;
     const u = await this.users.findOne({
       where: { id: userId },
-      select: { id: true, email: true, name: true, tokenVersion: true },
+      select: { id: true, email: true, name: true, tokenVersion: true, createdAt: true, updatedAt: true },
     });
-    const p = u ? { id: u.id, email: u.email, name: u.name, tokenVersion: u.tokenVersion } : null;
+    const p = u ? toPrincipal(u) : null;
     if (this.principals.size > 50_000) this.principals.clear();
     this.principals.set(userId, { p, until: now + PRINCIPAL_TTL_MS });
     return p;

@@ -11,7 +11,7 @@ import { LocusGraphStandIn } from '../support/locusgraph-standin.js';
 /**
  * Crash durability: writes of several record types at a steady rate, a ledger of every write the API
  * acknowledged (2xx), SIGKILL at a random moment, restart on the same DATA_DIR — every acknowledged write must
- * be readable and both SQLite files must pass `PRAGMA integrity_check`. Replication to LocusGraph cloud (the
+ * be readable, have its access-log entry, and both SQLite files must pass `PRAGMA integrity_check`. Replication to LocusGraph cloud (the
  * stand-in) is on, so the outbox is written in the same transactions: after the last restart it must drain
  * and the stand-in must hold every acknowledged record. Then the stand-in is the one that dies, repeatedly,
  * while writes go on: no API error, and replication catches up.
@@ -107,6 +107,20 @@ function driveWrites(
       await Promise.allSettled(pending);
     },
   };
+}
+
+/** Record ids with a 'create' entry in the access log (read from the file as the crash left it). */
+function loggedCreates(file: string): Set<string> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const ids = db
+      .prepare("SELECT record_id FROM access_log WHERE operation = 'create'")
+      .pluck()
+      .all() as string[];
+    return new Set(ids);
+  } finally {
+    db.close();
+  }
 }
 
 function integrity(file: string): string {
@@ -223,6 +237,12 @@ describe('crash durability (node dist/main.js, SIGKILL, restart on the same DATA
         // The files as the crash left them.
         expect(integrity(join(dataDir, 'locusgraph.db')), `round ${round} event store`).toBe('ok');
         expect(integrity(join(dataDir, 'podd_auth.db')), `round ${round} auth db`).toBe('ok');
+        // The access log is committed before each response: every acknowledged write has its entry.
+        const logged = loggedCreates(join(dataDir, 'podd_auth.db'));
+        expect(
+          ledger.filter((a) => !logged.has(a.id)).map((a) => a.id),
+          `round ${round}: acknowledged writes missing from the access log`,
+        ).toEqual([]);
         app = await startAppProcess(`crash-${round}`, env);
         const lost = await verifyLedger(app.url, auth, ledger);
         expect(lost, `round ${round}`).toEqual([]);

@@ -129,6 +129,35 @@ describe('health-data access log (GET /api/auth/me/access-log)', () => {
     expect(bLog.every((e) => !after.some((x) => x.id === e.id))).toBe(true);
   });
 
+  it('while another connection holds the auth DB write lock, the response waits for the entry, the event loop does not', async () => {
+    const d = await registerUser(t);
+    const holder = new Database(join(t.dataDir, 'podd_auth.db'));
+    holder.pragma('busy_timeout = 2000');
+    holder.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    let answered = false;
+    const pending = t.http
+      .get('/api/vitals')
+      .set(d.auth)
+      .set('X-Request-Id', 'req-locked-1')
+      .then((r) => {
+        answered = true;
+        return r;
+      });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(answered, 'answered before its access-log entry was committed').toBe(false);
+      expect(ticks, 'event-loop turns while the entry waited for the lock').toBeGreaterThan(10);
+    } finally {
+      holder.exec('COMMIT');
+      holder.close();
+      clearInterval(timer);
+    }
+    expect((await pending).status).toBe(200);
+    expect((await log(d)).some((e) => e.request_id === 'req-locked-1' && e.operation === 'list')).toBe(true);
+  });
+
   it('accesses through chat and erasure are logged too; the log lives in the auth database, apart from the records', async () => {
     const c = await registerUser(t);
     const chat = await t.http

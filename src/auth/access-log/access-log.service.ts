@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../../common/clock.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import type { RecordAccess, RequestContext } from '../../common/request-context.js';
 import { counter } from '../../ops/metrics.js';
 import { AccessLogEntity } from '../entities/access-log.entity.js';
 import type { AccessLogEntryDto } from './access-log.dto.js';
+import { SqliteAccessLogWriter, type AccessLogRow } from './sqlite-access-log-writer.js';
 
 const written = counter({
   name: 'podd_access_log_entries_total',
@@ -15,6 +18,10 @@ const written = counter({
 const failures = counter({
   name: 'podd_access_log_write_failures_total',
   help: 'Access log batches that could not be written',
+});
+const syncFailures = counter({
+  name: 'podd_access_log_sync_failures_total',
+  help: 'fdatasync failures of the access log WAL (SQLite auth DB): recent entries may not survive a power loss',
 });
 
 const SINGLE = new Set(['read', 'create', 'update', 'delete']);
@@ -32,13 +39,16 @@ const CHUNK = 100;
  * person's data (care circle) under that person with the caller as actor; ids, types and counts only, never values.
  *
  * Writes are group-committed: requests finishing while a batch is being written wait for the next batch, so
- * under load one commit (one fsync) covers many requests. A write failure is logged and counted, never turned
- * into an error of the request that already happened.
+ * under load one commit covers many requests. A write failure is logged and counted, never turned into an
+ * error of the request that already happened. On a SQLite auth DB the hot path is SqliteAccessLogWriter
+ * (prepared statement, commit before the response, fdatasync off the event loop); on PostgreSQL it is a
+ * TypeORM transaction (the database's own commit makes it durable).
  */
 @Injectable()
-export class AccessLogService {
+export class AccessLogService implements OnApplicationShutdown {
   private readonly log = new Logger('AccessLog');
-  private queue: AccessLogEntity[] = [];
+  private readonly sqlite: SqliteAccessLogWriter | null;
+  private queue: AccessLogRow[] = [];
   private waiters: (() => void)[] = [];
   private writing = false;
   private seq = 0;
@@ -46,14 +56,27 @@ export class AccessLogService {
   constructor(
     @InjectRepository(AccessLogEntity) private readonly repo: Repository<AccessLogEntity>,
     private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.sqlite =
+      config.authDb.kind === 'sqlite'
+        ? new SqliteAccessLogWriter(config.authDb.file, (e) => {
+            syncFailures.inc();
+            this.log.error(`access log fdatasync failed: ${e.message}`);
+          })
+        : null;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sqlite?.close();
+  }
 
   /**
    * The request's accesses, one row per (owner, record type, operation): the caller's own data under the
    * caller; another person's data (a care-circle member reading within a grant) under that person, with the
    * caller as `actor_id`, so the owner sees who read what.
    */
-  entriesOf(ctx: RequestContext): AccessLogEntity[] {
+  entriesOf(ctx: RequestContext): AccessLogRow[] {
     const userId = ctx.userId;
     if (!userId) return [];
     const at = this.clock.nowMs();
@@ -66,26 +89,33 @@ export class AccessLogService {
       g.count += a.count;
       groups.set(key, g);
     }
-    return [...groups.values()].map(({ a, ids, count }) =>
-      this.repo.create({
-        id: this.nextId(at),
-        userId: a.ownerId!,
-        actorId: a.ownerId === userId ? null : userId,
-        recordType: a.recordType,
-        operation: a.operation,
-        recordId: ids.size === 1 ? [...ids][0] : null,
-        // Single-record operations count distinct records (a record read twice is one); lists count items.
-        recordCount: SINGLE.has(a.operation) ? ids.size || count : count,
-        requestId: ctx.requestId,
-        at,
-      }),
-    );
+    return [...groups.values()].map(({ a, ids, count }): AccessLogRow => ({
+      id: this.nextId(at),
+      userId: a.ownerId!,
+      actorId: a.ownerId === userId ? null : userId,
+      recordType: a.recordType,
+      operation: a.operation,
+      recordId: ids.size === 1 ? [...ids][0] : null,
+      // Single-record operations count distinct records (a record read twice is one); lists count items.
+      recordCount: SINGLE.has(a.operation) ? ids.size || count : count,
+      requestId: ctx.requestId,
+      at,
+    }));
   }
 
   /** Writes the request's entries (resolves once they are committed, or the failure logged). */
   record(ctx: RequestContext): Promise<void> {
     const rows = this.entriesOf(ctx);
     if (!rows.length) return Promise.resolve();
+    if (this.sqlite) {
+      return this.sqlite.write(rows).then(
+        () => void written.inc(rows.length),
+        (e: Error) => {
+          failures.inc();
+          this.log.error(`could not write ${rows.length} access log entries: ${e.message}`);
+        },
+      );
+    }
     return new Promise<void>((resolve) => {
       this.queue.push(...rows);
       this.waiters.push(resolve);
