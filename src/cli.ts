@@ -105,6 +105,12 @@ async function cmdExport(config: AppConfig, args: string[], io: CliIo): Promise<
   const { values } = parse(args, { user: { type: 'string' }, out: { type: 'string' } }, [0, 0]);
   const userId = values.user as string | undefined;
   const out = (values.out as string | undefined) ?? '-';
+  // Opening a missing SQLite file would create an empty store and "export" nothing with exit 0: a wrong
+  // DATA_DIR must be an error, as it is for backup.
+  if (config.eventStore.kind === 'sqlite' && !existsSync(config.eventStore.file))
+    throw new CliError(
+      `event store ${config.eventStore.file} does not exist (check DATA_DIR or EVENT_STORE_URL)`,
+    );
   const store = await openEventStore(config, CLI_STORE);
   try {
     const total = await store.count(userId !== undefined ? { userId } : undefined);

@@ -4,6 +4,27 @@ import { ConfigError, loadConfig, readDotEnv, type AppConfig } from './config/ap
 import { createRootLogger } from './ops/logger.js';
 import { ShutdownState } from './ops/shutdown-state.js';
 
+/**
+ * What an operator reads when start-up fails for a reason outside the code (a port in use, a DATA_DIR that is
+ * a file or not writable): one line and exit code 1, not a stack trace. Anything else is a bug: rethrown.
+ */
+function startupFailure(e: unknown, what: string): never {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    EADDRINUSE: `port ${what} is already in use (another Podd, or set PORT)`,
+    EACCES: `permission denied: ${err.path ?? what} (check PORT and DATA_DIR and who runs Podd)`,
+    EADDRNOTAVAIL: `address ${what} is not available on this machine (check HOST)`,
+    ENOTDIR: `${err.path ?? what} is not a directory (check DATA_DIR)`,
+    EEXIST: `${err.path ?? what} exists and is not a directory (check DATA_DIR)`,
+    EROFS: `${err.path ?? what} is on a read-only file system (check DATA_DIR)`,
+    ENOSPC: `no space left for ${err.path ?? what} (check DATA_DIR)`,
+  };
+  const line = err?.code ? known[err.code] : undefined;
+  if (!line) throw e;
+  process.stderr.write(`startup error: ${line}\n`);
+  process.exit(1);
+}
+
 readDotEnv(resolve('.env'), process.env);
 let config: AppConfig;
 try {
@@ -13,7 +34,7 @@ try {
     for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
     process.exit(1);
   }
-  throw e;
+  startupFailure(e, `DATA_DIR ${process.env.DATA_DIR ?? './data'}`);
 }
 
 const log = createRootLogger(config.logLevel);
@@ -32,8 +53,12 @@ const stopTracing = config.tracing
 if (config.tracing)
   log.info({ endpoint: config.tracing.endpoint, sampler: config.tracing.sampler }, 'tracing on');
 const { createApp } = await import('./app.factory.js');
-const app = await createApp(config, { logger: log });
-await app.listen({ port: config.port, host: config.host });
+const app = await createApp(config, { logger: log }).catch((e: unknown) =>
+  startupFailure(e, `DATA_DIR ${config.dataDir}`),
+);
+await app
+  .listen({ port: config.port, host: config.host })
+  .catch((e: unknown) => startupFailure(e, `${config.host}:${config.port}`));
 log.info({ port: config.port, host: config.host, env: config.nodeEnv }, 'Podd API listening');
 
 // Graceful shutdown: readiness goes 503, the server stops accepting, in-flight requests finish, then exit.

@@ -43,7 +43,10 @@ export class HealthController {
   /** Readiness: every registered dependency; non-critical ones (e.g. the cloud replica) are reported, not fatal. */
   @Get('health')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: auth database, event store, Redis and replicas when configured' })
+  @ApiOperation({
+    summary:
+      'Readiness: auth database, event store, Redis and replicas when configured; the version and the reminder scheduler',
+  })
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({
     description: 'A critical dependency is down, or the service is shutting down',
@@ -52,8 +55,10 @@ export class HealthController {
     if (this.shutdown.shuttingDown) {
       throw new ServiceUnavailableException({ status: 'shutting_down', message: 'Shutting down' });
     }
-    return this.terminus.check(
-      this.registry.all().map((c) => async () => {
+    return this.terminus.check([
+      // The running version, in every readiness answer (503 included), so a rollout can be watched here.
+      () => this.indicators.check('app').up({ version: VERSION }),
+      ...this.registry.all().map((c) => async () => {
         const ind = this.indicators.check(c.name);
         let r;
         try {
@@ -64,6 +69,6 @@ export class HealthController {
         if (r.status === 'up') return ind.up(r.details ?? {});
         return c.critical ? ind.down(r.details ?? {}) : ind.up({ ...(r.details ?? {}), degraded: true });
       }),
-    );
+    ]);
   }
 }

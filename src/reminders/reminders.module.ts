@@ -25,6 +25,7 @@ import { BullDueDispatcher, LocalDueDispatcher, type DueDispatcher } from './sch
 import { DueQueue } from './scheduler/due-queue.js';
 import { ReminderScheduler, WATCHED_TYPES } from './scheduler/reminder-scheduler.js';
 import { ReminderSources } from './scheduler/sources.js';
+import { HealthRegistry } from '../ops/health-registry.js';
 
 /** DI token of the due dispatcher (in-process timers, or BullMQ with REDIS_URL). */
 export const DUE_DISPATCHER = 'DUE_DISPATCHER';
@@ -66,6 +67,8 @@ const RECONCILE_DELAY_MS = 5_000;
 export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('ReminderModule');
   private timers: NodeJS.Timeout[] = [];
+  /** What GET /health reports for reminders (a scheduler that is not running means reminders do not fire). */
+  private state: 'starting' | 'running' | 'failed' | 'stopped' = 'starting';
 
   constructor(
     private readonly events: RecordEvents,
@@ -73,9 +76,19 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
     @Inject(DUE_DISPATCHER) private readonly dispatcher: DueDispatcher,
     private readonly moduleRef: ModuleRef,
     private readonly sources: ReminderSources,
+    private readonly health: HealthRegistry,
   ) {}
 
   onModuleInit(): void {
+    this.health.register({
+      name: 'scheduler',
+      critical: false,
+      check: () =>
+        Promise.resolve({
+          status: this.state === 'running' ? 'up' : 'down',
+          details: { mode: this.dispatcher.mode, state: this.state },
+        }),
+    });
     // One replica: every write passes through this process, so source records can be remembered between passes.
     if (this.dispatcher.mode === 'local') this.sources.enableCache(SOURCE_CACHE_TTL_MS);
     this.events.on(WATCHED_TYPES, (change) => this.scheduler.onChange(change));
@@ -86,7 +99,13 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.dispatcher.start();
+    try {
+      await this.dispatcher.start();
+    } catch (e) {
+      this.state = 'failed';
+      throw e;
+    }
+    this.state = 'running';
     this.log.log(`reminder dispatcher started (${this.dispatcher.mode})`);
     const reconcile = setTimeout(() => void this.maintenance(), RECONCILE_DELAY_MS);
     const daily = setInterval(() => void this.maintenance(), DAY_MS);
@@ -97,6 +116,7 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async beforeApplicationShutdown(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.state = 'stopped';
     await this.dispatcher.stop();
   }
 

@@ -80,6 +80,15 @@ describe('podd CLI', () => {
     expect((await cli(['backup', '--keep-days', 'x'], env())).code).toBe(2);
   });
 
+  it('export refuses a DATA_DIR without an event store instead of exporting an empty one', async () => {
+    const e = env();
+    const res = await cli(['export'], e);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/event store .*locusgraph\.db does not exist/);
+    expect(res.stdout).toBe('');
+    expect(existsSync(join(e.DATA_DIR, 'locusgraph.db'))).toBe(false);
+  });
+
   it('migrate applies the event store and auth migrations once', async () => {
     const e = env();
     const first = await cli(['migrate'], e);

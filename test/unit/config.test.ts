@@ -128,6 +128,35 @@ describe('configuration', () => {
     expect(existsSync(join(base.DATA_DIR, '.jwt_secret'))).toBe(false);
   });
 
+  it('a DATA_DIR that is a file, or a port in use, stops the server with one clear line, not a stack', async () => {
+    const main = resolve('dist/main.js');
+    if (!existsSync(main)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    const file = join(tmp(), 'not-a-dir');
+    writeFileSync(file, '');
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [main], {
+        env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+    const dir = run({ DATA_DIR: file, PORT: '0' });
+    expect(dir.status).toBe(1);
+    expect(dir.stderr.trim()).toMatch(/^startup error: .*not-a-dir .*not a directory \(check DATA_DIR\)$/);
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = String((busy.address() as { port: number }).port);
+    try {
+      const inUse = run({ DATA_DIR: tmp(), HOST: '127.0.0.1', PORT: port });
+      expect(inUse.status).toBe(1);
+      expect(inUse.stderr.trim()).toBe(
+        `startup error: port 127.0.0.1:${port} is already in use (another Podd, or set PORT)`,
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
   it('the server process exits with code 1 and one line per bad variable', () => {
     const main = resolve('dist/main.js');
     if (!existsSync(main)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
