@@ -152,6 +152,17 @@ describe('triage: every language, own script and romanised', () => {
     expect(flags('സ്വയം ആത്മഹത്യ ചെയ്യാൻ തോന്നുന്നു')).toContain('self_harm');
     expect(flags('ചേട്ടന് ബോധം പോയി\u200d')).toContain('collapse');
   });
+
+  it('reads numbers said in words, one language at a time', () => {
+    expect(flags('temperature is one hundred and five')).toContain('dangerous_reading');
+    expect(flags('oxygen eighty two percent')).toContain('dangerous_reading');
+    expect(flags('sugar chalis hai')).toContain('dangerous_reading');
+    expect(flags('bp do sau bees by ek sau tees')).toContain('dangerous_reading');
+    expect(flags('शुगर पाँच सौ से ऊपर है')).toContain('dangerous_reading');
+    expect(flags('sugar one hundred and ten')).not.toContain('dangerous_reading');
+    expect(flags('bp ek sau bees by assi')).not.toContain('dangerous_reading');
+    expect(flags('oxygen ninety six')).toEqual([]);
+  });
 });
 
 describe('triage: context that is not a current emergency', () => {
