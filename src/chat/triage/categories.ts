@@ -60,6 +60,8 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@breathing'], confidence: 0.9 },
       { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
       { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
+      // Choking: something stuck in the throat.
+      { all: ['THROAT', 'STUCK'], window: 5, confidence: 0.8 },
       { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
     ],
     sources: [NHS, 'WHO ETAT emergency signs'],
@@ -178,6 +180,7 @@ export const CATEGORIES: CategoryRecord[] = [
         confidence: 0.85,
       },
       { all: ['FEVER', 'NON_BLANCH'], window: 12, confidence: 0.85 },
+      { all: ['BABY|NEWBORN|CHILD', 'THROAT', 'STUCK'], window: 8, confidence: 0.85 },
     ],
     sources: [
       'NHS: when to get help for a baby or child',
