@@ -62,6 +62,8 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
       // Choking: something stuck in the throat.
       { all: ['THROAT', 'STUCK'], window: 5, confidence: 0.8 },
+      // Ribs or chest sucking in with each breath: distress at any age.
+      { all: ['INDRAWING'], confidence: 0.75 },
       { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
     ],
     sources: [NHS, 'WHO ETAT emergency signs'],
@@ -157,6 +159,8 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: CONTEXT,
     rules: [
       { all: ['@dangerous_reading'], confidence: 0.8 },
+      // The glucometer shows HI or LO: beyond what it can measure.
+      { all: ['SUGAR_L', 'METER_HI_LO'], window: 5, confidence: 0.8 },
       { all: ['SUGAR_L', 'LOW', 'SWEAT|CONFUSED|SHAKE|DIZZY|@collapse'], window: 12, confidence: 0.8 },
     ],
     sources: [
@@ -209,6 +213,8 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['PREGNANT', 'BLEED|@seizure|@collapse'], window: 12, confidence: 0.85 },
       { all: ['PREGNANT', 'SEVERE|ABDOMEN', 'PAIN'], window: 12, confidence: 0.8 },
       { all: ['PREGNANT', 'SEVERE', 'HEADACHE|VISION_LOSS'], window: 12, confidence: 0.75 },
+      // Pre-eclampsia: headache with blurred vision in pregnancy.
+      { all: ['PREGNANT', 'HEADACHE', 'VISION_LOSS'], window: 14, confidence: 0.75 },
       {
         all: ['ABDOMEN', 'PAIN', 'SEVERE', 'RIGID|VOMIT|BLEED|@collapse|SWEAT'],
         window: 12,
