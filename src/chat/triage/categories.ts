@@ -160,7 +160,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@dangerous_reading'], confidence: 0.8 },
       // The glucometer shows HI or LO: beyond what it can measure.
-      { all: ['SUGAR_L', 'METER_HI_LO'], window: 5, confidence: 0.8 },
+      { all: ['SUGAR_L', 'METER_HI_LO'], window: 8, confidence: 0.8 },
       { all: ['SUGAR_L', 'LOW', 'SWEAT|CONFUSED|SHAKE|DIZZY|@collapse'], window: 12, confidence: 0.8 },
     ],
     sources: [

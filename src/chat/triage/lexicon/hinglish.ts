@@ -10,6 +10,15 @@ export const hinglish: LanguageData = {
   ],
   terms: {
     METER_HI_LO: [
+      'meter says hi',
+      'meter just says hi',
+      'glucometer says hi',
+      'glucometer just says hi',
+      'machine says hi',
+      'screen says hi',
+      'display says hi',
+      'reading says hi',
+      'it says hi',
       'hi dikha',
       'hi dikh',
       'hi aa raha',
@@ -20,7 +29,6 @@ export const hinglish: LanguageData = {
       'lo aa raha',
       'lo aaya',
       'lo likha',
-      'says hi',
       'shows hi',
       'says lo',
       'shows lo',
