@@ -42,7 +42,7 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['LIMB', 'WEAK', 'ONE_SIDE|SUDDEN'], window: 8, confidence: 0.85 },
       { all: ['ONE_SIDE', 'WEAK'], window: 5, confidence: 0.85 },
       { all: ['LIMB|ONE_SIDE', 'CANNOT', 'MOVE'], window: 8, confidence: 0.8 },
-      { all: ['SPEECH', 'SLURRED'], window: 4, confidence: 0.9 },
+      { all: ['SPEECH', 'SLURRED'], window: 6, confidence: 0.9 },
       { all: ['SPEECH', 'CANNOT', 'SUDDEN|PROPERLY'], window: 6, confidence: 0.8 },
       { all: ['SPEECH', 'DIFFICULTY'], window: 4, confidence: 0.75 },
       { all: ['VISION_LOSS', 'SUDDEN|ONE_EYE'], window: 8, confidence: 0.85 },
@@ -184,6 +184,7 @@ export const CATEGORIES: CategoryRecord[] = [
         confidence: 0.85,
       },
       { all: ['FEVER', 'NON_BLANCH'], window: 12, confidence: 0.85 },
+      { all: ['RASH', 'NON_BLANCH'], window: 14, confidence: 0.8 },
       { all: ['BABY|NEWBORN|CHILD', 'THROAT', 'STUCK'], window: 8, confidence: 0.85 },
     ],
     sources: [
