@@ -23,7 +23,9 @@ interface Scored extends Item {
   result: TriageResult;
 }
 
-const SPLITS = ['dev', 'holdout', 'adversary'] as const;
+const ALL_SPLITS = ['dev', 'holdout', 'adversary'];
+/** TRIAGE_EVAL_SPLITS=dev limits a tuning session to the working set (the other two must not be tuned against). */
+const SPLITS = process.env.TRIAGE_EVAL_SPLITS?.split(',').filter((s) => ALL_SPLITS.includes(s)) ?? ALL_SPLITS;
 const load = (split: string): Item[] =>
   (
     JSON.parse(readFileSync(new URL(`./triage-eval/${split}.json`, import.meta.url), 'utf8')) as {
@@ -76,8 +78,10 @@ function report(split: string): string {
 describe('red-flag triage evaluation', () => {
   it('reports recall and false alarms per category and per language', () => {
     for (const split of SPLITS) console.log(report(split));
-    expect(scored.length).toBeGreaterThanOrEqual(1000);
-    expect(scored.filter((s) => s.split === 'holdout').length).toBeGreaterThanOrEqual(300);
+    if (SPLITS.length === ALL_SPLITS.length) {
+      expect(scored.length).toBeGreaterThanOrEqual(1000);
+      expect(scored.filter((s) => s.split === 'holdout').length).toBeGreaterThanOrEqual(300);
+    }
   });
 
   it('misses no red flag', () => {

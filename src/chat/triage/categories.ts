@@ -16,7 +16,11 @@ export const CATEGORIES: CategoryRecord[] = [
   {
     id: 'self_harm',
     suppressedBy: ['PAST', 'INFO', 'MEDIA'],
-    rules: [{ all: ['@self_harm'], confidence: 0.95 }],
+    rules: [
+      { all: ['@self_harm'], confidence: 0.95 },
+      // Swallowing poison or pills on purpose, in anger or after a fight.
+      { all: ['INTENT', 'INGEST', 'POISON|TABLETS'], window: 8, confidence: 0.85 },
+    ],
     sources: [NHS, 'Tele-MANAS (national tele-mental-health programme, 14416)'],
   },
   {
@@ -38,8 +42,9 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['LIMB', 'WEAK', 'ONE_SIDE|SUDDEN'], window: 8, confidence: 0.85 },
       { all: ['ONE_SIDE', 'WEAK'], window: 5, confidence: 0.85 },
       { all: ['LIMB|ONE_SIDE', 'CANNOT', 'MOVE'], window: 8, confidence: 0.8 },
-      { all: ['SPEECH', 'SLURRED'], window: 4, confidence: 0.9 },
+      { all: ['SPEECH', 'SLURRED'], window: 6, confidence: 0.9 },
       { all: ['SPEECH', 'CANNOT', 'SUDDEN|PROPERLY'], window: 6, confidence: 0.8 },
+      { all: ['SPEECH', 'DIFFICULTY'], window: 4, confidence: 0.75 },
       { all: ['VISION_LOSS', 'SUDDEN|ONE_EYE'], window: 8, confidence: 0.85 },
       { all: ['CANNOT', 'SEE', 'SUDDEN|ONE_EYE'], window: 8, confidence: 0.85 },
       { all: ['BALANCE_LOSS', 'SUDDEN'], window: 8, confidence: 0.8 },
@@ -55,6 +60,10 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@breathing'], confidence: 0.9 },
       { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
       { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
+      // Choking: something stuck in the throat.
+      { all: ['THROAT', 'STUCK'], window: 5, confidence: 0.8 },
+      // Ribs or chest sucking in with each breath: distress at any age.
+      { all: ['INDRAWING'], confidence: 0.75 },
       { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
     ],
     sources: [NHS, 'WHO ETAT emergency signs'],
@@ -65,6 +74,8 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@collapse'], confidence: 0.9 },
       { all: ['CONFUSED', 'SUDDEN'], window: 6, confidence: 0.75 },
+      // Drowsy and not recognising anyone: reduced consciousness.
+      { all: ['CONFUSED', 'DROWSY'], window: 10, confidence: 0.75 },
     ],
     sources: [NHS],
   },
@@ -82,7 +93,7 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: [...CONTEXT, 'MILD'],
     rules: [
       { all: ['@bleeding'], confidence: 0.9 },
-      { all: ['BLEED', 'NOT_STOP|HEAVY_AMOUNT'], window: 6, confidence: 0.85 },
+      { all: ['BLEED', 'NOT_STOP|HEAVY_AMOUNT'], window: 10, confidence: 0.85 },
       { all: ['VOMIT|COUGH', 'BLEED'], window: 4, confidence: 0.9 },
       { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 10, confidence: 0.75 },
       { all: ['PREGNANT', 'BLEED'], window: 10, confidence: 0.85 },
@@ -110,6 +121,8 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['INGEST', 'NUM>=10', 'TABLETS'], window: 5, confidence: 0.85 },
       { all: ['INGEST', 'NUM>=5', 'TABLETS', 'AT_ONCE'], window: 8, confidence: 0.8 },
       { all: ['CHILD', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.85 },
+      // Someone else's tablets, or a double dose, taken by mistake.
+      { all: ['MISTAKE', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.8 },
     ],
     sources: [NHS, 'NHS: poisoning', INDIA],
   },
@@ -134,7 +147,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@head_injury'], confidence: 0.85 },
       {
-        all: ['HEAD_BLOW', 'VOMIT|CONFUSED|DROWSY|@seizure|MEMORY|FLUID|@collapse|BLEED|SEVERE'],
+        all: ['HEAD_BLOW', 'VOMIT|CONFUSED|DROWSY|@seizure|SHAKE|MEMORY|FLUID|@collapse|BLEED|SEVERE'],
         window: 14,
         confidence: 0.85,
       },
@@ -146,6 +159,8 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: CONTEXT,
     rules: [
       { all: ['@dangerous_reading'], confidence: 0.8 },
+      // The glucometer shows HI or LO: beyond what it can measure.
+      { all: ['SUGAR_L', 'METER_HI_LO'], window: 8, confidence: 0.8 },
       { all: ['SUGAR_L', 'LOW', 'SWEAT|CONFUSED|SHAKE|DIZZY|@collapse'], window: 12, confidence: 0.8 },
     ],
     sources: [
@@ -163,12 +178,14 @@ export const CATEGORIES: CategoryRecord[] = [
       {
         all: [
           'BABY|NEWBORN|CHILD',
-          'NOT_FEEDING|FLOPPY|FAST_BREATH|INDRAWING|BLUE|NON_BLANCH|@seizure|@collapse',
+          'NOT_FEEDING|FLOPPY|FAST_BREATH|INDRAWING|BLUE|NON_BLANCH|@seizure|@collapse|@breathing',
         ],
         window: 12,
         confidence: 0.85,
       },
       { all: ['FEVER', 'NON_BLANCH'], window: 12, confidence: 0.85 },
+      { all: ['RASH', 'NON_BLANCH'], window: 14, confidence: 0.8 },
+      { all: ['BABY|NEWBORN|CHILD', 'THROAT', 'STUCK'], window: 8, confidence: 0.85 },
     ],
     sources: [
       'NHS: when to get help for a baby or child',
@@ -197,6 +214,8 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['PREGNANT', 'BLEED|@seizure|@collapse'], window: 12, confidence: 0.85 },
       { all: ['PREGNANT', 'SEVERE|ABDOMEN', 'PAIN'], window: 12, confidence: 0.8 },
       { all: ['PREGNANT', 'SEVERE', 'HEADACHE|VISION_LOSS'], window: 12, confidence: 0.75 },
+      // Pre-eclampsia: headache with blurred vision in pregnancy.
+      { all: ['PREGNANT', 'HEADACHE', 'VISION_LOSS'], window: 14, confidence: 0.75 },
       {
         all: ['ABDOMEN', 'PAIN', 'SEVERE', 'RIGID|VOMIT|BLEED|@collapse|SWEAT'],
         window: 12,

@@ -64,6 +64,43 @@ const NEG_PRE_REACH = 3;
 const NEG_POST_REACH = 3;
 const DEFAULT_WINDOW = 8;
 const CATEGORY_ORDER = new Map(CATEGORIES.map((c, i) => [c.id, i]));
+/** Number words of each language, normalised like the message; a spoken number stays within one language. */
+const NUMBER_WORDS = LANGUAGES.filter((l) => l.numbers).map((l) => ({
+  values: new Map(Object.entries(l.numbers!).map(([w, v]) => [normaliseForTriage(w), v])),
+  joins: new Set((l.numberJoins ?? []).map(normaliseForTriage)),
+}));
+
+/** The longest number said in words from word `i` on ("one hundred and five", "do sau bees"), if any. */
+function numberWords(tokens: string[], i: number): { value: number; t1: number; words: number } | null {
+  let best: { value: number; t1: number; words: number } | null = null;
+  for (const { values, joins } of NUMBER_WORDS) {
+    if (!values.has(tokens[i])) continue;
+    let total = 0;
+    let current = 0;
+    let words = 0;
+    let j = i;
+    let end = i;
+    for (; j < tokens.length; j++) {
+      let v = values.get(tokens[j]);
+      // "and" only after hundred or thousand, and only before another number word.
+      if (v === undefined && joins.has(tokens[j]) && current % 100 === 0 && current + total > 0) {
+        v = values.get(tokens[j + 1] ?? '');
+        if (v === undefined || v >= 100) break;
+        j++;
+      }
+      if (v === undefined) break;
+      if (v >= 1000) {
+        total += (current || 1) * v;
+        current = 0;
+      } else if (v === 100) current = (current || 1) * 100;
+      else current += v;
+      words++;
+      end = j;
+    }
+    if (!best || end > best.t1) best = { value: total + current, t1: end, words };
+  }
+  return best;
+}
 
 interface Occ {
   concept: string;
@@ -139,7 +176,8 @@ class Analysis {
     ['ADVICE', new Set()],
   ]);
   private readonly recovered: boolean;
-  readonly numbers: { t: number; value: number; raw: string }[] = [];
+  /** Numbers in digits or in words, from word `t` to word `t1`; `raw` is empty for a vague "ten" of a lexicon. */
+  readonly numbers: { t: number; t1: number; value: number; raw: string }[] = [];
   /** Words that make the number before them a duration or an amount ("20 saal", "2 tsp"), not a reading. */
   readonly durationAt = new Set<number>();
 
@@ -190,8 +228,15 @@ class Analysis {
       this.sentenceOf[i] = sentence;
       if (/^\d/.test(tok)) {
         const v = Number(tok.split('/')[0]);
-        if (Number.isFinite(v)) this.numbers.push({ t: i, value: v, raw: tok });
+        if (Number.isFinite(v)) this.numbers.push({ t: i, t1: i, value: v, raw: tok });
       }
+    }
+    // Numbers in words; a lone word below ten ("one side", "do") is left alone.
+    for (let i = 0; i < n; i++) {
+      const w = numberWords(this.tokens, i);
+      if (!w || (w.words === 1 && w.value < 10)) continue;
+      this.numbers.push({ t: i, t1: w.t1, value: w.value, raw: String(w.value) });
+      i = w.t1;
     }
     for (let c = 0; c <= clause; c++) this.clauseContext.push(new Set());
     for (const [concept, list] of this.byConcept)
@@ -202,7 +247,8 @@ class Analysis {
         }
     this.recovered = this.byConcept.has('RECOVERED');
     // Number words ("ten", "das", "pathu") count as numbers of at least 10.
-    for (const o of this.byConcept.get('NUM>=10') ?? []) this.numbers.push({ t: o.t0, value: 10, raw: '' });
+    for (const o of this.byConcept.get('NUM>=10') ?? [])
+      this.numbers.push({ t: o.t0, t1: o.t1, value: 10, raw: '' });
     this.numbers.sort((x, y) => x.t - y.t);
     for (const o of this.byConcept.get('DURATION') ?? []) this.durationAt.add(o.t0);
   }
@@ -302,7 +348,7 @@ function readingNear(
   a: Analysis,
   label: Occ,
   lookBack: boolean,
-): { value: number; raw: string; t: number } | null {
+): { value: number; raw: string; t: number; t1: number } | null {
   const sentence = a.sentenceOf[label.t0];
   const nums = a.numbers;
   let n: (typeof nums)[number] | undefined;
@@ -317,7 +363,7 @@ function readingNear(
         n = nums[i];
         break;
       }
-  if (!n || a.durationAt.has(n.t + 1)) return null;
+  if (!n || a.durationAt.has(n.t1 + 1)) return null;
   return n;
 }
 
@@ -335,9 +381,9 @@ function readingFindings(a: Analysis): TriageCategory[] {
     const r = readingNear(a, l, false);
     if (!r) continue;
     const [sys, diaInline] = r.raw.split('/').map(Number);
-    let dia = diaInline;
-    if (dia === undefined && BP_JOIN.has(a.tokens[r.t + 1] ?? '') && /^\d+$/.test(a.tokens[r.t + 2] ?? ''))
-      dia = Number(a.tokens[r.t + 2]);
+    let dia: number | undefined = diaInline;
+    if (dia === undefined && BP_JOIN.has(a.tokens[r.t1 + 1] ?? ''))
+      dia = a.numbers.find((x) => x.t === r.t1 + 2 && x.raw)?.value;
     if (sys >= 40 && sys <= 300) v.blood_pressure_systolic = sys;
     if (dia !== undefined && dia >= 20 && dia <= 200) v.blood_pressure_diastolic = dia;
   }

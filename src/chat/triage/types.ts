@@ -111,5 +111,12 @@ export interface LanguageData {
   /** Who wrote the phrases and from what. */
   sources: string[];
   terms: Record<string, string[]>;
+  /**
+   * Number words and their values ("fifty": 50, "sau": 100), so readings said in words count: "sugar pachaas",
+   * "bp do sau bees by ek sau tees". Values of 100 and 1000 multiply what comes before them.
+   */
+  numbers?: Record<string, number>;
+  /** Words that may join two number words of this language ("one hundred and five"). */
+  numberJoins?: string[];
   reply: ReplyText;
 }

@@ -96,6 +96,11 @@ describe('triage: every language, own script and romanised', () => {
     ['dadi gir gayi aur uth nahi pa rahi', 'fall', 'hinglish'],
     ['mummy ko daura pad raha hai', 'seizure', 'hinglish'],
     ['saans nahi aa rahi', 'breathing', 'hinglish'],
+    ['main sab pe bojh hoon, mere jaane ke baad sab khush rahenge', 'self_harm', 'hinglish'],
+    ['nana ji ne galti se do baar sugar ki goliyan kha li', 'poisoning', 'hinglish'],
+    ['munne ke gale mein sikka phans gaya', 'infant', 'hinglish'],
+    ['भाई ने गुस्से में कीटनाशक पी लिया', 'self_harm', 'hi'],
+    ['दादी बाथरूम में गिरीं और सुबह तक फर्श पर पड़ी रहीं', 'fall', 'hi'],
     ['বুকে ব্যথা করছে', 'chest_pain', 'bn'],
     ['buke byatha korche', 'chest_pain', 'bn'],
     ['বাবা অজ্ঞান হয়ে গেছেন', 'collapse', 'bn'],
@@ -152,6 +157,17 @@ describe('triage: every language, own script and romanised', () => {
     expect(flags('സ്വയം ആത്മഹത്യ ചെയ്യാൻ തോന്നുന്നു')).toContain('self_harm');
     expect(flags('ചേട്ടന് ബോധം പോയി\u200d')).toContain('collapse');
   });
+
+  it('reads numbers said in words, one language at a time', () => {
+    expect(flags('temperature is one hundred and five')).toContain('dangerous_reading');
+    expect(flags('oxygen eighty two percent')).toContain('dangerous_reading');
+    expect(flags('sugar chalis hai')).toContain('dangerous_reading');
+    expect(flags('bp do sau bees by ek sau tees')).toContain('dangerous_reading');
+    expect(flags('शुगर पाँच सौ से ऊपर है')).toContain('dangerous_reading');
+    expect(flags('sugar one hundred and ten')).not.toContain('dangerous_reading');
+    expect(flags('bp ek sau bees by assi')).not.toContain('dangerous_reading');
+    expect(flags('oxygen ninety six')).toEqual([]);
+  });
 });
 
 describe('triage: context that is not a current emergency', () => {
@@ -191,6 +207,11 @@ describe('triage: context that is not a current emergency', () => {
     'chest x ray report is normal',
     'my blood test report came today',
     'pehle seene mein dard tha, ab theek hoon',
+    'papa ko mirgi hai, uski dawai roz lete hain',
+    'I nearly passed out when I heard the price',
+    'saw a documentary on youtube, the news said heart attacks are rising in women',
+    'स्ट्रोक के बारे में एक लेख पढ़ा',
+    'nani ka lakwa 3 saal purana hai, ab chal leti hain',
     "I don't want to die, I want to get healthy",
     'I am fit and fine',
     'she is under a lot of pressure at work',
