@@ -173,7 +173,7 @@ export const ml: LanguageData = {
       'mannenna*',
     ],
     TABLETS: ['ഗുളിക*', 'മരുന്ന്*', 'gulika*', 'marunn*', 'marunnu*'],
-    MANY: ['ഒരുപാട്*', 'കുറേ', 'orupaad*', 'kure'],
+    MANY: ['മുഴുവൻ', 'എല്ലാം', 'muzhuvan', 'ellam', 'ഒരുപാട്*', 'കുറേ', 'orupaad*', 'kure'],
     AT_ONCE: ['ഒരുമിച്ച്*', 'ഒറ്റയടിക്ക്*', 'orumichu*', 'orumich*', 'ottayadikk*'],
     'NUM>=10': ['പത്ത്', 'ഇരുപത്*', 'pathu', 'patthu', 'irupath*'],
     CHILD: ['കുട്ടി*', 'kutti*', 'കുഞ്ഞ്*', 'കുഞ്ഞി*', 'kunj*', 'kunju*', 'kunhu*'],
@@ -429,6 +429,8 @@ export const ml: LanguageData = {
     ],
     NEG_POST: ['ഇല്ല', 'ഇല്ലാ', 'illa'],
     PAST: [
+      'പഴയ',
+      'pazhaya',
       'കൊല്ലം മുമ്പ്*',
       'കൊല്ലം മുൻപ്*',
       'വർഷം മുൻപ്*',
