@@ -35,6 +35,9 @@ export const kn: LanguageData = {
       'kalu*',
     ],
     WEAK: [
+      'swaadheena*',
+      'svadhina*',
+      'swadhina*',
       'ಸ್ವಾಧೀನ ಇಲ್ಲ',
       'ಸ್ವಾಧೀನ ತಪ್ಪಿ*',
       'ಸ್ವಾಧೀನವಿಲ್ಲ',

@@ -144,6 +144,11 @@ export const ta: LanguageData = {
     ],
     BLEED: ['ரத்த*', 'இரத்த*', 'ratha*', 'rattha*', 'raththa*', 'ratham'],
     NOT_STOP: [
+      'நிக்காம*',
+      'நிற்காம*',
+      'nikkama*',
+      'nikkaama*',
+      'nirkaama*',
       'நிக்கல*',
       'நிற்கவில்லை*',
       'நிக்கவே இல்ல*',
