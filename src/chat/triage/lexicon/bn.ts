@@ -28,7 +28,7 @@ export const bn: LanguageData = {
       'bedona*',
     ],
     PRESSURE: ['চাপ*', 'chap', 'chape', 'chap lag*', 'ভার*', 'ভারী*', 'চেপে*', 'chap', 'chaap', 'chepe*'],
-    ARM: ['hate byatha*', 'haate', 'bam hat*', 'বাঁ হাত*', 'হাত*', 'কাঁধ*', 'hat', 'haat', 'kandh*'],
+    ARM: ['hate byatha*', 'bam hat*', 'বাঁ হাত*', 'হাত*', 'কাঁধ*', 'hat', 'haat', 'kandh*'],
     JAW: ['চোয়াল*', 'ঘাড়*', 'choyal*', 'ghar'],
     SWEAT: ['ghamche', 'ghamchhe', 'ঘাম*', 'gham*', 'ghem*'],
     FACE: ['মুখ*', 'ঠোঁট*', 'mukh*', 'mukhta*'],
