@@ -457,7 +457,17 @@ export const bn: LanguageData = {
       'মরে যেতে ইচ্ছে*',
       'মরতে ইচ্ছে*',
     ],
-    '@burns': ['কারেন্ট শক*', 'আগুন লেগে*', 'agun lege*'],
+    '@burns': [
+      'কারেন্ট লেগেছে',
+      'কারেন্টের শক*',
+      'শক লেগেছে',
+      'current legeche',
+      'current shock*',
+      'shock legeche',
+      'কারেন্ট শক*',
+      'আগুন লেগে*',
+      'agun lege*',
+    ],
     NEG_POST: ['হয়নি', 'হয় নি', 'hoyni', 'hoy ni', 'না', 'নেই', 'নয়', 'nei', 'noy', 'nai'],
     PAST: [
       'পুরনো',
@@ -697,6 +707,16 @@ export const bn: LanguageData = {
         'chosho',
       ],
     ),
+    NON_BLANCH: [
+      'চাপ দিলে যাচ্ছে না',
+      'চাপ দিলেও যাচ্ছে না',
+      'চাপ দিলে মিলিয়ে যাচ্ছে না',
+      'বেগুনি দাগ*',
+      'chap dile jacche na',
+      'chap dileo jacche na',
+      'chap dile jachhe na',
+      'beguni dag*',
+    ],
   },
   reply: {
     why: {
