@@ -79,6 +79,10 @@ export const bn: LanguageData = {
       'ospashto*',
     ],
     VISION_LOSS: [
+      'ঝাপসা*',
+      'চোখে অন্ধকার*',
+      'jhapsa*',
+      'chokhe ondhokar*',
       'দেখতে পাচ্ছে না*',
       'দেখতে পাচ্ছি না*',
       'দেখতে পাচ্ছেন না*',
@@ -103,6 +107,11 @@ export const bn: LanguageData = {
       'mathay byatha*',
     ],
     SEVERE: [
+      'ভীষণ',
+      'খুব বেশি',
+      'bhishon',
+      'khub beshi',
+      'osojho*',
       'প্রচণ্ড*',
       'তীব্র*',
       'অসহ্য*',

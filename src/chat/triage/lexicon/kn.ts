@@ -92,6 +92,10 @@ export const kn: LanguageData = {
     SPEECH: ['ಮಾತು*', 'ಮಾತಾಡ*', 'maatu*', 'matu*', 'maatad*', 'matad*'],
     SLURRED: ['ತೊದಲ*', 'ಅಸ್ಪಷ್ಟ*', 'todala*', 'thodala*', 'aspashta*'],
     VISION_LOSS: [
+      'ಮಸುಕು*',
+      'ಮಸುಕಾಗಿ*',
+      'masuku*',
+      'masukagi*',
       'ಕಾಣಿಸ್ತಿಲ್ಲ',
       'ಕಾಣಿಸುತ್ತಿಲ್ಲ',
       'ಕಾಣ್ತಿಲ್ಲ',

@@ -61,6 +61,11 @@ export const ml: LanguageData = {
     SPEECH: ['സംസാര*', 'സംസാരി*', 'വാക്ക്*', 'samsaara*', 'samsari*', 'samsaram*', 'vaakk*'],
     SLURRED: ['കുഴഞ്ഞ*', 'വ്യക്തമല്ല*', 'kuzhanj*', 'kuzhanja*', 'vyakthamalla*'],
     VISION_LOSS: [
+      'കാഴ്ച മങ്ങ*',
+      'മങ്ങി*',
+      'കണ്ണ് മങ്ങ*',
+      'kazhcha mang*',
+      'kannu mang*',
       'കാഴ്ച പോയി*',
       'കാഴ്ച നഷ്ട*',
       'കണ്ണ് കാണുന്നില്ല*',

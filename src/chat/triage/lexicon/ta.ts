@@ -99,6 +99,12 @@ export const ta: LanguageData = {
     SPEECH: ['பேச்சு*', 'பேச*', 'pechu*', 'pesa*', 'pesu*'],
     SLURRED: ['குழறு*', 'தடுமாறு*', 'kuzharu*', 'kozharu*', 'thadumaaru*', 'thadumaru*'],
     VISION_LOSS: [
+      'மங்கலா*',
+      'மங்கலாக*',
+      'கண் மங்க*',
+      'mangalaa*',
+      'mangalaaga*',
+      'kan manga*',
       'பார்வை போ*',
       'கண் தெரியல*',
       'கண் தெரியவில்லை*',
