@@ -423,6 +423,8 @@ export const pa: LanguageData = {
     BLACK: ['ਕਾਲ*', 'ਤਾਰਕੋਲ*', 'kala*', 'kali*'],
     STOOL: ['ਟੱਟੀ*', 'ਪਖਾਨ*', 'ਲੈਟਰੀਨ*', 'tatti*', 'pakhana*', 'latrine*', 'toilet*'],
     STING: ['ਮਧੂਮੱਖੀ*', 'ਭਰਿੰਡ*', 'ਡੰਗ*', 'ਬਿੱਛੂ*', 'bharind*', 'dang*', 'bichhu*'],
+    EXERCISE: ['ਕਸਰਤ*', 'ਜਿੰਮ*', 'ਜਿਮ*', 'ਯੋਗਾ*', 'kasrat*', 'gym*'],
+    EXERTION: ['ਪੌੜੀਆਂ ਚੜ੍ਹ*', 'ਤੁਰਦਿਆਂ*', 'ਦੌੜਦਿਆਂ*', 'paudiyan chadh*', 'turdian*'],
     NEG_POST: ['ਨਹੀਂ', 'ਨਾ'],
     PAST: [
       'ਪਿਛਲੇ ਸਾਲ*',
