@@ -453,6 +453,8 @@ export const pa: LanguageData = {
     STING: ['ਮਧੂਮੱਖੀ*', 'ਭਰਿੰਡ*', 'ਡੰਗ*', 'ਬਿੱਛੂ*', 'bharind*', 'dang*', 'bichhu*'],
     EXERCISE: ['ਕਸਰਤ*', 'ਜਿੰਮ*', 'ਜਿਮ*', 'ਯੋਗਾ*', 'kasrat*', 'gym*'],
     EXERTION: ['ਪੌੜੀਆਂ ਚੜ੍ਹ*', 'ਤੁਰਦਿਆਂ*', 'ਦੌੜਦਿਆਂ*', 'paudiyan chadh*', 'turdian*'],
+    '@anaphylaxis': ['ਗਲਾ ਬੰਦ*', 'gala band*', 'ਗਲਾ ਘੁੱਟ*', 'gala ghutt*'],
+    ALLERGY: ['ਟੀਕਾ*', 'ਟੀਕੇ*', 'ਐਲਰਜੀ*', 'ਇੰਜੈਕਸ਼ਨ*', 'tika*', 'teeka*', 'injection*', 'allergy*', 'reaction*'],
     NEG_POST: ['ਨਹੀਂ', 'ਨਾ'],
     PAST: [
       'ਪਿਛਲੇ ਸਾਲ*',
