@@ -501,6 +501,7 @@ export const gu: LanguageData = {
       'jhadpi shwas*',
     ],
     INDRAWING: ['પાંસળી*', 'pansli*', 'છાતી અંદર*', 'chhati andar*'],
+    WAS: ['હતો', 'હતી', 'હતા', 'hato', 'hati', 'hata', 'ગઈકાલે', 'gaikale'],
     NEG_POST: ['નથી', 'ના', 'નહીં', 'nathi'],
     PAST: [
       'ગયા વર્ષે*',

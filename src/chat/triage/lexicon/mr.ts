@@ -492,6 +492,7 @@ export const mr: LanguageData = {
     '@anaphylaxis': ['घसा बंद*', 'ghasa band*', 'घसा आवळ*', 'ghasa aval*'],
     ALLERGY: ['इंजेक्शन*', 'injection*', 'ॲलर्जी*', 'अॅलर्जी*', 'allergy*', 'रिॲक्शन*', 'reaction*'],
     BLUE: ['निळे*', 'निळा*', 'निळी*', 'nile*', 'nila*', 'nili*', 'काळे पडल*', 'kale padl*'],
+    WAS: ['होता', 'होती', 'होते', 'hota', 'hoti', 'hote', 'काल', 'kal'],
     NEG_POST: ['नाही', 'नाहीये', 'nahiye'],
     PAST: [
       'गेल्या वर्षी*',
@@ -547,7 +548,18 @@ export const mr: LanguageData = {
       'mazi',
       'maza',
     ],
-    RECOVERED: ['बरं वाटतंय*', 'बरे आहे*', 'bara vatatay*', 'bare aahe*'],
+    RECOVERED: [
+      'बरं वाटतंय*',
+      'बरे आहे*',
+      'bara vatatay*',
+      'bare aahe*',
+      'आता बरं*',
+      'आता बरे*',
+      'aata bara*',
+      'ata bara*',
+      'बरं झालं*',
+      'bara zala*',
+    ],
   },
   reply: {
     why: {

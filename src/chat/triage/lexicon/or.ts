@@ -62,6 +62,8 @@ export const or: LanguageData = {
       'parunahan*',
       'ହଉନି*',
       'hauni*',
+      'ପାରୁ ନାହାନ୍ତି*',
+      'paru nahanti*',
     ],
     SPEECH: ['କଥା*', 'katha*'],
     SLURRED: [
@@ -218,6 +220,12 @@ export const or: LanguageData = {
       'haluni*',
       'ଚାଲି ପାରୁନି*',
       'chali paruni*',
+      'ହଲି ପାରୁ ନାହାନ୍ତି*',
+      'ହଲି ପାରୁ ନାହିଁ*',
+      'hali paru nahanti*',
+      'hali paru nahin*',
+      'ଚାଲି ପାରୁ ନାହାନ୍ତି*',
+      'chali paru nahanti*',
     ],
     HEAD_BLOW: [
       'ମୁଣ୍ଡରେ ଆଘାତ*',
@@ -449,7 +457,8 @@ export const or: LanguageData = {
     EXERTION: ['ପାହାଚ ଚଢ଼*', 'ଚାଲିଲା ବେଳେ*', 'ଦୌଡ଼ି*', 'pahacha chadh*', 'chalila bele*'],
     '@anaphylaxis': ['ତଣ୍ଟି ବନ୍ଦ*', 'tanti banda*', 'tonti banda*', 'tanti bandh*', 'tonti bandh*', 'ତଣ୍ଟି ରୁନ୍ଧି*'],
     ALLERGY: ['ଇଞ୍ଜେକସନ*', 'ଇଞ୍ଜେକ୍ସନ*', 'ଆଲର୍ଜି*', 'injection*', 'allergy*', 'reaction*'],
-    NEG_POST: ['ନାହିଁ', 'ନାହି', 'ନି', 'nahin'],
+    WAS: ['ଥିଲା', 'ଥିଲେ', 'thila', 'thile', 'କାଲି', 'kali'],
+    NEG_POST: ['ନାହିଁ', 'ନାହି', 'ନି', 'nahin', 'nahanti', 'ନାହାନ୍ତି', 'heuni', 'ହେଉନି', 'ହେଉନାହିଁ', 'heunahin'],
     PAST: ['ଗତ ବର୍ଷ*', 'ବର୍ଷ ପୂର୍ବେ*', 'ବର୍ଷ ତଳେ*', 'gata barsha*', 'barsha purbe*', 'barsha tale*'],
     INFO: ['ଲକ୍ଷଣ*', 'lakshana*'],
     HYPO: ['ଯଦି*', '*ଲେ କଣ*', "*ଲେ କ'ଣ*", '*le kana*', '*le kan*', 'jadi'],
@@ -484,7 +493,7 @@ export const or: LanguageData = {
       'jauchi',
       'laguchi',
     ],
-    RECOVERED: ['ଭଲ ଅଛି*', 'bhala achhi*'],
+    RECOVERED: ['ଭଲ ଅଛି*', 'bhala achhi*', 'ebe bhala*', 'ଏବେ ଭଲ*', 'ଭଲ ହୋଇଗଲ*', 'bhala hoigal*'],
   },
   reply: {
     why: {

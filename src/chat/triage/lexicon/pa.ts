@@ -455,6 +455,7 @@ export const pa: LanguageData = {
     EXERTION: ['ਪੌੜੀਆਂ ਚੜ੍ਹ*', 'ਤੁਰਦਿਆਂ*', 'ਦੌੜਦਿਆਂ*', 'paudiyan chadh*', 'turdian*'],
     '@anaphylaxis': ['ਗਲਾ ਬੰਦ*', 'gala band*', 'ਗਲਾ ਘੁੱਟ*', 'gala ghutt*'],
     ALLERGY: ['ਟੀਕਾ*', 'ਟੀਕੇ*', 'ਐਲਰਜੀ*', 'ਇੰਜੈਕਸ਼ਨ*', 'tika*', 'teeka*', 'injection*', 'allergy*', 'reaction*'],
+    WAS: ['ਸੀ', 'ਸਨ', 'si', 'ਕੱਲ੍ਹ', 'kal'],
     NEG_POST: ['ਨਹੀਂ', 'ਨਾ'],
     PAST: [
       'ਪਿਛਲੇ ਸਾਲ*',
@@ -535,7 +536,7 @@ export const pa: LanguageData = {
       'sanu',
       'tuhanu',
     ],
-    RECOVERED: ['ਠੀਕ ਹੋ ਗਿਆ*', 'ਠੀਕ ਹੋ ਗਈ*'],
+    RECOVERED: ['ਠੀਕ ਹੋ ਗਿਆ*', 'ਠੀਕ ਹੋ ਗਈ*', 'hun theek*', 'hun thik*', 'ਹੁਣ ਠੀਕ*'],
   },
   reply: {
     why: {
