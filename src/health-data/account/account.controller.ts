@@ -10,6 +10,7 @@ import {
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { AccountService } from './account.service.js';
+import { AccountExportDto } from './export.dto.js';
 
 @ApiTags('auth')
 @ApiBearerAuth()
@@ -34,16 +35,8 @@ export class AccountController {
   })
   @ApiProduces('application/json')
   @ApiOkResponse({
-    description: 'Streamed JSON',
-    schema: {
-      type: 'object',
-      properties: {
-        exported_at: { type: 'string' },
-        timezone: { type: 'string' },
-        account: { type: 'object' },
-        records: { type: 'array', items: { type: 'object' } },
-      },
-    },
+    description: 'Streamed JSON (modules may add sections beside `records`, e.g. the care circle)',
+    type: AccountExportDto,
   })
   @ApiErrors()
   export(@CurrentUser() user: AuthUser): Promise<StreamableFile> {
