@@ -92,6 +92,32 @@ const INTEGER_NAMES = new Set([
   'version',
 ]);
 
+/** Realistic values for measurements that declare no example (Swagger UI would show 0). */
+const EXAMPLES: Record<string, number> = {
+  height_cm: 162,
+  weight_kg: 68.5,
+  calories: 420,
+  protein_g: 18,
+  carbs_g: 55,
+  fat_g: 12,
+  blood_pressure_systolic: 128,
+  blood_pressure_diastolic: 84,
+  heart_rate: 72,
+  blood_sugar: 110,
+  temperature: 36.8,
+  spo2: 97,
+  confidence: 0.8,
+  data_points_analyzed: 42,
+  amount_ml: 250,
+  duration_minutes: 30,
+  calories_burned: 150,
+  reminder_minutes_before: 60,
+  latitude: 12.9716,
+  longitude: 77.5946,
+  total_count: 12,
+  character_count: 48,
+};
+
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const isDateTimeName = (name: string): boolean => /(_at|_until)$/.test(name) || name === 'scheduled_time';
@@ -180,10 +206,13 @@ function fixNullables(doc: Doc): void {
   });
 }
 
-/** Formats and integer types by the field's meaning, where the plugin only saw `string` / `number`. */
+/** Formats, integer types and examples by the field's meaning, where the plugin only saw `string` / `number`. */
 function fixTypes(doc: Doc): void {
   const fix = (s: Schema, name: string): void => {
     if (s.type === 'number' && INTEGER_NAMES.has(name)) s.type = 'integer';
+    if ((s.type === 'number' || s.type === 'integer') && s.example === undefined && name in EXAMPLES) {
+      s.example = EXAMPLES[name];
+    }
     // A field with a pattern is an input that accepts more than RFC 3339 (a local time without offset, read
     // in the user's zone): `date-time` would make generated clients refuse or rewrite those values.
     if (s.type === 'string' && !s.format && !s.enum && !s.pattern) {
@@ -210,20 +239,27 @@ const ERROR_EXAMPLES: Record<number, { detail: string; code: string }> = {
   413: { detail: 'Request body is too large', code: 'PAYLOAD_TOO_LARGE' },
   415: { detail: 'Unsupported content type', code: 'UNSUPPORTED_MEDIA_TYPE' },
   429: { detail: 'Too many requests, please slow down', code: 'RATE_LIMITED' },
+  502: { detail: 'The speech service failed', code: 'UPSTREAM_FAILED' },
   503: { detail: 'Service unavailable', code: 'SERVICE_UNAVAILABLE' },
 };
 
-/** A field of this operation a 422 can point at: a required body field, else any body field or parameter. */
-function fieldOf(doc: Doc, op: Operation): string[] {
+type Issue = { loc: string[]; msg: string; type: string };
+
+/** A 422 issue about a field of this operation: a missing required body field, else a bad value of any field. */
+function issueOf(doc: Doc, op: Operation): Issue {
   const resolve = (s?: Schema): Schema | undefined =>
     s?.$ref ? doc.components?.schemas?.[refName(s.$ref)] : s;
   const body = resolve(op.requestBody?.content?.['application/json']?.schema);
   // Batch bodies are arrays: the issue is in an item ("0" is the first).
   const item = body?.type === 'array' ? resolve(body.items) : body;
-  const field = item?.required?.[0] ?? Object.keys(item?.properties ?? {})[0];
-  if (field) return body === item ? ['body', field] : ['body', '0', field];
+  const at = (field: string): string[] => (body === item ? ['body', field] : ['body', '0', field]);
+  const required = item?.required?.[0];
+  if (required) return { loc: at(required), msg: 'Field required', type: 'missing' };
+  const bad = { msg: 'Input should be a valid value', type: 'value_error' };
+  const field = Object.keys(item?.properties ?? {})[0];
+  if (field) return { loc: at(field), ...bad };
   const param = op.parameters?.find((p) => p.in === 'query') ?? op.parameters?.[0];
-  return param ? [param.in, param.name] : ['body'];
+  return { loc: param ? [param.in, param.name] : ['body'], ...bad };
 }
 
 /** Each error response shows an example of its own status (Swagger UI otherwise shows the schema's one). */
@@ -234,7 +270,7 @@ function errorExamples(doc: Doc): void {
       if (!media || media.example !== undefined || Number(status) < 400) continue;
       if (status === '422') {
         media.example = {
-          detail: [{ loc: fieldOf(doc, op), msg: 'Field required', type: 'missing' }],
+          detail: [issueOf(doc, op)],
           code: 'VALIDATION_FAILED',
         };
       } else {
