@@ -13,6 +13,7 @@ import { MAX_BATCH_ITEMS } from './health-data/batch/batch.js';
 import { budgetedJsonParser } from './common/json-body.js';
 import { registerMethodNotAllowed } from './common/method-not-allowed.js';
 import { registerRequestContext } from './common/request-context.js';
+import { documentForClients } from './common/openapi-clients.js';
 import { documentFrameworkErrors, documentValidatedTypes } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
 import { createRootLogger, PinoNestLogger } from './ops/logger.js';
@@ -141,6 +142,8 @@ export async function createApp(
   SwaggerModule.setup('docs', app, buildOpenApi(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+    // Keep the token across reloads of the page while trying routes out.
+    swaggerOptions: { persistAuthorization: true },
   });
   await app.init();
   await fastify.ready();
@@ -152,7 +155,11 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .setTitle('Podd API')
     .setDescription(
       'Personal health assistant API. Every /api route needs `Authorization: Bearer <access token>` unless marked public. ' +
-        'Errors are `{"detail", "code"}`; validation errors are 422 with `detail` as a list of `{loc, msg, type}`.',
+        'Errors are `{"detail", "code"}`; validation errors are 422 with `detail` as a list of `{loc, msg, type}` ' +
+        '(`loc` entries are strings, array indexes too). Timestamps of records are in your time zone; account ' +
+        'metadata (user, access log, export envelope) is UTC.\n\n' +
+        '**Getting a token:** call `POST /api/auth/register` (or `POST /api/auth/login`), copy `access_token` ' +
+        'from the response, press **Authorize** and paste it. Refresh it with `POST /api/auth/refresh`.',
     )
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
@@ -173,11 +180,13 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
       }
     }
   }
-  return documentValidatedTypes(
-    documentFrameworkErrors(SwaggerModule.createDocument(app, doc, { operationIdFactory: operationId })),
-    dtos,
-    operations,
-    { minItems: 1, maxItems: MAX_BATCH_ITEMS },
+  return documentForClients(
+    documentValidatedTypes(
+      documentFrameworkErrors(SwaggerModule.createDocument(app, doc, { operationIdFactory: operationId })),
+      dtos,
+      operations,
+      { minItems: 1, maxItems: MAX_BATCH_ITEMS },
+    ),
   );
 }
 

@@ -42,10 +42,22 @@ export class ChatRequestDto {
   channel: Channel = 'text';
 }
 
+/** The records a chat message can create. */
+export const CHAT_ACTION_TYPES = [
+  'water_log',
+  'food_log',
+  'exercise_log',
+  'vitals',
+  'medication_log',
+  'alarm',
+] as const;
+
 export class ChatActionDto {
   @ApiProperty({
+    enum: CHAT_ACTION_TYPES,
+    enumName: 'ChatActionType',
     example: 'water_log',
-    description: 'Record type as the REST API names it (water_log, vitals, food_log, medication_log, alarm)',
+    description: 'Record type as the REST API names it',
   })
   type: string;
   @ApiProperty({ example: 'f2ea5ecd24e3', description: 'Record id, usable with the REST route of that type' })

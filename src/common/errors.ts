@@ -31,6 +31,7 @@ export enum ErrorCode {
 
 /** One entry of a 422 `detail` list (FastAPI-compatible). */
 export interface ValidationIssue {
+  /** Built with numbers for array indexes; AppError renders every entry as a string. */
   loc: (string | number)[];
   msg: string;
   type: string;
@@ -47,13 +48,16 @@ export interface ErrorBody {
  * Services throw it (or a helper below); the global filter renders it.
  */
 export class AppError extends Error {
+  readonly detail: string | ValidationIssue[];
   constructor(
     readonly status: number,
     readonly code: ErrorCode | string,
-    readonly detail: string | ValidationIssue[],
+    detail: string | ValidationIssue[],
     readonly headers: Record<string, string> = {},
   ) {
     super(typeof detail === 'string' ? detail : code);
+    // `loc` entries are strings on the wire (array indexes too: "0"), so every client types them as one thing.
+    this.detail = typeof detail === 'string' ? detail : detail.map((i) => ({ ...i, loc: i.loc.map(String) }));
   }
 }
 

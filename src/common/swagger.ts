@@ -4,11 +4,12 @@ import { getMetadataStorage } from 'class-validator';
 
 export class ValidationIssueDto {
   @ApiProperty({
-    type: 'array',
-    items: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+    type: [String],
     example: ['body', 'email'],
+    description:
+      'Where the problem is: "body", "query" or "path", then field names; array indexes as strings ("0")',
   })
-  loc: (string | number)[];
+  loc: string[];
   @ApiProperty({ example: 'Field required' })
   msg: string;
   @ApiProperty({ example: 'missing' })
@@ -214,6 +215,9 @@ type Schema = Record<string, unknown> & { items?: Record<string, unknown> };
 /** Writes the keywords of the rules into a property schema; `each` rules go to its items. */
 function applyRules(schema: Schema, rules: Rule[]): void {
   for (const rule of rules) {
+    // A query parameter can share its name with an array field of the body DTO: array rules are not its own.
+    const forArray = rule.each || rule.name === 'arrayMinSize' || rule.name === 'arrayMaxSize';
+    if (forArray && schema.type !== undefined && schema.type !== 'array') continue;
     const target = rule.each ? (schema.items ??= {}) : schema;
     for (const [k, v] of Object.entries(keywordsOfRule(rule))) {
       if (v === undefined) continue;

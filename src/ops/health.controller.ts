@@ -27,7 +27,15 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Service name and version' })
-  @ApiOkResponse({ schema: { example: { name: 'Podd Health Assistant', version: VERSION } } })
+  @ApiOkResponse({
+    description: 'Name and version',
+    schema: {
+      type: 'object',
+      required: ['name', 'version'],
+      properties: { name: { type: 'string' }, version: { type: 'string' } },
+      example: { name: 'Podd Health Assistant', version: VERSION },
+    },
+  })
   root(): { name: string; version: string } {
     return { name: 'Podd Health Assistant', version: VERSION };
   }
@@ -35,7 +43,15 @@ export class HealthController {
   @Get('health/live')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process answers (no dependency checks)' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({
+    description: 'Alive',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+      example: { status: 'ok' },
+    },
+  })
   live(): { status: string } {
     return { status: 'ok' };
   }

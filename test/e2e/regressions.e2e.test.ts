@@ -23,7 +23,7 @@ describe('fuzzing regressions (schemathesis findings)', () => {
     await sarvam.close();
   });
 
-  it('batch results: a failed item carries its error as a string, which the schema allows', async () => {
+  it('batch results: a failed item carries its error as a string and its 422 issues as a list, which the schema allows', async () => {
     const item = { title: 'Diabetes check-up', scheduled_at: '2026-03-10T10:30:00+05:30' };
     expect((await t.http.post('/api/appointments').set(u.auth).send(item)).status).toBe(201);
     const res = await t.http
@@ -32,7 +32,9 @@ describe('fuzzing regressions (schemathesis findings)', () => {
       .send([item, { title: '' }]);
     expect(res.status).toBe(201);
     expect(typeof res.body.results[0].error).toBe('string');
-    expect(Array.isArray(res.body.results[1].error)).toBe(true);
+    expect(res.body.results[0].issues).toEqual([]);
+    expect(res.body.results[1].error).toBe('Validation failed');
+    expect(res.body.results[1].issues[0].loc).toEqual(['body', '1', 'title']);
     expect(conformance(doc, 'post', '/api/appointments/batch', res.status, res.body)).toEqual([]);
     const med = await t.http
       .post('/api/meditation/sessions/batch')

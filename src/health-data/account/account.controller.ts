@@ -16,6 +16,7 @@ import { FhirExportService } from '../fhir/fhir-export.service.js';
 import { FHIR_TYPES, type FhirType } from '../fhir/fhir-mapping.js';
 import { parseInstant } from '../records/time.js';
 import { AccountService } from './account.service.js';
+import { AccountExportDto } from './export.dto.js';
 
 const TYPE = `(${FHIR_TYPES.join('|')})`;
 /** A comma-separated list of resource types (the schema says exactly what is accepted). */
@@ -83,16 +84,9 @@ export class AccountController {
   })
   @ApiProduces('application/json', 'application/fhir+json', 'application/fhir+ndjson')
   @ApiOkResponse({
-    description: 'Streamed JSON (default), a FHIR Bundle, or FHIR NDJSON',
-    schema: {
-      type: 'object',
-      properties: {
-        exported_at: { type: 'string' },
-        timezone: { type: 'string' },
-        account: { type: 'object' },
-        records: { type: 'array', items: { type: 'object' } },
-      },
-    },
+    description:
+      'Streamed JSON (default; modules may add sections beside `records`, e.g. the care circle), a FHIR Bundle, or FHIR NDJSON',
+    type: AccountExportDto,
   })
   @ApiErrors(422)
   async export(

@@ -1,4 +1,4 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, ErrorCode, validationError, type ValidationIssue } from '../../common/errors.js';
@@ -17,12 +17,19 @@ export class BatchItemResultDto {
   @ApiProperty({ nullable: true, type: String, description: 'Id of the created record' }) id: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'HTTP status this item would have had alone' })
   status: number | null;
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
-    oneOf: [{ type: 'string' }, { type: 'array', items: { $ref: getSchemaPath(ValidationIssueDto) } }],
-    description: 'Why the item failed: a message or a 422 list',
+    type: String,
+    description:
+      'Why the item failed (null when it succeeded); a validation failure says "Validation failed"',
+    example: null,
   })
-  error: string | ValidationIssue[] | null;
+  error: string | null;
+  @ApiProperty({
+    type: [ValidationIssueDto],
+    description: 'The 422 issues of an item that failed validation; empty otherwise',
+  })
+  issues: ValidationIssue[];
 }
 
 /** The original's batch result dict, plus one result per item. */
@@ -116,14 +123,20 @@ export function batchContext(userId: string, entityType: string): string {
   return `batch_operation:${userId}:${entityType}:${newId()}`;
 }
 
+/** One concrete type per field for generated clients: a message, plus the 422 issues as their own list. */
+const itemError = (e: AppError): { error: string; issues: ValidationIssue[] } =>
+  typeof e.detail === 'string'
+    ? { error: e.detail, issues: [] }
+    : { error: 'Validation failed', issues: e.detail };
+
 /** Builds the response from per-item outcomes (ids of stored items, errors of the others). */
 export function batchResult(context: string, outcomes: BatchOutcome[]): BatchResultDto {
   const results = [...outcomes]
     .sort((a, b) => a.index - b.index)
     .map((o) =>
       'id' in o
-        ? { index: o.index, success: true, id: o.id, status: 201, error: null }
-        : { index: o.index, success: false, id: null, status: o.error.status, error: o.error.detail },
+        ? { index: o.index, success: true, id: o.id, status: 201, error: null, issues: [] }
+        : { index: o.index, success: false, id: null, status: o.error.status, ...itemError(o.error) },
     );
   const ids = results.filter((r) => r.success).map((r) => r.id as string);
   return {

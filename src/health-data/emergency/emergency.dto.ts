@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
+import { BatchItemResultDto } from '../batch/batch.js';
 import { PHONE_PATTERN } from './phone.js';
 
 /** Delivery channels of an emergency contact, shared by create and update (all optional, null clears). */
@@ -135,7 +136,7 @@ export class ContactBatchResultDto {
   @ApiProperty() failed_items: number;
   @ApiProperty({ type: [String] }) entity_ids: string[];
   @ApiProperty({ description: 'Primary contacts created by this batch (0 or 1)' }) primary_contacts: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) results: unknown[];
+  @ApiProperty({ type: [BatchItemResultDto] }) results: BatchItemResultDto[];
 }
 
 // ------------------------------------------------------------------------------------------------ alert

@@ -28,7 +28,7 @@ export class HealthController {
   ) {}
 
   @Get('food/logs')
-  @ApiOperation({ summary: 'Food logs (same as GET /api/food-logs)' })
+  @ApiOperation({ summary: 'Food logs (same as GET /api/food-logs)', deprecated: true })
   @ApiOkResponse({ type: [FoodLogResponseDto] })
   @ApiErrors(422)
   foodLogs(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
@@ -37,7 +37,10 @@ export class HealthController {
 
   @Post('food/log')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log a meal (200, as the original; same as POST /api/food-logs)' })
+  @ApiOperation({
+    summary: 'Log a meal (200, as the original; same as POST /api/food-logs)',
+    deprecated: true,
+  })
   @ApiOkResponse({ type: FoodLogResponseDto })
   @ApiErrors(400, 413, 422)
   logFood(
@@ -49,7 +52,7 @@ export class HealthController {
   }
 
   @Get('vitals')
-  @ApiOperation({ summary: 'Vitals readings (same as GET /api/vitals)' })
+  @ApiOperation({ summary: 'Vitals readings (same as GET /api/vitals)', deprecated: true })
   @ApiOkResponse({ type: [VitalsResponseDto] })
   @ApiErrors(422)
   vitalsList(@CurrentUser() user: AuthUser, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
@@ -58,7 +61,7 @@ export class HealthController {
 
   @Post('vitals')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log vitals (200, as the original; same as POST /api/vitals)' })
+  @ApiOperation({ summary: 'Log vitals (200, as the original; same as POST /api/vitals)', deprecated: true })
   @ApiOkResponse({ type: VitalsResponseDto })
   @ApiErrors(400, 413, 422)
   logVitals(

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ToBoolean, ToInt } from '../../common/dto.js';
+import { ALARM_TYPES } from '../schedule/messages.js';
+
+/** Every `type` a notification can have: the alarm types, and `care` (care-circle news). */
+export const NOTIFICATION_TYPES = [...ALARM_TYPES, 'care'] as const;
 
 export class NotificationResponseDto {
   @ApiProperty({ example: '3f1c0a9be2d47a6c5e8b0f12' })
@@ -18,8 +22,10 @@ export class NotificationResponseDto {
   @ApiProperty({ example: 'Time to take Metformin (500mg)' })
   message: string;
   @ApiProperty({
+    enum: NOTIFICATION_TYPES,
+    enumName: 'NotificationType',
     example: 'medication',
-    description: 'medication, water, meal, meditation, appointment, emergency',
+    description: 'The alarm type that produced it, or `care` for news about someone in your care circle',
   })
   type: string;
   @ApiProperty()
