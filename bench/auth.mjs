@@ -1,4 +1,4 @@
-// Auth benchmark (issue 2): run with `npm run build && node bench/auth.mjs`.
+// Auth benchmark: run with `npm run build && node bench/auth.mjs`.
 // 1. GET /api/auth/me (JWT verify + one SQLite read) vs the ceiling's POST /events (JWT verify + one SQLite write),
 //    50 connections, 10 s, alternating, 3 rounds, medians; ratio Podd / ceiling.
 // 2. Event-loop delay inside Podd while 5 logins per second run (bcrypt cost 12 on the thread pool).

@@ -1,4 +1,4 @@
-// Chat benchmark (issue 6): run with `npm run build && node bench/chat.mjs`.
+// Chat benchmark: run with `npm run build && node bench/chat.mjs`.
 // Offline chat throughput and latency at 20 connections, against a bare route (GET /health/live) of the same
 // server in the same run: alternating targets, 3 rounds × 10 s, medians.
 // Targets: the bare route; GET /api/auth/me (JWT + user read, the floor of every authenticated route); a question answered from the records ("What was my last BP reading?": triage +

@@ -496,7 +496,7 @@ function summary(r) {
     (x) => /USING INDEX records_user_type_ts/.test(x.plan) && !/TEMP B-TREE|SCAN records/.test(x.plan),
   );
   const ok = (b) => (b ? 'met' : '**not met**');
-  const L = ['## Targets (issue 3)', '', '| target | result | |', '| --- | --- | --- |'];
+  const L = ['## Targets', '', '| target | result | |', '| --- | --- | --- |'];
   if (one)
     L.push(
       `| list p50 ≤ 1 ms at 1M | ${ms(one.list.p50)} ms (ceiling ${ms(one.ceiling.p50)} ms, ${(one.list.p50 / one.ceiling.p50).toFixed(2)}×) | ${ok(one.list.p50 <= 1)} |`,

@@ -1,4 +1,4 @@
-// Reminder benchmark (issue 5): run with `npm run build && node bench/reminders.mjs [users] [alarmsPerUser]`.
+// Reminder benchmark: run with `npm run build && node bench/reminders.mjs [users] [alarmsPerUser]`.
 // One replica (SQLite event store, in-process due queue), a real server process over HTTP and WebSocket:
 // 1,000 users each with 10 alarms at the same minute (10,000 occurrences due at the same instant).
 // Every user has a notification WebSocket open. Reports lateness (fire time − due time) as seen by the server

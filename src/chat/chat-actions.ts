@@ -296,7 +296,7 @@ export class ChatActions {
           `${L[f]} ${v}${f === 'blood_sugar' && record.fasting ? (c.style === 'hi' ? ' (खाली पेट)' : ' (fasting)') : ''}`,
         );
     }
-    // The soft "out of range" thresholds of decisions.md §4 (dangerous values never get here: triage ran first).
+    // The soft "out of range" thresholds of docs/product-decisions.md §4 (dangerous values never get here: triage ran first).
     const high: string[] = [];
     const s = record.blood_pressure_systolic ?? 0;
     const d = record.blood_pressure_diastolic ?? 0;

@@ -9,7 +9,7 @@ import type {
 } from './locusgraph.types.js';
 
 /**
- * The one port through which all health and personal data flows (decisions.md §2).
+ * The one port through which all health and personal data flows (docs/product-decisions.md §2).
  * Modules inject `LocusGraphGateway` (the abstract class is the DI token) and never see a driver.
  *
  * Drivers: the embedded event store (default, system of record; SQLite file or PostgreSQL) and, when

@@ -1,5 +1,5 @@
 /**
- * LocusGraph vocabulary, shared by the port and its drivers (see shared/spec/locusgraph-v1.md §7).
+ * LocusGraph vocabulary, shared by the port and its drivers (summarised in docs/locusgraph-cloud.md).
  */
 
 /** The closed list of event kinds LocusGraph accepts (22 type strings). */

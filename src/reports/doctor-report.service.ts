@@ -58,7 +58,7 @@ export interface DoctorReport {
   alarms: { at: string; kind: 'triage' | 'emergency'; text: string }[];
 }
 
-/** Target bands drawn on the charts (decisions.md §4 thresholds). */
+/** Target bands drawn on the charts (docs/product-decisions.md §4 thresholds). */
 export const BANDS = {
   systolic: [90, 140],
   diastolic: [60, 90],
@@ -71,7 +71,7 @@ const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 const pct = (part: number, whole: number): number | null =>
   whole ? Math.round((part / whole) * 1000) / 10 : null;
 
-/** One reading's out-of-range values (thresholds of decisions.md §4; fasting unknown → before 10:00 local). */
+/** One reading's out-of-range values (thresholds of docs/product-decisions.md §4; fasting unknown → before 10:00 local). */
 export function outOfRange(p: Payload, zone: string): Omit<OutOfRange, 'at'>[] {
   const out: Omit<OutOfRange, 'at'>[] = [];
   const sys = p.blood_pressure_systolic;

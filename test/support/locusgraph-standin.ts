@@ -1,6 +1,6 @@
 /**
  * A LocusGraph v1 stand-in for tests: a real HTTP server on 127.0.0.1 (random port) speaking the documented
- * wire protocol (shared/spec/locusgraph-v1.md; §11 is the checklist) for the routes Podd uses:
+ * wire protocol (the LocusGraph v1 REST API, summarised in docs/locusgraph-cloud.md) for the routes Podd uses:
  *
  *   GET    /v1/event-kinds                         POST /v1/events            POST /v1/events/batch
  *   GET    /v1/events/:g   GET /v1/events/:g/rejected                          POST /v1/memories (search)

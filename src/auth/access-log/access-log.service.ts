@@ -30,7 +30,7 @@ const SINGLE = new Set(['read', 'create', 'update', 'delete']);
 const CHUNK = 100;
 
 /**
- * The health-data access log (issue 8): who read, listed, created, updated, deleted, exported or erased
+ * The health-data access log: who read, listed, created, updated, deleted, exported or erased
  * which kind of health record, when, from which request id.
  *
  * Fed by the gateway (src/locusgraph/audited-gateway.ts notes every access in the request context) and written

@@ -2,7 +2,7 @@ import type { AdherenceCounts } from '../../reminders/schedule/adherence.js';
 import { localDate, localHour } from '../records/time.js';
 
 /**
- * Health insights computed from the user's own records (decisions.md §4). Pure: records in, findings out.
+ * Health insights computed from the user's own records (docs/product-decisions.md §4). Pure: records in, findings out.
  * Every sentence carries the user's numbers; nothing is canned. Thresholds (docs/health-data.md):
  * - blood pressure high ≥ 140/90 (urgent ≥ 180/120), low < 90/60; heart rate outside 50–100 bpm;
  *   SpO₂ < 95 % (urgent < 90 %); temperature ≥ 38 °C; fasting sugar ≥ 126 mg/dL, any sugar < 70 mg/dL,

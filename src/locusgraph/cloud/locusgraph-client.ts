@@ -1,5 +1,5 @@
 /**
- * HTTP client for the LocusGraph v1 REST routes Podd uses (shared/spec/locusgraph-v1.md §3, §10).
+ * HTTP client for the LocusGraph v1 REST routes Podd uses (the LocusGraph v1 REST API; see docs/locusgraph-cloud.md).
  * Written over Node's global fetch (undici): `@locusgraph/client` is not installable here.
  *
  * - `Authorization: Bearer <secret>` on every request; the secret is never logged or put in an error.

@@ -1,5 +1,5 @@
 /**
- * LocusGraph v1 wire shapes (snake_case, exactly as on the wire; see shared/spec/locusgraph-v1.md §3)
+ * LocusGraph v1 wire shapes (snake_case, exactly as on the wire; see docs/locusgraph-cloud.md)
  * and the local checks a client runs before any I/O (§10.5). Only fields the engine reads appear here:
  * the engine refuses unknown body fields with 400.
  */
