@@ -1,3 +1,4 @@
+import { BrokenCircuitError, DependencyBreaker } from '../common/circuit-breaker.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 
 /**
@@ -13,6 +14,10 @@ export interface SarvamSpeechOptions {
   sttModel: string;
   ttsModel: string;
   timeoutMs: number;
+  /** Consecutive failures of the service that open the circuit (default 5). */
+  breakerFailures?: number;
+  /** How long the circuit stays open before a trial call (default 30 s). */
+  breakerHalfOpenMs?: number;
   fetchImpl?: typeof fetch;
 }
 
@@ -65,12 +70,31 @@ const timedOut = (): AppError =>
     ErrorCode.SERVICE_UNAVAILABLE,
     'The speech service did not answer in time; please try again',
   );
+const circuitOpen = (): AppError =>
+  new AppError(
+    503,
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'The speech service is failing; please try again in a minute',
+    { 'retry-after': '30' },
+  );
+
+/** Marks the errors that mean Sarvam itself is failing (timeouts, network, 5xx), which open the circuit. */
+const DOWN = Symbol('speech service down');
+const down = (e: AppError): AppError => Object.assign(e, { [DOWN]: true });
+const isDown = (e: Error): boolean => (e as { [DOWN]?: boolean })[DOWN] === true;
 
 export class SarvamSpeechClient {
   private readonly fetchImpl: typeof fetch;
 
+  private readonly breaker: DependencyBreaker;
+
   constructor(private readonly o: SarvamSpeechOptions) {
     this.fetchImpl = o.fetchImpl ?? fetch;
+    this.breaker = new DependencyBreaker('sarvam_speech', {
+      isFailure: isDown,
+      failures: o.breakerFailures,
+      halfOpenAfterMs: o.breakerHalfOpenMs,
+    });
   }
 
   async transcribe(
@@ -118,7 +142,17 @@ export class SarvamSpeechClient {
     return { audio_content: audios[0], audio_format: 'wav' };
   }
 
+  /** Through the circuit breaker: during an outage a call fails at once (503, Retry-After) instead of timing out. */
   private async call(path: string, init: RequestInit, what: string): Promise<unknown> {
+    try {
+      return await this.breaker.run(() => this.send(path, init, what));
+    } catch (e) {
+      if (e instanceof BrokenCircuitError) throw circuitOpen();
+      throw e;
+    }
+  }
+
+  private async send(path: string, init: RequestInit, what: string): Promise<unknown> {
     const headers = {
       ...(init.headers as Record<string, string> | undefined),
       'api-subscription-key': this.o.apiKey,
@@ -135,13 +169,16 @@ export class SarvamSpeechClient {
         if ((e as { name?: string }).name === 'TimeoutError') throw e;
         return null;
       });
-      if (!res.ok || json === null) throw upstream(what, res.status);
+      if (!res.ok || json === null) {
+        const err = upstream(what, res.status);
+        throw res.status >= 500 || res.status === 429 || res.ok ? down(err) : err;
+      }
       return json;
     } catch (e) {
       if (e instanceof AppError) throw e;
       const name = (e as { name?: string }).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw timedOut();
-      throw upstream(what);
+      if (name === 'TimeoutError' || name === 'AbortError') throw down(timedOut());
+      throw down(upstream(what));
     }
   }
 }

@@ -38,7 +38,7 @@ export abstract class ChatModelProvider {
 export class ProviderError extends Error {
   constructor(
     readonly provider: string,
-    readonly reason: 'timeout' | 'http' | 'network' | 'bad_response' | 'unsafe',
+    readonly reason: 'timeout' | 'http' | 'network' | 'bad_response' | 'unsafe' | 'circuit_open',
     message: string,
     readonly status?: number,
   ) {

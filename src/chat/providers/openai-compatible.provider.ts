@@ -1,3 +1,4 @@
+import { BrokenCircuitError, DependencyBreaker } from '../../common/circuit-breaker.js';
 import { ChatModelProvider, ProviderError, type GroundedTurn } from './chat-provider.js';
 
 /**
@@ -14,6 +15,10 @@ export interface OpenAiCompatibleOptions {
   auth: 'bearer' | 'api-subscription-key';
   model: string;
   timeoutMs: number;
+  /** Consecutive provider failures that open the circuit (default 5). */
+  breakerFailures?: number;
+  /** How long the circuit stays open before a trial call (default 30 s). */
+  breakerHalfOpenMs?: number;
   /** For tests: a fetch implementation; defaults to the global one. */
   fetchImpl?: typeof fetch;
 }
@@ -83,14 +88,28 @@ export function checkGrounded(reply: string, turn: GroundedTurn, provider: strin
   return text;
 }
 
+/** The provider itself failing (not our input, not an unsafe answer): what opens the circuit. */
+const providerDown = (e: Error): boolean =>
+  e instanceof ProviderError &&
+  (e.reason === 'timeout' ||
+    e.reason === 'network' ||
+    (e.reason === 'http' && (e.status === undefined || e.status >= 500 || e.status === 429)));
+
 export class OpenAiCompatibleProvider extends ChatModelProvider {
   readonly name: 'openai' | 'sarvam';
   private readonly fetchImpl: typeof fetch;
+  /** Shared by the phrasing and the safety second opinion: during an outage neither waits for the timeout. */
+  private readonly breaker: DependencyBreaker;
 
   constructor(private readonly options: OpenAiCompatibleOptions) {
     super();
     this.name = options.name;
     this.fetchImpl = options.fetchImpl ?? fetch;
+    this.breaker = new DependencyBreaker(`chat_${options.name}`, {
+      isFailure: providerDown,
+      failures: options.breakerFailures,
+      halfOpenAfterMs: options.breakerHalfOpenMs,
+    });
   }
 
   async phrase(turn: GroundedTurn): Promise<string> {
@@ -98,10 +117,26 @@ export class OpenAiCompatibleProvider extends ChatModelProvider {
     return checkGrounded(reply, turn, this.name);
   }
 
-  /** One chat-completions call with a hard timeout. Any non-2xx, network error or odd body rejects. */
+  /**
+   * One chat-completions call with a hard timeout, through the circuit breaker. Any non-2xx, network error or odd
+   * body rejects; while the circuit is open it rejects at once (`circuit_open`) and the offline assistant answers.
+   */
   async complete(
     messages: ChatMessage[],
     sampling: { temperature: number; max_tokens: number } = { temperature: 0.3, max_tokens: 300 },
+  ): Promise<string> {
+    try {
+      return await this.breaker.run(() => this.call(messages, sampling));
+    } catch (e) {
+      if (e instanceof BrokenCircuitError)
+        throw new ProviderError(this.name, 'circuit_open', 'provider failing: circuit open');
+      throw e;
+    }
+  }
+
+  private async call(
+    messages: ChatMessage[],
+    sampling: { temperature: number; max_tokens: number },
   ): Promise<string> {
     const o = this.options;
     const headers: Record<string, string> = {
