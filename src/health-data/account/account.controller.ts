@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Headers, HttpCode, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -88,12 +89,20 @@ export class AccountController {
       'Streamed JSON (default; modules may add sections beside `records`, e.g. the care circle), a FHIR Bundle, or FHIR NDJSON',
     type: AccountExportDto,
   })
+  @ApiHeader({
+    name: 'accept',
+    required: false,
+    description:
+      'With `format=fhir`: `application/fhir+ndjson` for NDJSON (one resource per line), else a Bundle',
+  })
   @ApiErrors(422)
   async export(
     @CurrentUser() user: AuthUser,
     @Query() q: ExportQuery,
-    @Headers('accept') accept?: string,
+    // All headers, not `@Headers('accept')`: a named header would be documented as a required parameter.
+    @Headers() headers: Record<string, string | undefined>,
   ): Promise<StreamableFile> {
+    const accept = headers.accept;
     if (q.format !== 'fhir') return this.account.export(user.id);
     let since: Date | undefined;
     if (q.since !== undefined) {
