@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -12,7 +13,7 @@ import { JwtStrategy } from './jwt.strategy.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PasswordService } from './password.service.js';
 import { SessionRevocations } from './session-revocations.js';
-import { TokenService } from './token.service.js';
+import { jwtKey, TokenService } from './token.service.js';
 
 /** Accounts and sessions on TypeORM (SQLite file by default, PostgreSQL when DATABASE_URL says so). */
 @Module({})
@@ -22,6 +23,8 @@ export class AuthModule {
       module: AuthModule,
       imports: [
         PassportModule,
+        // The secret as a KeyObject (fast verify); the algorithm is pinned at each sign and verify.
+        JwtModule.register({ secret: jwtKey(config) }),
         TypeOrmModule.forRoot({ ...authDataSourceOptions(config), migrationsRun: true }),
         TypeOrmModule.forFeature(AUTH_ENTITIES),
       ],

@@ -1,6 +1,6 @@
 import { createHash, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import jwt from 'jsonwebtoken';
+import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 
@@ -26,25 +26,37 @@ export interface RefreshClaims {
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/** The JWT secret as a KeyObject: jsonwebtoken verifies ~50× faster with it than with a plain string secret. */
+export const jwtKey = (config: AppConfig): KeyObject =>
+  createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
+
 /**
- * HS256 JWTs. The secret is held as a KeyObject: jsonwebtoken verifies ~50× faster with a KeyObject
- * than with a plain string secret (measured ~7 µs vs ~380 µs), which matters on every request.
+ * HS256 JWTs, signed and verified through @nestjs/jwt's JwtService (registered in AuthModule with the secret as
+ * a KeyObject: measured ~7 µs per verify instead of ~380 µs with a string secret, which matters on every request).
  */
 @Injectable()
 export class TokenService {
   readonly key: KeyObject;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.key = createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jwt: JwtService,
+  ) {
+    this.key = jwtKey(config);
   }
 
   signAccess(userId: string, tokenVersion: number): { token: string; expiresIn: number } {
     const expiresIn = this.config.jwt.accessTtlSeconds;
-    const token = jwt.sign({ sub: userId, type: 'access', jti: randomUUID(), tv: tokenVersion }, this.key, {
-      algorithm: 'HS256',
-      expiresIn,
-    });
+    const token = this.jwt.sign(
+      { sub: userId, type: 'access', jti: randomUUID(), tv: tokenVersion },
+      { algorithm: 'HS256', expiresIn },
+    );
     return { token, expiresIn };
+  }
+
+  /** Signature (HS256 only) and expiry of any of our tokens; throws when either is wrong. */
+  verify(token: string): Record<string, unknown> {
+    return this.jwt.verify<Record<string, unknown>>(token, { algorithms: ['HS256'] });
   }
 
   /** A refresh token lives at most until the end of its session. */
@@ -52,9 +64,8 @@ export class TokenService {
     const now = Date.now();
     const expiresAtMs = Math.min(now + this.config.jwt.refreshTtlSeconds * 1000, notAfterMs);
     const exp = Math.floor(expiresAtMs / 1000);
-    const token = jwt.sign(
+    const token = this.jwt.sign(
       { sub: userId, type: 'refresh', jti: randomUUID(), fam: familyId, exp, iat: Math.floor(now / 1000) },
-      this.key,
       { algorithm: 'HS256' },
     );
     return { token, expiresAtMs: exp * 1000 };
@@ -63,7 +74,7 @@ export class TokenService {
   /** Verifies signature, algorithm and expiry of a refresh token; null when anything is wrong. */
   verifyRefresh(token: string): RefreshClaims | null {
     try {
-      const claims = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as Partial<RefreshClaims>;
+      const claims = this.verify(token) as Partial<RefreshClaims>;
       if (
         claims.type !== 'refresh' ||
         typeof claims.sub !== 'string' ||

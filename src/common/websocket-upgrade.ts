@@ -9,7 +9,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import jwt from 'jsonwebtoken';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '../auth/auth.service.js';
 import { JwtStrategy } from '../auth/jwt.strategy.js';
@@ -321,7 +320,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     const strategy = this.moduleRef.get(JwtStrategy, { strict: false });
     let claims: Record<string, unknown>;
     try {
-      claims = jwt.verify(token, tokens.key, { algorithms: ['HS256'] }) as Record<string, unknown>;
+      claims = tokens.verify(token);
     } catch {
       throw new AppError(401, 'INVALID_TOKEN', 'Invalid token');
     }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, registerUser, requireService, type TestApp, type TestUser } from '../support/app.js';
+import { link } from '../support/care.js';
 import { SarvamStandIn } from '../support/sarvam-stand-in.js';
 import { connectWs, wsBase, type WsClient } from '../support/ws-client.js';
 
@@ -31,20 +32,15 @@ describe('WebSocket sessions end with the session (one replica)', () => {
   let t: TestApp;
   let sarvam: SarvamStandIn;
   let base: string;
-  /** Someone who lists the victim as an emergency contact: each alert is a notification to the victim. */
+  /** Someone whose care circle the victim belongs to: each of their alerts is a notification to the victim. */
   let sender: TestUser;
 
   const isNotification = (m: Record<string, unknown>) => m.type === 'notification';
 
-  let contacts = 0;
-  /** A fresh user who is `sender`'s emergency contact (by e-mail). */
+  /** A fresh user who is a caregiver in `sender`'s circle, told of emergency alerts (in-app delivery needs consent). */
   async function contact(): Promise<TestUser> {
     const v = await registerUser(t);
-    const r = await t.http
-      .post('/api/emergency-contacts')
-      .set(sender.auth)
-      .send({ name: `Son ${contacts}`, phone: `+91987654321${contacts++}`, email: v.email });
-    expect(r.status).toBe(201);
+    await link(t, sender, v, { role: 'caregiver', scopes: ['emergency'], notify: ['emergency_alert'] });
     return v;
   }
 
