@@ -9,6 +9,8 @@ export const or: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Odia script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    RASH: ['ଦାଗ*', 'ଲାଲ ଦାଗ*', 'ଫୁଟୁକା*', 'lal daga*', 'daga*', 'phutuka*'],
+    NON_BLANCH: ['ଚାପିଲେ ଯାଉନି*', 'ଚାପିଲେ ବି ଯାଉନି*', 'chapile jauni*', 'chapile bi jauni*', 'glass chapile*'],
     BLOOD_THINNER: ['rakta patala*', 'ରକ୍ତ ପତଳା*', 'rakta patla*', 'blood thinner*', 'warfarin*', 'ecosprin*'],
     WHEEZE: [
       'suun suun*',
@@ -572,6 +574,10 @@ export const or: LanguageData = {
       'danti lagi*',
     ],
     '@self_harm': [
+      'ହାତ ଶିରା*',
+      'ନିଜକୁ କାଟିଦେ*',
+      'hata shira*',
+      'hata sira*',
       'aaji rati sabu sesa*',
       'aji rati sabu sesa*',
       'aaji rati sabu shesha*',

@@ -9,6 +9,15 @@ export const pa: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Punjabi (Gurmukhi) script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    RASH: ['ਧੱਫੜ*', 'ਲਾਲ ਦਾਗ*', 'ਲਾਲ ਨਿਸ਼ਾਨ*', 'dhapad*', 'lal daag*', 'laal daag*', 'lal nishan*'],
+    NON_BLANCH: [
+      'ਦਬਾਉਣ ਤੇ ਨਹੀਂ ਜਾਂਦ*',
+      'ਦਬਾਉਣ ਨਾਲ ਨਹੀਂ ਜਾਂਦ*',
+      'ਦਬਾਉਣ ਤੇ ਵੀ ਨਹੀਂ ਜਾਂਦ*',
+      'dabaun te nahi jand*',
+      'dabaun naal nahi jand*',
+      'glass nal dab*',
+    ],
     BLOOD_THINNER: [
       'ਖੂਨ ਪਤਲਾ*',
       'ਖ਼ੂਨ ਪਤਲਾ*',
@@ -490,6 +499,13 @@ export const pa: LanguageData = {
       'jhatke lag*',
     ],
     '@self_harm': [
+      'ਨਸ ਕੱਟ*',
+      'ਗੁੱਟ ਕੱਟ*',
+      'ਆਪਣੇ ਆਪ ਨੂੰ ਕੱਟ*',
+      'nas katt*',
+      'nas kat*',
+      'gutt katt*',
+      'apne aap nu katt*',
       'ਨਹਿਰ ਵਿੱਚ ਛਾਲ*',
       'ਨਹਿਰ ਚ ਛਾਲ*',
       'ਨਹਿਰ ਵਿਚ ਛਾਲ*',
