@@ -10,6 +10,9 @@ export const gu: LanguageData = {
   ],
   terms: {
     BLOOD_THINNER: [
+      'વૉરફેરિન*',
+      'વોરફરિન*',
+      'ઇકોસ્પ્રિન*',
       'લોહી પાતળું*',
       'લોહી પાતળા*',
       'lohi patlu*',
@@ -157,7 +160,7 @@ export const gu: LanguageData = {
       'aspasht*',
     ],
     VISION_LOSS: ['દેખાતું નથી*', 'દેખાતુ બંધ*', 'દ્રષ્ટિ ગઈ*', 'બે બે દેખાય*', 'dekhatu nathi*', 'drashti gai*'],
-    SUDDEN: ['અચાનક*', 'એકાએક*', 'ekaek*'],
+    SUDDEN: ['achanak*', 'achaanak*', 'ekdam*', 'એકદમ*', 'અચાનક*', 'એકાએક*', 'ekaek*'],
     HEADACHE: ['માથાનો દુખાવો*', 'માથું દુખે*', 'mathano dukhavo*', 'mathu dukhe*'],
     SEVERE: [
       'ખૂબ જ*',

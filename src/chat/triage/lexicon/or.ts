@@ -11,7 +11,16 @@ export const or: LanguageData = {
   terms: {
     RASH: ['ଦାଗ*', 'ଲାଲ ଦାଗ*', 'ଫୁଟୁକା*', 'lal daga*', 'daga*', 'phutuka*'],
     NON_BLANCH: ['ଚାପିଲେ ଯାଉନି*', 'ଚାପିଲେ ବି ଯାଉନି*', 'chapile jauni*', 'chapile bi jauni*', 'glass chapile*'],
-    BLOOD_THINNER: ['rakta patala*', 'ରକ୍ତ ପତଳା*', 'rakta patla*', 'blood thinner*', 'warfarin*', 'ecosprin*'],
+    BLOOD_THINNER: [
+      'ୱାରଫାରିନ*',
+      'ଇକୋସ୍ପ୍ରିନ*',
+      'rakta patala*',
+      'ରକ୍ତ ପତଳା*',
+      'rakta patla*',
+      'blood thinner*',
+      'warfarin*',
+      'ecosprin*',
+    ],
     WHEEZE: [
       'suun suun*',
       'sun sun*',
