@@ -345,6 +345,7 @@ describe('triage: indirect and caregiver phrasings in mr, gu, pa, or', () => {
     ['maa nku mirigi, patiru phena aasuchi', 'seizure', 'or'],
     ['jejebapa nku dakile sada deunahanti', 'collapse', 'or'],
     ['mahu machhi kamudila, otha phulila', 'anaphylaxis', 'or'],
+    ['chhua ra 4 saptaha, jwara achhi', 'infant', 'or'],
     ['ଛୁଆ ଉପରେ ଫୁଟନ୍ତା ତେଲ ପଡ଼ିଲା, ମୁହଁ ପୋଡ଼ିଲା', 'burns', 'or'],
     ['baba chya dokyala maar lagla, ultya hot aahet', 'head_injury', 'mr'],
     ['aajoba konalach olkhat nahit', 'collapse', 'mr'],
@@ -363,6 +364,8 @@ describe('triage: indirect and caregiver phrasings in mr, gu, pa, or', () => {
     'ਬਾਪੂ ਜੀ ਰੋਜ਼ ਖੂਨ ਪਤਲਾ ਕਰਨ ਦੀ ਦਵਾਈ ਲੈਂਦੇ ਨੇ',
     'ei garame mu mari jibi',
     'kama sabu sesa hela',
+    'jwara 2 saptaha hela',
+    'taap 3 aathavde pasun aahe',
     'pot dukhtay thoda',
     'dadi ni BP ni golio khatam thai gai',
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
