@@ -333,6 +333,44 @@ describe('safety reply', () => {
   });
 });
 
+describe('triage: indirect and caregiver phrasings in mr, gu, pa, or', () => {
+  it.each<[string, TriageCategory, TriageLanguage]>([
+    ['ਬਾਪੂ ਨੇ ਕੀੜੇਮਾਰ ਦਵਾਈ ਪੀ ਲਈ', 'poisoning', 'pa'],
+    ['ਮਾਂ ਨੂੰ ਹਿਲਾਉਣ ਤੇ ਵੀ ਨਹੀਂ ਉੱਠਦੀ', 'collapse', 'pa'],
+    ['dhidd pathar varga ho gaya', 'abdominal_obstetric', 'pa'],
+    ['ਮੈਂ ਖੂਹ ਵਿੱਚ ਛਾਲ ਮਾਰ ਦੇਣੀ', 'self_harm', 'pa'],
+    ['ਦਾਦੀ ਵਾਰਫਰਿਨ ਲੈਂਦੀ ਹੈ, ਬਾਥਰੂਮ ਵਿੱਚ ਡਿੱਗ ਗਈ', 'fall', 'pa'],
+    ['bebe nu saah charhya, ik gal vi puri nahi kar sakdi', 'breathing', 'pa'],
+    ['bapa nka muha eka pakhaku benki gala', 'stroke', 'or'],
+    ['maa nku mirigi, patiru phena aasuchi', 'seizure', 'or'],
+    ['jejebapa nku dakile sada deunahanti', 'collapse', 'or'],
+    ['mahu machhi kamudila, otha phulila', 'anaphylaxis', 'or'],
+    ['chhua ra 4 saptaha, jwara achhi', 'infant', 'or'],
+    ['ଛୁଆ ଉପରେ ଫୁଟନ୍ତା ତେଲ ପଡ଼ିଲା, ମୁହଁ ପୋଡ଼ିଲା', 'burns', 'or'],
+    ['baba chya dokyala maar lagla, ultya hot aahet', 'head_injury', 'mr'],
+    ['aajoba konalach olkhat nahit', 'collapse', 'mr'],
+    ['mulane aajobanchya sagalya golya khallya', 'poisoning', 'mr'],
+    ['ba nu mathu athdayu, have ulti thay che', 'head_injury', 'gu'],
+    ['મેં મારી નસ કાપી છે', 'self_harm', 'gu'],
+    ['દાદા લોહી પાતળું કરવાની ગોળી લે છે, બાથરૂમમાં પડી ગયા', 'fall', 'gu'],
+  ])('%s → %s (%s)', (msg, category, language) => {
+    const r = triage(msg);
+    expect(r.flags).toContain(category);
+    expect(r.language).toBe(language);
+  });
+
+  it.each([
+    'ਫ਼ਸਲ ਤੇ ਛਿੜਕਣ ਵਾਲੀ ਦਵਾਈ ਕਿੱਥੋਂ ਮਿਲਦੀ',
+    'ਬਾਪੂ ਜੀ ਰੋਜ਼ ਖੂਨ ਪਤਲਾ ਕਰਨ ਦੀ ਦਵਾਈ ਲੈਂਦੇ ਨੇ',
+    'ei garame mu mari jibi',
+    'kama sabu sesa hela',
+    'jwara 2 saptaha hela',
+    'taap 3 aathavde pasun aahe',
+    'pot dukhtay thoda',
+    'dadi ni BP ni golio khatam thai gai',
+  ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+});
+
 describe('taxonomy data', () => {
   it('has exactly the 15 categories, each with rules and sources', () => {
     expect(CATEGORIES.map((c) => c.id).sort()).toEqual([...TRIAGE_CATEGORIES].sort());
