@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { alternate, ensureBuilt, machine, ROOT, startServer, stop, tempDir } from './lib.mjs';
+import { triageCost, triageCostLines } from './triage-cost.mjs';
 
 ensureBuilt();
 const out = [];
@@ -15,6 +16,8 @@ const say = (s) => {
   console.log(s);
   out.push(s);
 };
+// Triage first: it runs before everything else on every message, so its cost is measured on its own.
+for (const line of triageCostLines(await triageCost())) say(line);
 const PORT = 3300;
 const base = `http://127.0.0.1:${PORT}`;
 const podd = await startServer(process.execPath, ['dist/main.js'], {
