@@ -9,13 +9,17 @@ const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.leng
 
 export async function triageCost() {
   const { triage } = await import(join(ROOT, 'dist/chat/triage/index.js'));
-  const texts = ['dev', 'holdout', 'adversary'].flatMap(
-    (s) => JSON.parse(readFileSync(join(ROOT, `test/chat/triage-eval/${s}.json`), 'utf8')).items.map((i) => i.text),
+  const texts = ['dev', 'holdout', 'adversary'].flatMap((s) =>
+    JSON.parse(readFileSync(join(ROOT, `test/chat/triage-eval/${s}.json`), 'utf8')).items.map((i) => i.text),
   );
   const filler = 'I had a normal day, drank water, ate dal and rice, walked in the park with my neighbour. ';
   const long = texts
     .slice(0, 50)
-    .map((t) => filler.repeat(Math.ceil(5000 / filler.length)).slice(0, 5000 - 60) + ' and now I have crushing chest pain');
+    .map(
+      (t) =>
+        filler.repeat(Math.ceil(5000 / filler.length)).slice(0, 5000 - 60) +
+        ' and now I have crushing chest pain',
+    );
   const measure = (xs) => {
     for (const t of xs) triage(t); // warm-up
     const times = [];
