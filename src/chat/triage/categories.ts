@@ -18,6 +18,8 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: ['PAST', 'INFO', 'MEDIA'],
     rules: [
       { all: ['@self_harm'], confidence: 0.95 },
+      // Farewell instructions with a decision: "after I'm gone look after the children, I've made up my mind".
+      { all: ['FAREWELL', 'DECIDED'], window: 14, confidence: 0.75 },
       // Swallowing poison or pills on purpose, in anger or after a fight.
       { all: ['INTENT', 'INGEST', 'POISON|TABLETS'], window: 8, confidence: 0.85 },
     ],
@@ -28,8 +30,12 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: [...CONTEXT, 'EXERCISE', 'HABITUAL'],
     rules: [
       { all: ['@chest_pain'], confidence: 0.95 },
-      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY'], window: 6, confidence: 0.9 },
-      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT'], window: 16, confidence: 0.7 },
+      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY|CLUTCH'], window: 6, confidence: 0.9 },
+      // Cold sweat with anything in the chest, even when it is called indigestion.
+      { all: ['CHEST|HEART', 'SWEAT'], window: 12, confidence: 0.7 },
+      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT|VOMIT'], window: 16, confidence: 0.7 },
+      // Pain that spreads into the arm or jaw.
+      { all: ['PAIN|HEAVY', 'RADIATE', 'ARM|JAW'], window: 8, confidence: 0.75 },
     ],
     sources: [NHS, 'NHS: heart attack symptoms'],
   },
@@ -39,6 +45,8 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@stroke'], confidence: 0.9 },
       { all: ['FACE', 'DROOP'], window: 5, confidence: 0.9 },
+      // A smile that lifts only one side.
+      { all: ['SMILE', 'ONE_SIDE'], window: 8, confidence: 0.8 },
       { all: ['LIMB', 'WEAK', 'ONE_SIDE|SUDDEN'], window: 8, confidence: 0.85 },
       { all: ['ONE_SIDE', 'WEAK'], window: 5, confidence: 0.85 },
       { all: ['LIMB|ONE_SIDE', 'CANNOT', 'MOVE'], window: 8, confidence: 0.8 },
@@ -65,6 +73,8 @@ export const CATEGORIES: CategoryRecord[] = [
       // Ribs or chest sucking in with each breath: distress at any age.
       { all: ['INDRAWING'], confidence: 0.75 },
       { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
+      // Stridor: a whistle or crowing from the throat.
+      { all: ['WHEEZE', 'THROAT'], window: 6, confidence: 0.75 },
     ],
     sources: [NHS, 'WHO ETAT emergency signs'],
   },
@@ -76,6 +86,11 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['CONFUSED', 'SUDDEN'], window: 6, confidence: 0.75 },
       // Drowsy and not recognising anyone: reduced consciousness.
       { all: ['CONFUSED', 'DROWSY'], window: 10, confidence: 0.75 },
+      // Very drowsy or hard to wake, by itself; talk that makes no sense (acute confusion).
+      { all: ['UNROUSABLE'], confidence: 0.8 },
+      { all: ['NONSENSE'], confidence: 0.7 },
+      // Dropped, or went floppy, and does not answer.
+      { all: ['FELL|SUDDEN|FLOPPY', 'NO_ANSWER'], window: 12, confidence: 0.8 },
     ],
     sources: [NHS],
   },
@@ -95,7 +110,7 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@bleeding'], confidence: 0.9 },
       { all: ['BLEED', 'NOT_STOP|HEAVY_AMOUNT'], window: 10, confidence: 0.85 },
       { all: ['VOMIT|COUGH', 'BLEED'], window: 4, confidence: 0.9 },
-      { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 10, confidence: 0.75 },
+      { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 14, confidence: 0.75 },
       { all: ['PREGNANT', 'BLEED'], window: 10, confidence: 0.85 },
     ],
     sources: [NHS],
@@ -106,7 +121,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@anaphylaxis'], confidence: 0.9 },
       { all: ['SWELL', 'THROAT|TONGUE|LIPS'], window: 5, confidence: 0.85 },
-      { all: ['ALLERGY|STING', 'BREATH|WHEEZE|SWELL'], window: 10, confidence: 0.8 },
+      { all: ['ALLERGY|STING', 'BREATH|WHEEZE|SWELL'], window: 12, confidence: 0.8 },
       { all: ['CANNOT', 'SWALLOW'], window: 3, confidence: 0.75 },
     ],
     sources: [NHS, 'NHS: anaphylaxis'],
@@ -118,9 +133,9 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@poisoning'], confidence: 0.9 },
       { all: ['INGEST', 'POISON'], window: 6, confidence: 0.9 },
       { all: ['INGEST', 'MANY', 'TABLETS'], window: 6, confidence: 0.85 },
-      { all: ['INGEST', 'NUM>=10', 'TABLETS'], window: 5, confidence: 0.85 },
+      { all: ['INGEST', 'NUM>=10', 'TABLETS'], window: 7, confidence: 0.85 },
       { all: ['INGEST', 'NUM>=5', 'TABLETS', 'AT_ONCE'], window: 8, confidence: 0.8 },
-      { all: ['CHILD', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.85 },
+      { all: ['CHILD', 'INGEST', 'TABLETS|POISON'], window: 12, confidence: 0.85 },
       // Someone else's tablets, or a double dose, taken by mistake.
       { all: ['MISTAKE', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.8 },
     ],
