@@ -263,6 +263,50 @@ describe('triage: context that is not a current emergency', () => {
   });
 });
 
+describe('triage: indirect phrasings and shared context rules', () => {
+  it.each<[string, TriageCategory]>([
+    ['she keeps clutching her chest', 'chest_pain'],
+    ['the pain is spreading into his left arm', 'chest_pain'],
+    ['says it is only acidity but he is drenched in a cold sweat and rubbing his chest', 'chest_pain'],
+    ['he says his mouth only goes up on one side when he smiles', 'stroke'],
+    ['suddenly everything looks double to her', 'stroke'],
+    ['dad is talking gibberish and doesnt know where he is', 'collapse'],
+    ['grandpa slumped in his chair and is not answering', 'collapse'],
+    ['dadi bahut sust hain, jagane par bhi nahi uth rahi', 'collapse'],
+    ['nani aankh nahi khol rahi', 'collapse'],
+    ['दादाजी आंखें ही नहीं खोल रहे', 'collapse'],
+    ['after im gone look after your mother, ive made up my mind', 'self_harm'],
+    ['ab jeene ka koi fayda nahi, sab khatam kar dungi', 'self_harm'],
+    ['my 3 year old swallowed some of grandpas pills', 'poisoning'],
+    ['bhai ne fasal ki dawa pi li', 'poisoning'],
+    ['3 week old baby temperature 100.4', 'infant'],
+    ['he makes a whistling sound from the throat with every breath', 'breathing'],
+  ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
+
+  it('a romanised negation counts only in its own language: Gujarati "na" is "of", not Hinglish "no"', () => {
+    expect(flags('mara bapuji ne chhati na bhag ma bahu dukhavo thay che')).toContain('chest_pain');
+    expect(flags('seene mein dard nahi hai')).toEqual([]);
+    expect(flags('no chest pain, bas thakaan hai')).toEqual([]);
+  });
+
+  it('history stays history when "now" only follows the sign; a sign after "now" is current', () => {
+    expect(flags('had a stroke last year fine now')).toEqual([]);
+    expect(flags('had a stroke last year now her face is drooping')).toContain('stroke');
+  });
+
+  it('romanised "papa" is a father, not a baby: no infant flag, no Tamil or Telugu reply', () => {
+    const r = triage('papa ko saans nahi aa rahi');
+    expect(r.flags).toEqual(['breathing']);
+    expect(r.language).toBe('hinglish');
+    expect(triage('papa ko tez bukhar hai aur ulti ho rahi hai').flags).not.toContain('infant');
+  });
+
+  it('laughing till breathless is not a breathing emergency', () => {
+    expect(flags('I was choking with laughter at that film')).toEqual([]);
+    expect(flags('hanste hanste saans phool gayi')).toEqual([]);
+  });
+});
+
 describe('safety reply', () => {
   const contact = { name: 'Asha', phone: '+919800000000', relationship: 'daughter' };
   const selfHarm: Record<TriageLanguage, string> = {

@@ -322,6 +322,9 @@ export const en: LanguageData = {
     ],
     PROPERLY: ['properly', 'clearly', 'normally', 'right'],
     VISION_LOSS: [
+      'looks double',
+      'looking double',
+      'look double',
       'seeing double',
       'double vision',
       'seeing two of',

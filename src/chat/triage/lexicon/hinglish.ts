@@ -295,6 +295,7 @@ export const hinglish: LanguageData = {
     SLURRED: ['ladkhad*', 'ladkhada*', 'latpat*', 'tutla*', 'atak*', 'saaf nahi', 'bigad', 'ajeeb'],
     PROPERLY: ['theek se', 'thik se', 'saaf', 'sahi se'],
     VISION_LOSS: [
+      'double dikh rah*',
       'do do dikh',
       'double dikh',
       'dhundhla dikh',
