@@ -31,8 +31,9 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@chest_pain'], confidence: 0.95 },
       { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY|CLUTCH'], window: 6, confidence: 0.9 },
-      // Cold sweat with anything in the chest, even when it is called indigestion.
+      // Cold sweat with anything in the chest, or with what is called indigestion or gas.
       { all: ['CHEST|HEART', 'SWEAT'], window: 12, confidence: 0.7 },
+      { all: ['INDIGESTION', 'SWEAT'], window: 8, confidence: 0.7 },
       { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT|VOMIT'], window: 16, confidence: 0.7 },
       // Pain that spreads into the arm or jaw.
       { all: ['PAIN|HEAVY', 'RADIATE', 'ARM|JAW'], window: 8, confidence: 0.75 },
@@ -109,7 +110,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@bleeding'], confidence: 0.9 },
       { all: ['BLEED', 'NOT_STOP|HEAVY_AMOUNT'], window: 10, confidence: 0.85 },
-      { all: ['VOMIT|COUGH', 'BLEED'], window: 4, confidence: 0.9 },
+      { all: ['VOMIT|COUGH', 'BLEED'], window: 6, confidence: 0.9 },
       { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 14, confidence: 0.75 },
       { all: ['PREGNANT', 'BLEED'], window: 10, confidence: 0.85 },
     ],

@@ -272,7 +272,7 @@ describe('triage: indirect phrasings and shared context rules', () => {
     ['suddenly everything looks double to her', 'stroke'],
     ['dad is talking gibberish and doesnt know where he is', 'collapse'],
     ['grandpa slumped in his chair and is not answering', 'collapse'],
-    ['dadi bahut sust hain, jagane par bhi nahi uth rahi', 'collapse'],
+    ['dadi bolte bolte so ja rahi hain', 'collapse'],
     ['nani aankh nahi khol rahi', 'collapse'],
     ['दादाजी आंखें ही नहीं खोल रहे', 'collapse'],
     ['after im gone look after your mother, ive made up my mind', 'self_harm'],

@@ -9,6 +9,16 @@ export const hinglish: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in the spellings users type; spelling variants are merged by the normaliser (aa/a, ee/i, oo/u, w/v, z/j).',
   ],
   terms: {
+    INDIGESTION: [
+      'seene mein jalan',
+      'seene me jalan',
+      'chhati mein jalan',
+      'chhati me jalan',
+      'acidity',
+      'gas',
+      'badhazmi',
+      'apach',
+    ],
     DECIDED: [
       'faisla kar liya',
       'tay kar liya',
@@ -42,6 +52,10 @@ export const hinglish: LanguageData = {
       'bekar ki baatein kar',
     ],
     UNROUSABLE: [
+      'baar baar so ja',
+      'baat karte karte so ja',
+      'bolte bolte so ja',
+      'bolte bolte neend',
       'aankh nahi khol',
       'aankh hi nahi khol',
       'aankhen nahi khol',
@@ -53,11 +67,13 @@ export const hinglish: LanguageData = {
       'jaag nahi rahe',
       'jaag nahi rahi',
       'jag hi nahi',
-      'bahut sust',
-      'behad sust',
       'neend se uth nahi',
     ],
     NO_ANSWER: [
+      'chup ho gaye',
+      'chup ho gayi',
+      'achanak chup',
+      'bolte bolte chup',
       'jawab nahi de',
       'koi jawab nahi',
       'jawab nahi',
