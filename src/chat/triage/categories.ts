@@ -68,7 +68,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@breathing'], confidence: 0.9 },
       { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
-      { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
+      { all: ['LIPS|FACE', 'BLUE'], window: 6, confidence: 0.85 },
       // Choking: something stuck in the throat.
       { all: ['THROAT', 'STUCK'], window: 5, confidence: 0.8 },
       // Ribs or chest sucking in with each breath: distress at any age.

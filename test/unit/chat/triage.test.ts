@@ -275,7 +275,7 @@ describe('triage: indirect phrasings and shared context rules', () => {
     ['dadi bolte bolte so ja rahi hain', 'collapse'],
     ['nani aankh nahi khol rahi', 'collapse'],
     ['दादाजी आंखें ही नहीं खोल रहे', 'collapse'],
-    ['after im gone look after your mother, ive made up my mind', 'self_harm'],
+    ['when im gone look after your mother, ive made up my mind', 'self_harm'],
     ['ab jeene ka koi fayda nahi, sab khatam kar dungi', 'self_harm'],
     ['my 3 year old swallowed some of grandpas pills', 'poisoning'],
     ['bhai ne fasal ki dawa pi li', 'poisoning'],

@@ -32,7 +32,6 @@ export const hinglish: LanguageData = {
       'mere jaane ke baad',
       'mere jane ke baad',
       'mere marne ke baad',
-      'mere baad',
       'main nahi rahunga',
       'main nahi rahungi',
     ],
@@ -52,6 +51,9 @@ export const hinglish: LanguageData = {
       'bekar ki baatein kar',
     ],
     UNROUSABLE: [
+      'hosh mein nahi aa rahe',
+      'hosh mein nahi aa rahi',
+      'uthane se bhi nahi uth',
       'baar baar so ja',
       'baat karte karte so ja',
       'bolte bolte so ja',
@@ -628,6 +630,7 @@ export const hinglish: LanguageData = {
       'chuhe mar',
     ],
     TABLETS: [
+      'insulin',
       'goli',
       'goliyan',
       'goliyaan',
