@@ -200,6 +200,8 @@ export const CATEGORIES: CategoryRecord[] = [
         confidence: 0.85,
       },
       { all: ['FEVER', 'NON_BLANCH'], window: 12, confidence: 0.85 },
+      // Fever with a stiff neck in a child: meningitis.
+      { all: ['BABY|NEWBORN|CHILD', 'FEVER', 'STIFF_NECK'], window: 14, confidence: 0.8 },
       { all: ['RASH', 'NON_BLANCH'], window: 14, confidence: 0.8 },
       { all: ['BABY|NEWBORN|CHILD', 'THROAT', 'STUCK'], window: 8, confidence: 0.85 },
     ],

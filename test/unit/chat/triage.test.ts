@@ -281,6 +281,12 @@ describe('triage: indirect phrasings and shared context rules', () => {
     ['bhai ne fasal ki dawa pi li', 'poisoning'],
     ['3 week old baby temperature 100.4', 'infant'],
     ['he makes a whistling sound from the throat with every breath', 'breathing'],
+    ['grandma is breathing strangely and there is a gurgle in her throat', 'breathing'],
+    ['he cnt breath properly', 'breathing'],
+    ['my wife collaped in the kitchen', 'collapse'],
+    ['um my dad fell down and hes not getting up', 'fall'],
+    ['munni ko tez bukhar hai aur gardan akad gayi', 'infant'],
+    ['grandpa took double his insulin by mistake', 'poisoning'],
   ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
 
   it('a romanised negation counts only in its own language: Gujarati "na" is "of", not Hinglish "no"', () => {

@@ -9,6 +9,7 @@ export const hi: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, as Hindi speakers say them; not yet reviewed by a Hindi-speaking clinician.',
   ],
   terms: {
+    STIFF_NECK: ['गर्दन अकड़', 'गर्दन जाम', 'गर्दन सख्त', 'गर्दन नहीं मुड़'],
     INDIGESTION: ['सीने में जलन', 'छाती में जलन', 'एसिडिटी', 'गैस', 'बदहजमी', 'अपच'],
     DECIDED: ['फैसला कर लिया', 'तय कर लिया', 'मन बना लिया', 'ध्यान रखना', 'संभाल लेना', 'अलविदा'],
     FAREWELL: ['मेरे जाने के बाद', 'मेरे मरने के बाद', 'मैं नहीं रहूंगा', 'मैं नहीं रहूंगी', 'मैं रहूं या न रहूं'],

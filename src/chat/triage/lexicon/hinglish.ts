@@ -9,6 +9,7 @@ export const hinglish: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in the spellings users type; spelling variants are merged by the normaliser (aa/a, ee/i, oo/u, w/v, z/j).',
   ],
   terms: {
+    STIFF_NECK: ['gardan akad', 'gardan akadi', 'gardan jaam', 'gardan sakht', 'gardan nahi mud'],
     INDIGESTION: [
       'seene mein jalan',
       'seene me jalan',
