@@ -307,6 +307,12 @@ describe('triage: indirect phrasings and shared context rules', () => {
     expect(triage('papa ko tez bukhar hai aur ulti ho rahi hai').flags).not.toContain('infant');
   });
 
+  it('a film is a story when it has a hero, not when someone collapses while the family watches it', () => {
+    expect(flags('cinema lo hero ki heart attack vachindi, chala emotional scene')).toEqual([]);
+    expect(flags('we were watching a movie and just then grandpa collapsed')).toContain('collapse');
+    expect(flags('film dekh rahe the tabhi papa behosh ho gaye')).toContain('collapse');
+  });
+
   it('laughing till breathless is not a breathing emergency', () => {
     expect(flags('I was choking with laughter at that film')).toEqual([]);
     expect(flags('hanste hanste saans phool gayi')).toEqual([]);
