@@ -18,6 +18,8 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: ['PAST', 'INFO', 'MEDIA'],
     rules: [
       { all: ['@self_harm'], confidence: 0.95 },
+      // Farewell instructions with a decision: "after I'm gone look after the children, I've made up my mind".
+      { all: ['FAREWELL', 'DECIDED'], window: 14, confidence: 0.75 },
       // Swallowing poison or pills on purpose, in anger or after a fight.
       { all: ['INTENT', 'INGEST', 'POISON|TABLETS'], window: 8, confidence: 0.85 },
     ],
@@ -28,8 +30,13 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: [...CONTEXT, 'EXERCISE', 'HABITUAL'],
     rules: [
       { all: ['@chest_pain'], confidence: 0.95 },
-      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY'], window: 6, confidence: 0.9 },
-      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT'], window: 16, confidence: 0.7 },
+      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY|CLUTCH'], window: 6, confidence: 0.9 },
+      // Cold sweat with anything in the chest, or with what is called indigestion or gas.
+      { all: ['CHEST|HEART', 'SWEAT'], window: 12, confidence: 0.7 },
+      { all: ['INDIGESTION', 'SWEAT'], window: 8, confidence: 0.7 },
+      { all: ['ARM|JAW', 'PAIN|HEAVY', 'SWEAT|VOMIT'], window: 16, confidence: 0.7 },
+      // Pain that spreads into the arm or jaw.
+      { all: ['PAIN|HEAVY', 'RADIATE', 'ARM|JAW'], window: 8, confidence: 0.75 },
     ],
     sources: [NHS, 'NHS: heart attack symptoms'],
   },
@@ -39,6 +46,8 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@stroke'], confidence: 0.9 },
       { all: ['FACE', 'DROOP'], window: 5, confidence: 0.9 },
+      // A smile that lifts only one side.
+      { all: ['SMILE', 'ONE_SIDE'], window: 8, confidence: 0.8 },
       { all: ['LIMB', 'WEAK', 'ONE_SIDE|SUDDEN'], window: 8, confidence: 0.85 },
       { all: ['ONE_SIDE', 'WEAK'], window: 5, confidence: 0.85 },
       { all: ['LIMB|ONE_SIDE', 'CANNOT', 'MOVE'], window: 8, confidence: 0.8 },
@@ -59,12 +68,14 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@breathing'], confidence: 0.9 },
       { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
-      { all: ['LIPS|FACE', 'BLUE'], window: 4, confidence: 0.85 },
+      { all: ['LIPS|FACE', 'BLUE'], window: 6, confidence: 0.85 },
       // Choking: something stuck in the throat.
       { all: ['THROAT', 'STUCK'], window: 5, confidence: 0.8 },
       // Ribs or chest sucking in with each breath: distress at any age.
       { all: ['INDRAWING'], confidence: 0.75 },
       { all: ['WHEEZE', 'SEVERE|CANNOT'], window: 6, confidence: 0.75 },
+      // Stridor: a whistle or crowing from the throat.
+      { all: ['WHEEZE', 'THROAT'], window: 6, confidence: 0.75 },
     ],
     sources: [NHS, 'WHO ETAT emergency signs'],
   },
@@ -76,6 +87,11 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['CONFUSED', 'SUDDEN'], window: 6, confidence: 0.75 },
       // Drowsy and not recognising anyone: reduced consciousness.
       { all: ['CONFUSED', 'DROWSY'], window: 10, confidence: 0.75 },
+      // Very drowsy or hard to wake, by itself; talk that makes no sense (acute confusion).
+      { all: ['UNROUSABLE'], confidence: 0.8 },
+      { all: ['NONSENSE'], confidence: 0.7 },
+      // Dropped, or went floppy, and does not answer.
+      { all: ['FELL|SUDDEN|FLOPPY', 'NO_ANSWER'], window: 12, confidence: 0.8 },
     ],
     sources: [NHS],
   },
@@ -94,8 +110,8 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@bleeding'], confidence: 0.9 },
       { all: ['BLEED', 'NOT_STOP|HEAVY_AMOUNT'], window: 10, confidence: 0.85 },
-      { all: ['VOMIT|COUGH', 'BLEED'], window: 4, confidence: 0.9 },
-      { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 10, confidence: 0.75 },
+      { all: ['VOMIT|COUGH', 'BLEED'], window: 6, confidence: 0.9 },
+      { all: ['BLACK', 'STOOL', 'WEAK|DIZZY'], window: 14, confidence: 0.75 },
       { all: ['PREGNANT', 'BLEED'], window: 10, confidence: 0.85 },
     ],
     sources: [NHS],
@@ -106,7 +122,7 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@anaphylaxis'], confidence: 0.9 },
       { all: ['SWELL', 'THROAT|TONGUE|LIPS'], window: 5, confidence: 0.85 },
-      { all: ['ALLERGY|STING', 'BREATH|WHEEZE|SWELL'], window: 10, confidence: 0.8 },
+      { all: ['ALLERGY|STING', 'BREATH|WHEEZE|SWELL'], window: 12, confidence: 0.8 },
       { all: ['CANNOT', 'SWALLOW'], window: 3, confidence: 0.75 },
     ],
     sources: [NHS, 'NHS: anaphylaxis'],
@@ -118,9 +134,9 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@poisoning'], confidence: 0.9 },
       { all: ['INGEST', 'POISON'], window: 6, confidence: 0.9 },
       { all: ['INGEST', 'MANY', 'TABLETS'], window: 6, confidence: 0.85 },
-      { all: ['INGEST', 'NUM>=10', 'TABLETS'], window: 5, confidence: 0.85 },
+      { all: ['INGEST', 'NUM>=10', 'TABLETS'], window: 7, confidence: 0.85 },
       { all: ['INGEST', 'NUM>=5', 'TABLETS', 'AT_ONCE'], window: 8, confidence: 0.8 },
-      { all: ['CHILD', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.85 },
+      { all: ['CHILD', 'INGEST', 'TABLETS|POISON'], window: 12, confidence: 0.85 },
       // Someone else's tablets, or a double dose, taken by mistake.
       { all: ['MISTAKE', 'INGEST', 'TABLETS|POISON'], window: 10, confidence: 0.8 },
     ],
@@ -184,6 +200,8 @@ export const CATEGORIES: CategoryRecord[] = [
         confidence: 0.85,
       },
       { all: ['FEVER', 'NON_BLANCH'], window: 12, confidence: 0.85 },
+      // Fever with a stiff neck in a child: meningitis.
+      { all: ['BABY|NEWBORN|CHILD', 'FEVER', 'STIFF_NECK'], window: 14, confidence: 0.8 },
       { all: ['RASH', 'NON_BLANCH'], window: 14, confidence: 0.8 },
       { all: ['BABY|NEWBORN|CHILD', 'THROAT', 'STUCK'], window: 8, confidence: 0.85 },
     ],

@@ -59,7 +59,13 @@ const OVERRIDDEN_BY: Record<string, string[]> = {
   EXERTION: ['NOW', 'SUDDEN'],
   INFO: ['CURRENT', 'NOW'],
 };
+/**
+ * Contexts that a later word cannot cancel: "had a stroke last year, fine now" (an unpunctuated voice transcript
+ * has no clause break) is still history; "had a stroke last year now his face droops" is about now.
+ */
+const OVERRIDDEN_ONLY_BEFORE = new Set(['PAST']);
 const NEGATIONS = new Set(['NEG_PRE', 'NEG_POST']);
+const LATIN_TEXT = /^[a-z ]+$/;
 const NEG_PRE_REACH = 3;
 const NEG_POST_REACH = 3;
 const DEFAULT_WINDOW = 8;
@@ -110,6 +116,14 @@ interface Occ {
   t1: number;
   start: number;
   end: number;
+  /** The phrase's last word may continue (a stem). */
+  open?: boolean;
+}
+
+/** One past the last character of the word that holds character `i - 1`. */
+function wordEnd(text: string, i: number): number {
+  const space = text.indexOf(' ', i);
+  return space < 0 ? text.length : space;
 }
 
 interface Slot {
@@ -196,13 +210,18 @@ class Analysis {
       t1: charToken[h.end - 1],
       start: h.start,
       end: h.end,
+      open: h.pattern.openEnd,
     }));
     // Harmless phrases ("heat stroke", "fell asleep", "blood sugar") take their words away from the signs.
     occs.sort((x, y) => x.start - y.start);
     const safe = occs.filter((o) => o.concept === 'SAFE');
     const kept = occs.filter((o) => o.concept === 'SAFE' || !covered(o, safe));
     // A negation that is part of a longer phrase belongs to it ("not breathing", "uth nahi pa rahi").
-    const signs = kept.filter((o) => !NEGATIONS.has(o.concept));
+    // A stem ("saans nahi*") reaches the end of its word: "saans nahin" keeps its own negation.
+    // A stem ("saans nahi*") reaches the end of its word there: "saans nahin" keeps its own negation.
+    const signs = kept
+      .filter((o) => !NEGATIONS.has(o.concept))
+      .map((o) => (o.open ? { ...o, end: wordEnd(text, o.end) } : o));
     for (const o of kept) {
       if (NEGATIONS.has(o.concept) && covered(o, signs)) continue;
       let list = this.byConcept.get(o.concept);
@@ -253,6 +272,22 @@ class Analysis {
     for (const o of this.byConcept.get('DURATION') ?? []) this.durationAt.add(o.t0);
   }
 
+  /**
+   * Romanised negation words count only in their own language (or English): Hinglish "naa" is written "na", which
+   * in romanised Gujarati is the genitive ("balak na"). A word in its own script names its language by itself.
+   */
+  keepNegationsOf(language: TriageLanguage): void {
+    for (const concept of NEGATIONS) {
+      const list = this.byConcept.get(concept);
+      if (!list || language === 'en') continue;
+      const own = list.filter(
+        (o) => o.lang === 'en' || o.lang === language || !LATIN_TEXT.test(this.text.slice(o.start, o.end)),
+      );
+      if (own.length) this.byConcept.set(concept, own);
+      else this.byConcept.delete(concept);
+    }
+  }
+
   has(concept: string): boolean {
     return this.byConcept.has(concept);
   }
@@ -267,9 +302,17 @@ class Analysis {
         if (frame.has(this.sentenceOf[t]) && !ctx.has('NOW') && !ctx.has('SUDDEN')) return true;
       } else if (s === 'RECOVERED') {
         if (this.recovered && (ctx.has('WAS') || ctx.has('RECOVERED'))) return true;
-      } else if (ctx.has(s) && !(OVERRIDDEN_BY[s] ?? []).some((o) => ctx.has(o))) return true;
+      } else if (ctx.has(s) && !(OVERRIDDEN_BY[s] ?? []).some((o) => this.overrides(o, s, t))) return true;
     }
     return false;
+  }
+
+  /** True when `override` in the clause of word `t` cancels context `context` there. */
+  private overrides(override: string, context: string, t: number): boolean {
+    const clause = this.clauseOf[t];
+    if (!this.clauseContext[clause].has(override)) return false;
+    if (!OVERRIDDEN_ONLY_BEFORE.has(context)) return true;
+    return (this.byConcept.get(override) ?? []).some((o) => o.t0 < t && this.clauseOf[o.t0] === clause);
   }
 
   /** A negation word just before or just after the words of a match, in the same clause. */
@@ -470,6 +513,8 @@ function detectLanguage(original: string, a: Analysis): TriageLanguage {
 
 export function triage(message: string): TriageResult {
   const a = new Analysis(normaliseForTriage(message));
+  const language = detectLanguage(message, a);
+  a.keepNegationsOf(language);
   const best = new Map<TriageCategory, number>();
   const add = (c: TriageCategory, confidence: number): void => {
     if ((best.get(c) ?? 0) < confidence) best.set(c, confidence);
@@ -497,6 +542,6 @@ export function triage(message: string): TriageResult {
     emergency: findings.length > 0,
     flags: findings.map((f) => f.category),
     findings,
-    language: detectLanguage(message, a),
+    language,
   };
 }

@@ -272,7 +272,17 @@ export const ta: LanguageData = {
       'kozhandha*',
       'kulandhai*',
     ],
-    BABY: ['குழந்தை*', 'பச்சிளம்*', 'kuzhandhai*', 'kuzhanthai*', 'kozhandha*', 'paapa'],
+    BABY: [
+      'குழந்தை*',
+      'பச்சிளம்*',
+      'kuzhandhai*',
+      'kuzhanthai*',
+      'kozhandha*',
+      // Romanised "paapa" alone is "papa" (father) in Hindi, Marathi, Gujarati, Punjabi: only its inflections.
+      'paapavukku',
+      'paapaavukku',
+      'paapaku',
+    ],
     NEWBORN: [
       'நாள் குழந்தை*',
       '1 maasa*',

@@ -236,12 +236,15 @@ export const te: LanguageData = {
       'బిడ్డ*',
       'పాప*',
       'pilla*',
-      'paapa*',
+      // Romanised "paapa" alone is "papa" (father) in Hindi, Marathi, Gujarati, Punjabi: only its inflections.
+      'paapaki',
+      'paapaku',
+      'paapanu',
       'bidda',
       'biddaku',
       'bidda ki',
     ],
-    BABY: ['పసి*', 'బిడ్డ*', 'పాప*', 'pasi*', 'paapa*', 'bidda', 'biddaku', 'bidda ki'],
+    BABY: ['పసి*', 'బిడ్డ*', 'పాప*', 'pasi*', 'paapaki', 'paapaku', 'paapanu', 'bidda', 'biddaku', 'bidda ki'],
     NEWBORN: [
       'రెండు నెలల*',
       '2 నెలల*',
