@@ -11,7 +11,13 @@ import { CreateAccessLog1764200000000 } from './migrations/1764200000000-create-
 import { CreateCareLinks1764300000000 } from './migrations/1764300000000-create-care-links.js';
 import { CreateShareLinks1764400000000 } from './migrations/1764400000000-create-share-links.js';
 
-export const AUTH_ENTITIES = [UserEntity, RefreshTokenEntity, AccessLogEntity, CareLinkEntity, ShareLinkEntity];
+export const AUTH_ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  AccessLogEntity,
+  CareLinkEntity,
+  ShareLinkEntity,
+];
 export const AUTH_MIGRATIONS = [
   CreateAuthTables1764100000000,
   CreateAccessLog1764200000000,

@@ -33,10 +33,13 @@ export class DependencyBreaker {
     readonly dependency: string,
     options: BreakerOptions,
   ) {
-    this.policy = circuitBreaker(handleWhen((e) => e instanceof Error && options.isFailure(e)), {
-      halfOpenAfter: options.halfOpenAfterMs ?? 30_000,
-      breaker: new ConsecutiveBreaker(options.failures ?? 5),
-    });
+    this.policy = circuitBreaker(
+      handleWhen((e) => e instanceof Error && options.isFailure(e)),
+      {
+        halfOpenAfter: options.halfOpenAfterMs ?? 30_000,
+        breaker: new ConsecutiveBreaker(options.failures ?? 5),
+      },
+    );
     open.set({ dependency }, 0);
     this.policy.onStateChange((state) =>
       open.set({ dependency }, state === CircuitState.Open || state === CircuitState.Isolated ? 1 : 0),
