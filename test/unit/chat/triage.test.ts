@@ -393,3 +393,39 @@ describe('speed and long messages', () => {
     expect(p99).toBeLessThan(1);
   });
 });
+
+describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () => {
+  it.each<[string, TriageCategory]>([
+    ['মেজদার রক্তবমি হচ্ছে', 'bleeding'],
+    ['তিন সপ্তাহের বাচ্চা, গা গরম, জ্বর ১০১', 'infant'],
+    ['কাকু মাথায় বাড়ি খেয়ে একই প্রশ্ন করছেন', 'head_injury'],
+    ['dadu chokh khulte parchhe na', 'collapse'],
+    ['ঠাকুমার মুখ দিয়ে ফেনা বেরোচ্ছে', 'seizure'],
+    ['சுடு தண்ணி குழந்தை கையில கொட்டிடுச்சு', 'burns'],
+    ['paati nenju mela yaaro ukkaandha maadhiri irukkunu solraanga', 'chest_pain'],
+    ['thaatha vaayila nurai thalluthu', 'seizure'],
+    ['vaazha pidikkala, ellathaiyum mudichukka poren', 'self_harm'],
+    ['marige neellu papa meeda padindi', 'burns'],
+    ['నాన్న ఎవరినీ గుర్తుపట్టడం లేదు', 'collapse'],
+    ['amma uri vesukuntanu antondi', 'self_harm'],
+    ['ಮಗು ಫಿನಾಯಿಲ್ ಕುಡಿದು ಬಿಟ್ಟಿದೆ', 'poisoning'],
+    ['appa kemmidaaga baayi tumba rakta', 'bleeding'],
+    ['ajji karedru uttara kodtilla', 'collapse'],
+    ['ಎಲ್ಲರಿಗೂ ಹೊರೆ ಆಗಿದ್ದೀನಿ, ಸಾಯಬೇಕು ಅನ್ಸುತ್ತೆ', 'self_harm'],
+    ['എട്ടാം മാസം, ബ്ലീഡിംഗ് തുടങ്ങി', 'abdominal_obstetric'],
+    ['ഓക്സിജൻ എഴുപത്തിയെട്ട്', 'dangerous_reading'],
+    ['appooppan arthamillathe samsarikkunnu, pettennu thudangi', 'collapse'],
+    ['കുഞ്ഞിന് 3 ആഴ്ച, പനി 38.4', 'infant'],
+  ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
+
+  it.each([
+    'ফিট হলে কী করা উচিত, জানতে চাই',
+    'সিনেমাতে নায়িকা অজ্ঞান হয়ে গেল',
+    'padathula hero ku maaradaippu, semma scene',
+    'valippu vandha enna pannanum?',
+    'cinema lo hero ki gunde noppi vachindi',
+    'ಯಾರಾದರೂ ಬಿದ್ದರೆ ಏನು ಮಾಡಬೇಕು?',
+    'ആരെങ്കിലും വീണാൽ എന്ത് ചെയ്യണം?',
+    'অচ্ছা, এক মাস ধরে কাশি আছে',
+  ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+});
