@@ -416,6 +416,11 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['ഓക്സിജൻ എഴുപത്തിയെട്ട്', 'dangerous_reading'],
     ['appooppan arthamillathe samsarikkunnu, pettennu thudangi', 'collapse'],
     ['കുഞ്ഞിന് 3 ആഴ്ച, പനി 38.4', 'infant'],
+    ['kunjinu pani, dehathil chuvanna pulli, amarthiyittum maayunnilla', 'infant'],
+    ['ಮಗುಗೆ ಜ್ವರ, ಕೆಂಪು ಚುಕ್ಕೆಗಳು ಒತ್ತಿದರೂ ಹೋಗ್ತಿಲ್ಲ', 'infant'],
+    ['mama gaddi mandu taagesadu', 'poisoning'],
+    ['ஆத்தா பேசுறது புரியல, திடீர்னு ஆரம்பிச்சுது', 'stroke'],
+    ['ಹೊಟ್ಟೆ ಕಲ್ಲಿನ ಹಾಗೆ ಗಟ್ಟಿ, ನೋವು ತಡೆಯೋಕೆ ಆಗ್ತಿಲ್ಲ', 'abdominal_obstetric'],
   ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
 
   it.each([

@@ -263,6 +263,10 @@ export const kn: LanguageData = {
       'tegedukonda*',
     ],
     POISON: [
+      'ಹೊಲಕ್ಕೆ ಹೊಡೆಯೋ ಔಷಧ*',
+      'holakke hodeyo aushadha*',
+      'ಬೆಳೆ ಔಷಧ*',
+      'bele aushadha*',
       'krimi nashaka*',
       'kriminashaka*',
       'ಕ್ರಿಮಿನಾಶಕ*',
@@ -472,6 +476,10 @@ export const kn: LanguageData = {
     TEMP_L: ['ಜ್ವರ*', 'jwara*'],
     '@chest_pain': ['ಹೃದಯಾಘಾತ*', 'ಹಾರ್ಟ್ ಅಟ್ಯಾಕ್*', 'hrudayaaghaata*', 'hrudayaghata*'],
     '@stroke': [
+      'ಮಾತು ಅರ್ಥ ಆಗ್ತಿಲ್ಲ*',
+      'maatu artha aagtilla*',
+      'matu artha agtilla*',
+      'ಏನು ಹೇಳ್ತಿದ್ದಾರೆ ಅರ್ಥ ಆಗ್ತಿಲ್ಲ*',
       'ಕಾಲು ಬಿದ್ದು ಹೋಗಿ*',
       'ಕೈ ಬಿದ್ದು ಹೋಗಿ*',
       'ಕೈ ಕಾಲು ಬಿದ್ದು*',
@@ -640,6 +648,15 @@ export const kn: LanguageData = {
     '@burns': ['ಕರೆಂಟ್ ಹೊಡೆ*', 'current shock*', 'current hode*', 'ಕರೆಂಟ್ ಶಾಕ್*', 'ಬೆಂಕಿ ಹತ್ತಿ*', 'benki hatti*'],
     HAND: ['ಕೈ*', 'kai*', 'kaige*'],
     CHEMICAL: ['ಆಸಿಡ್*', 'acid*'],
+    NON_BLANCH: [
+      'ಒತ್ತಿದರೂ ಹೋಗ*',
+      'ಒತ್ತಿದ್ರೂ ಹೋಗ*',
+      'ಒತ್ತಿದರೂ ಮಾಸ*',
+      'ottidru hog*',
+      'ottidaru hog*',
+      'ottidru maas*',
+      'glass inda ottidru*',
+    ],
     NEG_POST: ['ಇಲ್ಲ', 'ಇಲ್ಲಾ', 'illa', 'illaa'],
     PAST: [
       'ಆಗಿತ್ತು',
@@ -840,6 +857,10 @@ export const kn: LanguageData = {
     ],
     INDRAWING: ['ಪಕ್ಕೆಲುಬು*', 'ಎದೆ ಒಳಗೆ*', 'ಎದೆ ಗೂಡು ಒಳಗೆ*', 'pakkelubu*', 'ede olage*'],
     RIGID: [
+      'ಕಲ್ಲಿನ ಹಾಗೆ*',
+      'ಕಲ್ಲಿನಂತೆ*',
+      'kallina haage*',
+      'kallinante*',
       'ಕಲ್ಲಿನಂತೆ*',
       'ಕಲ್ಲಿನ ಹಾಗೆ*',
       'ಕಲ್ಲಿನ ಥರ*',

@@ -214,6 +214,10 @@ export const ta: LanguageData = {
       'pottukitta*',
     ],
     POISON: [
+      'வயலுக்கு அடிக்கிற மருந்து*',
+      'vayalukku adikkira marundhu*',
+      'களைக்கொல்லி*',
+      'kalaikolli*',
       'மண் எண்ணெய்*',
       'mann ennai*',
       'அரளி விதை*',
@@ -424,6 +428,11 @@ export const ta: LanguageData = {
     TEMP_L: ['காய்ச்சல்*', 'kaaichal*', 'kaichal*'],
     '@chest_pain': ['மாரடைப்பு*', 'ஹார்ட் அட்டாக்*', 'maaradaippu*', 'maradaippu*', 'maaradaipu*'],
     '@stroke': [
+      'பேசுறது புரியல*',
+      'பேசுவது புரியவில்லை*',
+      'pesradhu puriyala*',
+      'pesurathu puriyala*',
+      'enna pesuraanganu puriyala*',
       'கை கால் விழுந்து*',
       'கை கால் விழுந்துட*',
       'கை கால் செயலிழந்*',
@@ -956,6 +965,10 @@ export const ta: LanguageData = {
       ],
     ),
     RIGID: [
+      'கல்லு மாதிரி*',
+      'கல் மாதிரி*',
+      'kallu maadhiri*',
+      'kallu madhiri*',
       'கல்லு மாதிரி*',
       'கல் மாதிரி*',
       'கல்லாட்டம்*',
