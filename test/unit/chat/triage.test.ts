@@ -419,6 +419,11 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['kunjinu pani, dehathil chuvanna pulli, amarthiyittum maayunnilla', 'infant'],
     ['ಮಗುಗೆ ಜ್ವರ, ಕೆಂಪು ಚುಕ್ಕೆಗಳು ಒತ್ತಿದರೂ ಹೋಗ್ತಿಲ್ಲ', 'infant'],
     ['mama gaddi mandu taagesadu', 'poisoning'],
+    ['বাচ্চার গলায় কয়েন আটকে গেছে', 'infant'],
+    ['kuzhandhai thondaila kaasu sikkiduchu', 'infant'],
+    ['ഏട്ടൻ ദേഷ്യത്തിൽ എലിവിഷം കഴിച്ചു', 'self_harm'],
+    ['kadupulo bidda kadaladam ledu, 8 nela', 'abdominal_obstetric'],
+    ['ಅಜ್ಜ ಬಿದ್ದು ತಲೆ ಒಡೆದು ಹೋಗಿದೆ', 'head_injury'],
     ['ஆத்தா பேசுறது புரியல, திடீர்னு ஆரம்பிச்சுது', 'stroke'],
     ['ಹೊಟ್ಟೆ ಕಲ್ಲಿನ ಹಾಗೆ ಗಟ್ಟಿ, ನೋವು ತಡೆಯೋಕೆ ಆಗ್ತಿಲ್ಲ', 'abdominal_obstetric'],
   ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
