@@ -437,5 +437,8 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     'ಯಾರಾದರೂ ಬಿದ್ದರೆ ಏನು ಮಾಡಬೇಕು?',
     'ആരെങ്കിലും വീണാൽ എന്ത് ചെയ്യണം?',
     'অচ্ছা, এক মাস ধরে কাশি আছে',
+    'mukham karuthu poyi veyil kondu',
+    'ദേഷ്യത്തിൽ ഭക്ഷണം കഴിച്ചില്ല',
+    'ಮಗು ಹಾಲು ಕುಡಿದು ಮಲಗಿದೆ',
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
 });
