@@ -422,6 +422,7 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['বাচ্চার গলায় কয়েন আটকে গেছে', 'infant'],
     ['kuzhandhai thondaila kaasu sikkiduchu', 'infant'],
     ['ഏട്ടൻ ദേഷ്യത്തിൽ എലിവിഷം കഴിച്ചു', 'self_harm'],
+    ['ಕೋಪದಲ್ಲಿ ಮಾತ್ರೆ ನುಂಗಿಬಿಟ್ಟ', 'self_harm'],
     ['kadupulo bidda kadaladam ledu, 8 nela', 'abdominal_obstetric'],
     ['ಅಜ್ಜ ಬಿದ್ದು ತಲೆ ಒಡೆದು ಹೋಗಿದೆ', 'head_injury'],
     ['ஆத்தா பேசுறது புரியல, திடீர்னு ஆரம்பிச்சுது', 'stroke'],
@@ -440,5 +441,9 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     'mukham karuthu poyi veyil kondu',
     'ദേഷ്യത്തിൽ ഭക്ഷണം കഴിച്ചില്ല',
     'ಮಗು ಹಾಲು ಕುಡಿದು ಮಲಗಿದೆ',
+    'ಕೋಪದಲ್ಲಿ ಮಾತ್ರೆ ತಗೊಂಡಿಲ್ಲ',
+    'ദേഷ്യത്തിൽ ഗുളിക കഴിച്ചില്ല',
+    'கோபத்துல மாத்திரை சாப்பிடல',
+    'হিরো বিষ খেয়ে মরল, দারুণ সিনেমা',
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
 });

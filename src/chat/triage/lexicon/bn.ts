@@ -754,6 +754,9 @@ export const bn: LanguageData = {
       'jadi*',
     ],
     MEDIA: [
+      'হিরো*',
+      'হিরোইন*',
+      'দারুণ সিনেমা*',
       'cinema te*',
       'cinemay',
       'নায়ক*',
