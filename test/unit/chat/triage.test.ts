@@ -412,6 +412,7 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['ಮಗು ಫಿನಾಯಿಲ್ ಕುಡಿದು ಬಿಟ್ಟಿದೆ', 'poisoning'],
     ['appa kemmidaaga baayi tumba rakta', 'bleeding'],
     ['ajji karedru uttara kodtilla', 'collapse'],
+    ['thatha mettilinda bidru, eddu nilloke aagtilla', 'fall'],
     ['ಎಲ್ಲರಿಗೂ ಹೊರೆ ಆಗಿದ್ದೀನಿ, ಸಾಯಬೇಕು ಅನ್ಸುತ್ತೆ', 'self_harm'],
     ['എട്ടാം മാസം, ബ്ലീഡിംഗ് തുടങ്ങി', 'abdominal_obstetric'],
     ['ഓക്സിജൻ എഴുപത്തിയെട്ട്', 'dangerous_reading'],
