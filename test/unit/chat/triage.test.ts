@@ -413,6 +413,7 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['appa kemmidaaga baayi tumba rakta', 'bleeding'],
     ['ajji karedru uttara kodtilla', 'collapse'],
     ['thatha mettilinda bidru, eddu nilloke aagtilla', 'fall'],
+    ['ammakku vayaru vedana sahikkan pattunnilla, chardhi', 'abdominal_obstetric'],
     ['ಎಲ್ಲರಿಗೂ ಹೊರೆ ಆಗಿದ್ದೀನಿ, ಸಾಯಬೇಕು ಅನ್ಸುತ್ತೆ', 'self_harm'],
     ['എട്ടാം മാസം, ബ്ലീഡിംഗ് തുടങ്ങി', 'abdominal_obstetric'],
     ['ഓക്സിജൻ എഴുപത്തിയെട്ട്', 'dangerous_reading'],
@@ -451,6 +452,7 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     'ಮಗು ಹಾಲು ಕುಡಿದು ಮಲಗಿದೆ',
     'ಕೋಪದಲ್ಲಿ ಮಾತ್ರೆ ತಗೊಂಡಿಲ್ಲ',
     'papa ki vedi nune tho massage chesanu',
+    'kaal vedana sahikkan pattunnilla',
     'ஆக்ஸிஜன் தொண்ணூற்றி எட்டு',
     'oxygen tombattu entu',
     'குழந்தைக்கு சுடு தண்ணில குளிப்பாட்டினேன்',
@@ -458,4 +460,11 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     'கோபத்துல மாத்திரை சாப்பிடல',
     'হিরো বিষ খেয়ে মরল, দারুণ সিনেমা',
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+});
+
+describe('triage: an accidental cut is bleeding, not self-harm (bn)', () => {
+  it('names bleeding only', () => {
+    expect(flags('ছুরিতে হাত কেটে গেছে, রক্ত থামছে না')).toEqual(['bleeding']);
+    expect(flags('আমি নিজের হাত কেটে ফেলেছি')).toContain('self_harm');
+  });
 });

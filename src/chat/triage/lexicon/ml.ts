@@ -85,6 +85,10 @@ export const ml: LanguageData = {
     SUDDEN: ['പെട്ടെന്ന്*', 'pettenn*', 'pettennu*', 'pettannu*'],
     HEADACHE: ['തലവേദന*', 'തല വേദന*', 'thalavedana*', 'talavedana*', 'thala vedana*'],
     SEVERE: [
+      'sahikkan pattunnilla*',
+      'സഹിക്കാൻ പറ്റുന്നില്ല*',
+      'sahikkan vayya*',
+      'സഹിക്കാൻ വയ്യ*',
       'കഠിന*',
       'സഹിക്കാൻ പറ്റാത്ത*',
       'ഭയങ്കര*',
@@ -733,6 +737,10 @@ export const ml: LanguageData = {
     HABITUAL: ['ഇടയ്ക്കിടെ*', 'idaykkide*', 'idakkide*'],
     MILD: ['ചെറിയ*', 'കുറച്ച്*', 'cheriya*', 'kurach*'],
     SAFE: [
+      'sahikkan',
+      'sahikkaan',
+      'sahikkunnilla',
+      'sahikkunilla',
       'ചൂടുള്ള എണ്ണ തേച്*',
       'ചൂട് എണ്ണ തേച്*',
       'choodulla enna thech*',
