@@ -161,6 +161,11 @@ export const kn: LanguageData = {
     ],
     HEADACHE: ['ತಲೆನೋವು*', 'ತಲೆ ನೋವು*', 'talenovu*', 'thalenovu*', 'tale novu*'],
     SEVERE: [
+      'sahisoke aagtilla*',
+      'sahisoke agtilla*',
+      'sahisalu aagutilla*',
+      'ಸಹಿಸೋಕೆ ಆಗ್ತಿಲ್ಲ*',
+      'ಸಹಿಸಲು ಆಗುತ್ತಿಲ್ಲ*',
       'ತಡೆಯಲಾಗದ*',
       'ತಡೆಯೋಕೆ ಆಗ್ತಿಲ್ಲ',
       'ಸಹಿಸೋಕೆ ಆಗ್ತಿಲ್ಲ',
@@ -827,6 +832,9 @@ export const kn: LanguageData = {
     HABITUAL: ['ಆಗಾಗ*', 'aagaaga*', 'agaga*'],
     MILD: ['ಸ್ವಲ್ಪ*', 'ಸಣ್ಣ*', 'swalpa*', 'svalpa*', 'sanna*'],
     SAFE: [
+      'sahisok*',
+      'sahisal*',
+      'sahisu*',
       'ತಗೊಂಡಿಲ್ಲ',
       'ತೆಗೆದುಕೊಂಡಿಲ್ಲ',
       'ತಿಂದಿಲ್ಲ',

@@ -168,6 +168,10 @@ export const te: LanguageData = {
     ],
     HEADACHE: ['తలనొప్పి*', 'తల నొప్పి*', 'thalanoppi*', 'talanoppi*', 'tala noppi*', 'thala noppi*'],
     SEVERE: [
+      'sahinchaleka*',
+      'sahinchaleni*',
+      'సహించలేక*',
+      'సహించలేని*',
       'భరించలేక*',
       'భరించలేని*',
       'తట్టుకోలేక*',
@@ -730,6 +734,8 @@ export const te: LanguageData = {
     HABITUAL: ['అప్పుడప్పుడు*', 'appudappudu*'],
     MILD: ['కొంచెం*', 'చిన్న*', 'konchem*', 'chinna*'],
     SAFE: [
+      'sahinch*',
+      'sahinchal*',
       'వేడి నూనెతో మసాజ్*',
       'వేడి నూనె రాసి*',
       'vedi nune tho massage*',
