@@ -415,6 +415,8 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['thatha mettilinda bidru, eddu nilloke aagtilla', 'fall'],
     ['ammakku vayaru vedana sahikkan pattunnilla, chardhi', 'abdominal_obstetric'],
     ['hotte novu sahisoke aagtilla, vaanti', 'abdominal_obstetric'],
+    ['পাঁচ মাসের বাচ্চার মাথার তালু ফুলে উঠেছে, খুব কাঁদছে', 'infant'],
+    ['kunjinte uchi pongi nilkkunnu, nirthathe karayunnu', 'infant'],
     ['ಎಲ್ಲರಿಗೂ ಹೊರೆ ಆಗಿದ್ದೀನಿ, ಸಾಯಬೇಕು ಅನ್ಸುತ್ತೆ', 'self_harm'],
     ['എട്ടാം മാസം, ബ്ലീഡിംഗ് തുടങ്ങി', 'abdominal_obstetric'],
     ['ഓക്സിജൻ എഴുപത്തിയെട്ട്', 'dangerous_reading'],

@@ -710,6 +710,14 @@ export const bn: LanguageData = {
       'bacchar narachara nei*',
     ],
     '@head_injury': ['মাথা ফেটে রক্ত*', 'matha fete rokto*'],
+    '@infant': [
+      'ব্রহ্মতালু ফুলে*',
+      'মাথার তালু ফুলে*',
+      'brohmotalu fule*',
+      'mathar talu fule*',
+      'ব্রহ্মতালু বসে*',
+      'brohmotalu bose*',
+    ],
     NEG_POST: ['হয়নি', 'হয় নি', 'hoyni', 'hoy ni', 'না', 'নেই', 'নয়', 'nei', 'noy', 'nai'],
     PAST: [
       'হয়েছিল',

@@ -741,6 +741,7 @@ export const kn: LanguageData = {
       'rakta nilltilla*',
       'rakta niltilla*',
     ],
+    '@infant': ['ನೆತ್ತಿ ಉಬ್ಬಿ*', 'ನೆತ್ತಿ ಗುಳಿ*', 'netti ubbi*', 'netti guli*'],
     NEG_POST: ['ಇಲ್ಲ', 'ಇಲ್ಲಾ', 'illa', 'illaa'],
     PAST: [
       'ಆಗಿತ್ತು',

@@ -671,6 +671,7 @@ export const ml: LanguageData = {
       'chora nilkkunnilla*',
       'raktham nilkkunnilla*',
     ],
+    '@infant': ['ഉച്ചി പൊങ്ങി*', 'നിറുക പൊങ്ങി*', 'ഉച്ചി കുഴിഞ്ഞ*', 'uchi pongi*', 'niruka pongi*', 'uchi kuzhinj*'],
     NEG_POST: ['ഇല്ല', 'ഇല്ലാ', 'illa'],
     PAST: [
       'പണ്ട്',

@@ -658,6 +658,13 @@ export const ta: LanguageData = {
       'kuzhandhai asaivu illa*',
     ],
     '@head_injury': ['தலை உடைஞ்சு*', 'மண்டை உடைஞ்சு*', 'thalai udainju*', 'mandai udainju*'],
+    '@infant': [
+      'உச்சிக்குழி உப்பி*',
+      'உச்சி குழி உப்பி*',
+      'உச்சிக்குழி குழி*',
+      'uchikuzhi uppi*',
+      'uchi kuzhi uppi*',
+    ],
     NEG_POST: ['இல்லை', 'இல்ல', 'இல்லே', 'illai', 'illa', 'ille'],
     PAST: [
       'வருஷம் ஆச்சு',

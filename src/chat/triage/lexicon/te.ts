@@ -642,6 +642,7 @@ export const te: LanguageData = {
       'bidda kadalika ledu*',
     ],
     '@head_injury': ['తల పగిలి*', 'tala pagili*', 'thala pagili*'],
+    '@infant': ['మాడు ఉబ్బి*', 'మాడు గుంట*', 'maadu ubbi*', 'madu ubbi*', 'maadu gunta*'],
     NEG_POST: ['లేదు', 'లేవు', 'కాదు', 'ledu', 'levu', 'kadu', 'kaadu'],
     PAST: [
       'సంవత్సరాలు',
