@@ -406,7 +406,7 @@ describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () =>
     ['paati nenju mela yaaro ukkaandha maadhiri irukkunu solraanga', 'chest_pain'],
     ['thaatha vaayila nurai thalluthu', 'seizure'],
     ['vaazha pidikkala, ellathaiyum mudichukka poren', 'self_harm'],
-    ['marige neellu papa meeda padindi', 'burns'],
+    ['marige neellu bidda cheyyi meeda padindi', 'burns'],
     ['నాన్న ఎవరినీ గుర్తుపట్టడం లేదు', 'collapse'],
     ['amma uri vesukuntanu antondi', 'self_harm'],
     ['ಮಗು ಫಿನಾಯಿಲ್ ಕುಡಿದು ಬಿಟ್ಟಿದೆ', 'poisoning'],

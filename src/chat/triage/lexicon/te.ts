@@ -287,7 +287,6 @@ export const te: LanguageData = {
         'baby ki # week*',
         '# weeks baby*',
         '# week baby*',
-        'papa ki # week*',
         'bidda ki # week*',
         '# వారాల బిడ్డ*',
         '# వారాల పాప*',
