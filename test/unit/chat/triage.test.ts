@@ -487,3 +487,83 @@ describe('speed and long messages', () => {
     expect(p99).toBeLessThan(1);
   });
 });
+
+describe('triage: indirect and caregiver phrasings in bn, ta, te, kn, ml', () => {
+  it.each<[string, TriageCategory]>([
+    ['মেজদার রক্তবমি হচ্ছে', 'bleeding'],
+    ['তিন সপ্তাহের বাচ্চা, গা গরম, জ্বর ১০১', 'infant'],
+    ['কাকু মাথায় বাড়ি খেয়ে একই প্রশ্ন করছেন', 'head_injury'],
+    ['dadu chokh khulte parchhe na', 'collapse'],
+    ['ঠাকুমার মুখ দিয়ে ফেনা বেরোচ্ছে', 'seizure'],
+    ['கொதிக்கிற தண்ணி குழந்தை கையில கொட்டிடுச்சு', 'burns'],
+    ['thatha mela sudu thanni kottiduchu', 'burns'],
+    ['paati nenju mela yaaro ukkaandha maadhiri irukkunu solraanga', 'chest_pain'],
+    ['thaatha vaayila nurai thalluthu', 'seizure'],
+    ['vaazha pidikkala, ellathaiyum mudichukka poren', 'self_harm'],
+    ['marige neellu bidda cheyyi meeda padindi', 'burns'],
+    ['నాన్న ఎవరినీ గుర్తుపట్టడం లేదు', 'collapse'],
+    ['amma uri vesukuntanu antondi', 'self_harm'],
+    ['ಮಗು ಫಿನಾಯಿಲ್ ಕುಡಿದು ಬಿಟ್ಟಿದೆ', 'poisoning'],
+    ['appa kemmidaaga baayi tumba rakta', 'bleeding'],
+    ['ajji karedru uttara kodtilla', 'collapse'],
+    ['thatha mettilinda bidru, eddu nilloke aagtilla', 'fall'],
+    ['ammakku vayaru vedana sahikkan pattunnilla, chardhi', 'abdominal_obstetric'],
+    ['hotte novu sahisoke aagtilla, vaanti', 'abdominal_obstetric'],
+    ['পাঁচ মাসের বাচ্চার মাথার তালু ফুলে উঠেছে, খুব কাঁদছে', 'infant'],
+    ['kunjinte uchi pongi nilkkunnu, nirthathe karayunnu', 'infant'],
+    ['ಎಲ್ಲರಿಗೂ ಹೊರೆ ಆಗಿದ್ದೀನಿ, ಸಾಯಬೇಕು ಅನ್ಸುತ್ತೆ', 'self_harm'],
+    ['എട്ടാം മാസം, ബ്ലീഡിംഗ് തുടങ്ങി', 'abdominal_obstetric'],
+    ['ഓക്സിജൻ എഴുപത്തിയെട്ട്', 'dangerous_reading'],
+    ['அம்மாவுக்கு ஆக்ஸிஜன் எண்பத்தி நாலு', 'dangerous_reading'],
+    ['nanna oxygen enabhai rendu', 'dangerous_reading'],
+    ['ಆಕ್ಸಿಜನ್ ಎಂಬತ್ತೈದು ತೋರಿಸ್ತಿದೆ', 'dangerous_reading'],
+    ['মায়ের অক্সিজেন চুরাশি', 'dangerous_reading'],
+    ['appooppan arthamillathe samsarikkunnu, pettennu thudangi', 'collapse'],
+    ['കുഞ്ഞിന് 3 ആഴ്ച, പനി 38.4', 'infant'],
+    ['kunjinu pani, dehathil chuvanna pulli, amarthiyittum maayunnilla', 'infant'],
+    ['ಮಗುಗೆ ಜ್ವರ, ಕೆಂಪು ಚುಕ್ಕೆಗಳು ಒತ್ತಿದರೂ ಹೋಗ್ತಿಲ್ಲ', 'infant'],
+    ['mama gaddi mandu taagesadu', 'poisoning'],
+    ['বাচ্চার গলায় কয়েন আটকে গেছে', 'infant'],
+    ['kuzhandhai thondaila kaasu sikkiduchu', 'infant'],
+    ['ഏട്ടൻ ദേഷ്യത്തിൽ എലിവിഷം കഴിച്ചു', 'self_harm'],
+    ['ಕೋಪದಲ್ಲಿ ಮಾತ್ರೆ ನುಂಗಿಬಿಟ್ಟ', 'self_harm'],
+    ['ಕುದಿಯುವ ಎಣ್ಣೆ ಮಗುವಿನ ಕಾಲ ಮೇಲೆ ಚೆಲ್ಲಿತು', 'burns'],
+    ['acid pore dadar mukh jolche', 'burns'],
+    ['kadupulo bidda kadaladam ledu, 8 nela', 'abdominal_obstetric'],
+    ['ಅಜ್ಜ ಬಿದ್ದು ತಲೆ ಒಡೆದು ಹೋಗಿದೆ', 'head_injury'],
+    ['ஆத்தா பேசுறது புரியல, திடீர்னு ஆரம்பிச்சுது', 'stroke'],
+    ['ಹೊಟ್ಟೆ ಕಲ್ಲಿನ ಹಾಗೆ ಗಟ್ಟಿ, ನೋವು ತಡೆಯೋಕೆ ಆಗ್ತಿಲ್ಲ', 'abdominal_obstetric'],
+  ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
+
+  it.each([
+    'ফিট হলে কী করা উচিত, জানতে চাই',
+    'সিনেমাতে নায়িকা অজ্ঞান হয়ে গেল',
+    'padathula hero ku maaradaippu, semma scene',
+    'valippu vandha enna pannanum?',
+    'cinema lo hero ki gunde noppi vachindi',
+    'ಯಾರಾದರೂ ಬಿದ್ದರೆ ಏನು ಮಾಡಬೇಕು?',
+    'ആരെങ്കിലും വീണാൽ എന്ത് ചെയ്യണം?',
+    'অচ্ছা, এক মাস ধরে কাশি আছে',
+    'mukham karuthu poyi veyil kondu',
+    'ദേഷ്യത്തിൽ ഭക്ഷണം കഴിച്ചില്ല',
+    'ಮಗು ಹಾಲು ಕುಡಿದು ಮಲಗಿದೆ',
+    'ಕೋಪದಲ್ಲಿ ಮಾತ್ರೆ ತಗೊಂಡಿಲ್ಲ',
+    'papa ki vedi nune tho massage chesanu',
+    'kaal vedana sahikkan pattunnilla',
+    'kaalu noppi sahinchalekapotunna',
+    'mandi novu sahisoke aagtilla',
+    'ஆக்ஸிஜன் தொண்ணூற்றி எட்டு',
+    'oxygen tombattu entu',
+    'குழந்தைக்கு சுடு தண்ணில குளிப்பாட்டினேன்',
+    'ദേഷ്യത്തിൽ ഗുളിക കഴിച്ചില്ല',
+    'கோபத்துல மாத்திரை சாப்பிடல',
+    'হিরো বিষ খেয়ে মরল, দারুণ সিনেমা',
+  ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+});
+
+describe('triage: an accidental cut is bleeding, not self-harm (bn)', () => {
+  it('names bleeding only', () => {
+    expect(flags('ছুরিতে হাত কেটে গেছে, রক্ত থামছে না')).toEqual(['bleeding']);
+    expect(flags('আমি নিজের হাত কেটে ফেলেছি')).toContain('self_harm');
+  });
+});
