@@ -9,6 +9,8 @@ import { CareCircleController } from './care-circle.controller.js';
 import { CareCircleService } from './care-circle.service.js';
 import { CareNotifier } from './care-notifier.js';
 import { CarePeopleController } from './care-people.controller.js';
+import { CareReportController } from './care-report.controller.js';
+import { ReportsModule } from '../reports/reports.module.js';
 
 /**
  * The care circle (docs/care-circle.md): consented links between accounts, read access within a grant, and
@@ -17,8 +19,13 @@ import { CarePeopleController } from './care-people.controller.js';
  * Links live in the auth database (TypeORM repositories on the root connection of AuthModule).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([CareLinkEntity, UserEntity]), HealthDataModule, ReminderModule],
-  controllers: [CareCircleController, CarePeopleController],
+  imports: [
+    TypeOrmModule.forFeature([CareLinkEntity, UserEntity]),
+    HealthDataModule,
+    ReminderModule,
+    ReportsModule,
+  ],
+  controllers: [CareCircleController, CarePeopleController, CareReportController],
   providers: [CareCircleService, CareNotifier],
   exports: [CareNotifier, CareCircleService],
 })

@@ -7,6 +7,8 @@ import type { CareNotifyKind, CareScope } from './care.model.js';
 /** What a route on `/api/care/people/{owner_id}/…` needs from the caller's link to that person. */
 export interface CareRequirement {
   scope?: CareScope;
+  /** Every one of these scopes (a view that combines categories, e.g. the doctor's report). */
+  scopes?: CareScope[];
   notify?: CareNotifyKind;
 }
 
@@ -32,7 +34,9 @@ export class CareGrantGuard implements CanActivate {
     if (!need) return true;
     const req = ctx.switchToHttp().getRequest<{ user?: AuthUser; params: Record<string, string> }>();
     if (!req.user) return false;
-    await this.care.require(req.user.id, req.params.owner_id, need);
+    const { scopes, ...one } = need;
+    await this.care.require(req.user.id, req.params.owner_id, one);
+    for (const scope of scopes ?? []) await this.care.require(req.user.id, req.params.owner_id, { scope });
     return true;
   }
 }
