@@ -174,6 +174,8 @@ function keywordsOfRule(rule: Rule): Record<string, unknown> {
       return { minItems: num(a) };
     case 'arrayMaxSize':
       return { maxItems: num(a) };
+    case 'arrayUnique':
+      return { uniqueItems: true };
     default:
       // `@Matches(re)` and the custom rules that carry their pattern (IsDateTimeInput, IsTimeOfDay…).
       return a instanceof RegExp ? { pattern: a.source } : {};

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Headers, HttpCode, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiExtraModels,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -8,6 +9,7 @@ import {
   ApiProduces,
   ApiPropertyOptional,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
@@ -15,6 +17,7 @@ import { ApiErrors } from '../../common/swagger.js';
 import { validationError } from '../../common/errors.js';
 import { FhirExportService } from '../fhir/fhir-export.service.js';
 import { FHIR_TYPES, type FhirType } from '../fhir/fhir-mapping.js';
+import { IsDateTimeInput } from '../records/dto.js';
 import { parseInstant } from '../records/time.js';
 import { AccountService } from './account.service.js';
 import { AccountExportDto } from './export.dto.js';
@@ -36,11 +39,9 @@ export class ExportQuery {
   @ApiPropertyOptional({
     description: 'FHIR only: resources whose record changed at or after this instant (ISO-8601)',
     example: '2026-03-01T00:00:00+05:30',
-    format: 'date-time',
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @IsDateTimeInput()
   since?: string;
 
   @ApiPropertyOptional({
@@ -87,8 +88,30 @@ export class AccountController {
   @ApiOkResponse({
     description:
       'Streamed JSON (default; modules may add sections beside `records`, e.g. the care circle), a FHIR Bundle, or FHIR NDJSON',
-    type: AccountExportDto,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(AccountExportDto) } },
+      'application/fhir+json': {
+        schema: {
+          type: 'object',
+          description: 'With format=fhir: a FHIR R4 Bundle of type collection (docs/fhir.md)',
+          required: ['resourceType', 'type', 'entry'],
+          properties: {
+            resourceType: { type: 'string', enum: ['Bundle'] },
+            type: { type: 'string', enum: ['collection'] },
+            timestamp: { type: 'string', format: 'date-time' },
+            entry: { type: 'array', items: { type: 'object', additionalProperties: true } },
+          },
+        },
+      },
+      'application/fhir+ndjson': {
+        schema: {
+          type: 'string',
+          description: 'With format=fhir and that Accept: one FHIR resource per line',
+        },
+      },
+    },
   })
+  @ApiExtraModels(AccountExportDto)
   @ApiHeader({
     name: 'accept',
     required: false,

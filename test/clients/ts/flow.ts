@@ -104,8 +104,18 @@ async function main(): Promise<void> {
   check(chat.data?.assistant_message, `status ${chat.response.status}`);
 
   step = 'export';
+  // The route answers JSON, a FHIR Bundle or FHIR NDJSON (by `format` and Accept): the JSON form is the one with
+  // `records`, and the type says so.
   const exported = await api.GET('/api/auth/me/export', { headers });
-  check(exported.data && exported.data.records.length >= 4, 'export is missing records');
+  const body = exported.data;
+  check(typeof body === 'object' && body !== null && 'records' in body, 'not the JSON export');
+  check(body.records.length >= 4, 'export is missing records');
+  const fhir = await api.GET('/api/auth/me/export', { headers, params: { query: { format: 'fhir' } } });
+  check(
+    typeof fhir.data === 'object' && fhir.data !== null && 'resourceType' in fhir.data,
+    'the FHIR export is not a Bundle',
+  );
+  check(fhir.data.resourceType === 'Bundle', 'the FHIR export is not a Bundle');
 
   console.log('typescript client flow: ok');
 }
