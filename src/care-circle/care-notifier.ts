@@ -23,7 +23,7 @@ import {
   NOTIFICATION,
   notificationIdForKey,
   type NotificationStatus,
-} from '../reminders/reminder.records.js';
+} from '../reminders/reminder.record.js';
 import { ReminderScheduler, type MissedDoseEvent } from '../reminders/scheduler/reminder-scheduler.js';
 import { CareCircleService, type Grant } from './care-circle.service.js';
 import type { CareNotifyKind } from './care.model.js';

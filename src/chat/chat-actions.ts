@@ -18,7 +18,7 @@ import { VitalsCreateDto, type VitalsResponseDto } from '../health-data/vitals/v
 import type { VitalsService } from '../health-data/vitals/vitals.service.js';
 import { AlarmCreateDto } from '../reminders/alarms/alarms.dto.js';
 import type { AlarmsService } from '../reminders/alarms/alarms.service.js';
-import { ALARM_TYPES } from '../reminders/schedule/messages.js';
+import { ALARM_TYPES } from '../reminders/alarm-messages.js';
 import {
   extractDoseTaken,
   extractExercise,

@@ -11,7 +11,7 @@ import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
 import { LocusGraphModule } from '../../src/locusgraph/locusgraph.module.js';
 import type { Payload, StoredRecord } from '../../src/locusgraph/locusgraph.types.js';
 import { PushHub, type PushMessage } from '../../src/reminders/delivery/push-hub.js';
-import { NOTIFICATION, type NotificationPayload } from '../../src/reminders/reminder.records.js';
+import { NOTIFICATION, type NotificationPayload } from '../../src/reminders/reminder.record.js';
 import { ReminderModule } from '../../src/reminders/reminders.module.js';
 import { ReminderScheduler } from '../../src/reminders/scheduler/reminder-scheduler.js';
 import { ManualClock } from './manual-clock.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AlertDelivery } from './emergency.records.js';
+import type { AlertDelivery } from './emergency.record.js';
 
 /** What the notification channel receives for each alert (ids and contacts; the alert text is for the message). */
 export interface EmergencyAlertMessage {

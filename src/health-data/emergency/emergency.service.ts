@@ -25,7 +25,7 @@ import {
   type AlertDelivery,
   type AlertPayload,
   type ContactPayload,
-} from './emergency.records.js';
+} from './emergency.record.js';
 import { nameKey, phoneKey, phoneProblem } from './phone.js';
 
 type Contact = StoredRecord<ContactPayload>;

@@ -1,4 +1,4 @@
-import type { AdherenceCounts } from '../../reminders/schedule/adherence.js';
+import type { AdherenceCounts } from '../../schedule/adherence.js';
 import { localDate, localHour } from '../records/time.js';
 
 /**

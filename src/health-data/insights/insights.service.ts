@@ -8,7 +8,7 @@ import { PROFILE } from '../profile/profile.record.js';
 import type { RecordSpec } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import { addDays, localDate, zonedIso } from '../records/time.js';
-import { EXERCISE, MOOD, SLEEP, WATER } from '../tracking/tracking.records.js';
+import { EXERCISE, MOOD, SLEEP, WATER } from '../tracking/tracking.record.js';
 import { VITALS } from '../vitals/vitals.record.js';
 import { analyze, type InsightInput, type InsightResult } from './analyze.js';
 import type {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
 import { notFound, validationError } from '../../common/errors.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
-import { classifyAdherence } from '../../reminders/schedule/adherence.js';
+import { classifyAdherence } from '../../schedule/adherence.js';
 import { RecordCrud, relatedLinks } from '../records/record-crud.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
@@ -27,7 +27,7 @@ import {
   type MedicationPayload,
   type MedLogPayload,
   type MedSchedulePayload,
-} from './medication.records.js';
+} from './medication.record.js';
 
 const ONE_OF = 'Value error, Either medication_id or medication_name must be provided';
 const MAX_ADHERENCE_DAYS = 92;

@@ -21,7 +21,7 @@ import {
   MEDITATION_SESSION,
   MEDITATION_USER_SESSION,
   type SessionPayload,
-} from './meditation.records.js';
+} from './meditation.record.js';
 
 const CACHE_NS = 'meditation:sessions';
 const CATALOGUE_MAX = 1000;

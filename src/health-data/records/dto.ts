@@ -10,7 +10,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { PaginationQuery } from '../../common/dto.js';
-import { DAY_OF_WEEK, parseDays, parseTimeOfDay, TIME_OF_DAY } from '../../reminders/schedule/rules.js';
+import { DAY_OF_WEEK, parseDays, parseTimeOfDay, TIME_OF_DAY } from '../../schedule/rules.js';
 import { INPUT_DATE, INPUT_DATETIME, parseInstant } from './time.js';
 
 /** A LocusGraph context id `<type>:<id>` (links). */

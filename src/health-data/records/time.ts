@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { addDays, isValidZone, offsetAt, resolveLocalTime } from '../../reminders/schedule/local-time.js';
+import { addDays, isValidZone, offsetAt, resolveLocalTime } from '../../schedule/local-time.js';
 
 /**
  * Time at the HTTP edge of the health-data module (docs/health-data.md, "Time"):

@@ -7,7 +7,7 @@ import { RecordStore } from '../records/record-store.js';
 import type { RecordSpec } from '../records/record-spec.js';
 import { localDayRange, parseInstant } from '../records/time.js';
 import type { DayHistoryQuery, RangeHistoryQuery, SleepLogDto } from './tracking.dto.js';
-import { EXERCISE, MOOD, SLEEP, WATER } from './tracking.records.js';
+import { EXERCISE, MOOD, SLEEP, WATER } from './tracking.record.js';
 
 export type TrackingKind = 'water' | 'sleep' | 'exercise' | 'mood';
 const SPECS: Record<TrackingKind, RecordSpec> = {

@@ -11,8 +11,8 @@ import {
   MinLength,
 } from 'class-validator';
 import { ToBoolean } from '../../common/dto.js';
-import { ALARM_TYPES } from '../schedule/messages.js';
-import { DAY_OF_WEEK, TIME_OF_DAY, WEEKDAYS } from '../schedule/rules.js';
+import { ALARM_TYPES } from '../alarm-messages.js';
+import { DAY_OF_WEEK, TIME_OF_DAY, WEEKDAYS } from '../../schedule/rules.js';
 
 /** Days are checked by the service (400 with the original message); the document names the same pattern. */
 const DAYS_SCHEMA = { type: 'array', items: { type: 'string', pattern: DAY_OF_WEEK.source } } as const;

@@ -4,9 +4,9 @@ import { badRequest, notFound } from '../../common/errors.js';
 import { newId, RECORD_ID_PATTERN } from '../../common/ids.js';
 import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
-import { ALARM, type AlarmPayload, type AlarmRecord } from '../reminder.records.js';
-import { toZonedIso } from '../schedule/local-time.js';
-import { nextOccurrence } from '../schedule/occurrence.js';
+import { ALARM, type AlarmPayload, type AlarmRecord } from '../reminder.record.js';
+import { toZonedIso } from '../../schedule/local-time.js';
+import { nextOccurrence } from '../../schedule/occurrence.js';
 import {
   INVALID_TIME_MESSAGE,
   invalidDayMessage,
@@ -14,7 +14,7 @@ import {
   parseTimeOfDay,
   weeklyRule,
   WEEKDAYS,
-} from '../schedule/rules.js';
+} from '../../schedule/rules.js';
 import { RecordStore } from '../../health-data/records/record-store.js';
 import type { AlarmCreateDto, AlarmResponseDto, AlarmUpdateDto } from './alarms.dto.js';
 

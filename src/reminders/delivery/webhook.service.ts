@@ -8,7 +8,7 @@ import { RecordConflictError } from '../../locusgraph/locusgraph.errors.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { reminderMetrics } from '../reminder.metrics.js';
-import { WEBHOOK, type DueRecord } from '../reminder.records.js';
+import { WEBHOOK, type DueRecord } from '../reminder.record.js';
 import { DueQueue } from '../scheduler/due-queue.js';
 import { checkWebhookUrl, sendWebhook, type WebhookResult } from './webhook-client.js';
 

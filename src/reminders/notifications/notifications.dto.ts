@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ToBoolean, ToInt } from '../../common/dto.js';
-import { ALARM_TYPES } from '../schedule/messages.js';
+import { ALARM_TYPES } from '../alarm-messages.js';
 
 /** Every `type` a notification can have: the alarm types, and `care` (care-circle news). */
 export const NOTIFICATION_TYPES = [...ALARM_TYPES, 'care'] as const;

@@ -15,9 +15,9 @@ import {
   type NotificationPayload,
   type NotificationRecord,
   type NotificationStatus,
-} from '../reminder.records.js';
-import { toZonedIso } from '../schedule/local-time.js';
-import { onceKey } from '../schedule/occurrence.js';
+} from '../reminder.record.js';
+import { toZonedIso } from '../../schedule/local-time.js';
+import { onceKey } from '../../schedule/occurrence.js';
 import { DueQueue } from '../scheduler/due-queue.js';
 import { RecordStore } from '../../health-data/records/record-store.js';
 import type { NotificationResponseDto } from './notifications.dto.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { WebhookService, type WebhookConfigPayload } from '../delivery/webhook.service.js';
 import { RecordStore } from '../../health-data/records/record-store.js';
-import { toZonedIso } from '../schedule/local-time.js';
+import { toZonedIso } from '../../schedule/local-time.js';
 import type { WebhookConfigDto, WebhookResponseDto } from './notifications.dto.js';
 
 /** The webhook routes: maps the stored config to its response (the secret only right after setting it). */

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../../config/app-config.js';
-import type { DueRecord } from '../reminder.records.js';
+import type { DueRecord } from '../reminder.record.js';
 import type { DueQueue } from './due-queue.js';
 import type { PreparedRun, ReminderScheduler } from './reminder-scheduler.js';
 import { inSpan } from '../../ops/trace.js';

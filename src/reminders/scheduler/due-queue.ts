@@ -8,7 +8,7 @@ import {
   SCHEDULER_OWNER,
   type DuePayload,
   type DueRecord,
-} from '../reminder.records.js';
+} from '../reminder.record.js';
 
 export type DueListener = (record: DueRecord) => void;
 

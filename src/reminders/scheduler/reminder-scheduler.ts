@@ -14,11 +14,11 @@ import {
   type DueRecord,
   type NotificationPayload,
   type NotificationRecord,
-} from '../reminder.records.js';
-import { classifyAdherence } from '../schedule/adherence.js';
-import { addDays } from '../schedule/local-time.js';
-import { missedDoseMessage } from '../schedule/messages.js';
-import { nextOccurrence, occurrencesBetween, type Occurrence } from '../schedule/occurrence.js';
+} from '../reminder.record.js';
+import { classifyAdherence } from '../../schedule/adherence.js';
+import { addDays } from '../../schedule/local-time.js';
+import { missedDoseMessage } from '../alarm-messages.js';
+import { nextOccurrence, occurrencesBetween, type Occurrence } from '../../schedule/occurrence.js';
 import { DueQueue } from './due-queue.js';
 import { isSourceType, ReminderSources, type Memo, type ReminderSource } from './sources.js';
 import { RecordStore } from '../../health-data/records/record-store.js';

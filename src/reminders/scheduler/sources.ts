@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import { splitContextId, type Payload, type StoredRecord } from '../../locusgraph/locusgraph.types.js';
-import { appointmentMessage, defaultAlarmMessage, medicationMessage } from '../schedule/messages.js';
-import type { Occurrence } from '../schedule/occurrence.js';
-import { weeklyRule, type OccurrenceRule } from '../schedule/rules.js';
-import { ALARM, type AlarmPayload, type NotificationKind } from '../reminder.records.js';
+import { appointmentMessage, defaultAlarmMessage, medicationMessage } from '../alarm-messages.js';
+import type { Occurrence } from '../../schedule/occurrence.js';
+import { weeklyRule, type OccurrenceRule } from '../../schedule/rules.js';
+import { ALARM, type AlarmPayload, type NotificationKind } from '../reminder.record.js';
 
 /** Context types that produce reminder occurrences. */
 export const SOURCE_TYPES = [ALARM, 'med_schedule', 'appointment'] as const;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toZonedIso } from '../../../src/reminders/schedule/local-time.js';
+import { toZonedIso } from '../../../src/schedule/local-time.js';
 import { createReminderHarness, type ReminderHarness } from '../../support/reminder-harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAdherence, localDateRange } from '../../../src/reminders/schedule/adherence.js';
+import { classifyAdherence, localDateRange } from '../../../src/schedule/adherence.js';
 
 const zone = 'Asia/Kolkata';
 // 08:00 IST = 02:30Z, 20:00 IST = 14:30Z

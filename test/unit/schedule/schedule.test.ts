@@ -4,23 +4,23 @@ import {
   resolveLocalTime,
   toZonedIso,
   wallClockOf,
-} from '../../../src/reminders/schedule/local-time.js';
+} from '../../../src/schedule/local-time.js';
 import {
   nextOccurrence,
   occurrencesBetween,
   previousOccurrence,
-} from '../../../src/reminders/schedule/occurrence.js';
+} from '../../../src/schedule/occurrence.js';
 import {
   parseDays,
   parseTimeOfDay,
   weeklyRule,
   type WeeklyRule,
-} from '../../../src/reminders/schedule/rules.js';
+} from '../../../src/schedule/rules.js';
 import {
   appointmentMessage,
   defaultAlarmMessage,
   inMinutes,
-} from '../../../src/reminders/schedule/messages.js';
+} from '../../../src/reminders/alarm-messages.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const daily = (time: string): WeeklyRule => ({ kind: 'weekly', time, days: [] });

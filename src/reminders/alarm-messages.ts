@@ -1,4 +1,4 @@
-import { formatClockTime } from './local-time.js';
+import { formatClockTime } from '../schedule/local-time.js';
 
 export const ALARM_TYPES = ['medication', 'water', 'meal', 'meditation', 'appointment'] as const;
 export type AlarmType = (typeof ALARM_TYPES)[number];
