@@ -19,11 +19,7 @@ import { localDate, zonedIso } from '../health-data/records/time.js';
 import { LocusGraphGateway } from '../locusgraph/locusgraph.gateway.js';
 import { counter } from '../ops/metrics.js';
 import { NotificationsService } from '../reminders/notifications/notifications.service.js';
-import {
-  NOTIFICATION,
-  notificationIdForKey,
-  type NotificationStatus,
-} from '../reminders/reminder.record.js';
+import { NOTIFICATION, notificationIdForKey, type NotificationStatus } from '../reminders/reminder.record.js';
 import { ReminderScheduler, type MissedDoseEvent } from '../reminders/scheduler/reminder-scheduler.js';
 import { CareCircleService, type Grant } from './care-circle.service.js';
 import type { CareNotifyKind } from './care.model.js';

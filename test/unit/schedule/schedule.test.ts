@@ -5,22 +5,9 @@ import {
   toZonedIso,
   wallClockOf,
 } from '../../../src/schedule/local-time.js';
-import {
-  nextOccurrence,
-  occurrencesBetween,
-  previousOccurrence,
-} from '../../../src/schedule/occurrence.js';
-import {
-  parseDays,
-  parseTimeOfDay,
-  weeklyRule,
-  type WeeklyRule,
-} from '../../../src/schedule/rules.js';
-import {
-  appointmentMessage,
-  defaultAlarmMessage,
-  inMinutes,
-} from '../../../src/reminders/alarm-messages.js';
+import { nextOccurrence, occurrencesBetween, previousOccurrence } from '../../../src/schedule/occurrence.js';
+import { parseDays, parseTimeOfDay, weeklyRule, type WeeklyRule } from '../../../src/schedule/rules.js';
+import { appointmentMessage, defaultAlarmMessage, inMinutes } from '../../../src/reminders/alarm-messages.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const daily = (time: string): WeeklyRule => ({ kind: 'weekly', time, days: [] });
