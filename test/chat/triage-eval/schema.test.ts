@@ -24,7 +24,9 @@ const files = {
 const all = [...files.holdout.items, ...files.dev.items];
 // The adversarial set (see README) shares the label, script, gloss and duplicate checks; its coverage is its own.
 const adversary = read<{ description: string; items: Item[] }>('adversary.json').items;
-const every = [...all, ...adversary];
+// The blind set (see README) shares the same checks as the adversarial set.
+const blind = read<{ description: string; items: Item[] }>('blind.json').items;
+const every = [...all, ...adversary, ...blind];
 const redFlags = all.filter((i) => i.kind === 'red_flag');
 
 // Unicode block of each language's own script; hi and mr share Devanagari.
@@ -87,7 +89,7 @@ describe('triage evaluation set', () => {
     expect(missing.map((i) => i.text)).toEqual([]);
   });
 
-  it('has no duplicate texts across the three files (case and spacing ignored)', () => {
+  it('has no duplicate texts across the four files (case and spacing ignored)', () => {
     const seen = new Map<string, number>();
     for (const i of every) {
       const key = i.text.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -114,6 +116,16 @@ describe('triage evaluation set', () => {
           (l) =>
             adversary.filter((i) => i.kind === 'red_flag' && i.lang === l && i.expect.includes(c)).length < 2,
         )
+        .map((l) => `${c}/${l}`),
+    );
+    expect(gaps).toEqual([]);
+  });
+
+  it('has a blind set of ≥ 450 items with a red flag for every category in every language', () => {
+    expect(blind.length).toBeGreaterThanOrEqual(450);
+    const gaps = labels.categories.flatMap((c) =>
+      labels.languages
+        .filter((l) => !blind.some((i) => i.kind === 'red_flag' && i.lang === l && i.expect.includes(c)))
         .map((l) => `${c}/${l}`),
     );
     expect(gaps).toEqual([]);
