@@ -30,7 +30,7 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: [...CONTEXT, 'EXERCISE', 'HABITUAL'],
     rules: [
       { all: ['@chest_pain'], confidence: 0.95 },
-      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY|CLUTCH'], window: 6, confidence: 0.9 },
+      { all: ['CHEST|HEART', 'PAIN|PRESSURE|TIGHT|HEAVY|CLUTCH'], window: 8, confidence: 0.9 },
       // Cold sweat with anything in the chest, or with what is called indigestion or gas.
       { all: ['CHEST|HEART', 'SWEAT'], window: 12, confidence: 0.7 },
       { all: ['INDIGESTION', 'SWEAT'], window: 8, confidence: 0.7 },
@@ -67,7 +67,7 @@ export const CATEGORIES: CategoryRecord[] = [
     suppressedBy: [...CONTEXT, 'EXERCISE', 'EXERTION', 'HABITUAL'],
     rules: [
       { all: ['@breathing'], confidence: 0.9 },
-      { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 5, confidence: 0.85 },
+      { all: ['BREATH', 'CANNOT|DIFFICULTY|SHORT'], window: 7, confidence: 0.85 },
       { all: ['LIPS|FACE', 'BLUE'], window: 6, confidence: 0.85 },
       // Choking: something stuck in the throat.
       { all: ['THROAT', 'STUCK'], window: 5, confidence: 0.8 },
@@ -101,6 +101,8 @@ export const CATEGORIES: CategoryRecord[] = [
     rules: [
       { all: ['@seizure'], confidence: 0.9 },
       { all: ['SHAKE', 'NOT_STOP|UNCONSCIOUS'], window: 8, confidence: 0.8 },
+      // Eyes rolled up while the limbs jerk: a fit, whatever word the family uses for it.
+      { all: ['SHAKE', 'EYES_ROLL'], window: 10, confidence: 0.8 },
     ],
     sources: [NHS, 'NHS: what to do if someone has a seizure'],
   },
@@ -167,6 +169,8 @@ export const CATEGORIES: CategoryRecord[] = [
         window: 14,
         confidence: 0.85,
       },
+      // A road accident or crash followed by fluid from the nose or ears, memory loss, a fit or unconsciousness.
+      { all: ['ACCIDENT', 'FLUID|MEMORY|@seizure|UNCONSCIOUS|@collapse'], window: 14, confidence: 0.8 },
     ],
     sources: ['NICE CG176 head injury: assessment and early management', NHS],
   },

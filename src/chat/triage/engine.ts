@@ -65,6 +65,20 @@ const OVERRIDDEN_BY: Record<string, string[]> = {
  */
 const OVERRIDDEN_ONLY_BEFORE = new Set(['PAST']);
 const NEGATIONS = new Set(['NEG_PRE', 'NEG_POST']);
+/** Contexts that can take a sign away; a sign phrase that contains one of their words keeps it. */
+const SUPPRESSING = new Set([
+  'PAST',
+  'INFO',
+  'HYPO',
+  'MEDIA',
+  'ADVICE',
+  'HABITUAL',
+  'EXERCISE',
+  'EXERTION',
+  'MILD',
+  'WAS',
+  'RECOVERED',
+]);
 const LATIN_TEXT = /^[a-z ]+$/;
 const NEG_PRE_REACH = 3;
 const NEG_POST_REACH = 3;
@@ -118,6 +132,8 @@ interface Occ {
   end: number;
   /** The phrase's last word may continue (a stem). */
   open?: boolean;
+  /** The phrase holds its own negation ("shvas nathi levato"): a later "not" cannot cancel it. */
+  negative?: boolean;
 }
 
 /** One past the last character of the word that holds character `i - 1`. */
@@ -222,8 +238,15 @@ class Analysis {
     const signs = kept
       .filter((o) => !NEGATIONS.has(o.concept))
       .map((o) => (o.open ? { ...o, end: wordEnd(text, o.end) } : o));
+    const negations = kept.filter((o) => NEGATIONS.has(o.concept));
+    for (const o of kept)
+      if (!NEGATIONS.has(o.concept) && !CONTEXT_CONCEPTS.has(o.concept))
+        o.negative = negations.some((n) => n.start >= o.start && n.end <= o.end);
+    // Likewise a context word inside a longer sign ("spray di davai" is not a habitual "di davai").
+    const framing = kept.filter((o) => !CONTEXT_CONCEPTS.has(o.concept) && o.concept !== 'SAFE');
     for (const o of kept) {
       if (NEGATIONS.has(o.concept) && covered(o, signs)) continue;
+      if (SUPPRESSING.has(o.concept) && covered(o, framing)) continue;
       let list = this.byConcept.get(o.concept);
       if (!list) this.byConcept.set(o.concept, (list = []));
       list.push(o);
@@ -317,6 +340,7 @@ class Analysis {
 
   /** A negation word just before or just after the words of a match, in the same clause. */
   negated(occ: Occ, used: Occ[]): boolean {
+    if (occ.negative) return false;
     const clause = this.clauseOf[occ.t0];
     const free = (o: Occ): boolean => !used.some((u) => u.start <= o.start && u.end >= o.end);
     const pre = this.byConcept.get('NEG_PRE') ?? [];

@@ -427,6 +427,61 @@ describe('triage: indirect and caregiver phrasings in mr, gu, pa, or', () => {
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
 });
 
+describe('triage: concepts found missing by the blind evaluation, said in other words', () => {
+  // Each concept the blind set showed missing (see test/chat/triage-eval/README.md), in phrasings of no set.
+  it.each<[string, TriageCategory]>([
+    ['he has to stop for breath after every word', 'breathing'],
+    ['mum is too breathless to talk on the phone', 'breathing'],
+    ['grandpa barely opens his eyes when we call him', 'collapse'],
+    ['she is barely responding to us', 'collapse'],
+    ['a swing hit him in the head and he has thrown up three times', 'head_injury'],
+    ['took an elbow to the head at football, now keeps vomiting', 'head_injury'],
+    ['after the road accident she cant remember anything', 'head_injury'],
+    ['hit by a bike this morning, watery fluid coming from his ear', 'head_injury'],
+    ['her eyes went up and her arms started jerking', 'seizure'],
+    ['aankhen upar chadh gayi aur haath pair kaanp rahe', 'seizure'],
+    ['ಕಣ್ಣು ಮೇಲೆ ಹೋಗಿ ಕೈ ಕಾಲು ನಡುಗುತ್ತಿದೆ', 'seizure'],
+    ['ऑक्सिजन आज सत्त्याऐंशी दाखवतोय', 'dangerous_reading'],
+    ['બાની સુગર આજે ફક્ત ત્રીસ આવી', 'dangerous_reading'],
+    ['ਆਕਸੀਜਨ ਹੁਣ ਸਤਾਸੀ ਦਿਖਾ ਰਿਹਾ', 'dangerous_reading'],
+    ['ବାପାଙ୍କ ସୁଗାର ଆଜି କେବଳ ତିରିଶ', 'dangerous_reading'],
+    ['शुगर सिर्फ़ बत्तीस आई है', 'dangerous_reading'],
+    ['oxygen abhi chaurasi dikha raha', 'dangerous_reading'],
+    ['amma idathu kaal thideernu asaiya mattengudhu', 'stroke'],
+    ['paiyanukku kai kaal vetti izhukkudhu', 'seizure'],
+    ['thookku potukkalaam nu thonudhu', 'self_harm'],
+    ['aaichya davya hatat achanak takad nahi rahili', 'stroke'],
+    ['બાનો ડાબો હાથ અચાનક ખોટો પડી ગયો', 'stroke'],
+    ['ಅಜ್ಜ ಇದ್ದಕ್ಕಿದ್ದಂತೆ ಬಿದ್ದರು, ಕರೆದರೂ ಮಾತಾಡುತ್ತಿಲ್ಲ', 'collapse'],
+    ['ಮೂಗಿನಿಂದ ರಕ್ತ ನಿಲ್ಲೋದೇ ಇಲ್ಲ', 'bleeding'],
+    ['ಅಜ್ಜ ಅಸಂಬದ್ಧವಾಗಿ ಮಾತಾಡುತ್ತಿದ್ದಾರೆ', 'collapse'],
+    ['നെഞ്ചിൽ ആരോ അമർത്തുന്ന പോലെ തോന്നുന്നു', 'chest_pain'],
+    ['njan ini marikkan pokuvaanu', 'self_harm'],
+    ['bapu ji dig paye te hun nahi bolde', 'collapse'],
+    ['ਬੱਚੇ ਨੂੰ ਝਟਕੇ ਪੈਣ ਲੱਗ ਪਏ', 'seizure'],
+    ['veer ne kheti di dawai pi layi', 'poisoning'],
+    ['chhati chapi dharuchi, hata paryanta byatha', 'chest_pain'],
+    ['ହଠାତ୍ ସବୁ ଝାପସା ଦିଶୁଛି', 'stroke'],
+    ['মা হঠাৎ একটা চোখে দেখতে পারছে না', 'stroke'],
+    ['matha te chot legeche, tarpor theke bomi', 'head_injury'],
+    ['nune paddi mokham kaalipoyindi', 'burns'],
+    ['dada ne shwas nathi levato, bolta pan nathi', 'breathing'],
+  ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
+
+  it.each([
+    'గుండె నొప్పి ఎందుకు వస్తుంది',
+    'బాబుకి ఫిట్స్ రాలేదు, జ్వరం మాత్రమే',
+    'ಮಗನಿಗೆ ಫಿಟ್ಸ್ ಆಗಿಲ್ಲ, ಸ್ವಲ್ಪ ಜ್ವರ ಅಷ್ಟೇ',
+    'എനിക്ക് ശ്വാസംമുട്ടൽ ഒന്നുമില്ല',
+    'ପୁଅକୁ ମିର୍ଗୀ ହୋଇନାହିଁ',
+    'gata barsa maa nka stroke hoithila',
+    'pona maasam thatha ku stroke vanthuchu, ippo paravala',
+    'in the serial the grandmother collapsed at the wedding',
+    'aajobanna chakkar nahi, ulti nahi',
+    'my car had an accident with a scooter, no one hurt',
+  ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+});
+
 describe('taxonomy data', () => {
   it('has exactly the 15 categories, each with rules and sources', () => {
     expect(CATEGORIES.map((c) => c.id).sort()).toEqual([...TRIAGE_CATEGORIES].sort());
