@@ -438,6 +438,8 @@ describe('triage: concepts found missing by the blind evaluation, said in other 
     ['took an elbow to the head at football, now keeps vomiting', 'head_injury'],
     ['after the road accident she cant remember anything', 'head_injury'],
     ['hit by a bike this morning, watery fluid coming from his ear', 'head_injury'],
+    ['விபத்துக்கு அப்புறம் அப்பா மயங்கி விழுந்துட்டாரு', 'head_injury'],
+    ['ಅಪಘಾತದ ನಂತರ ಅವನಿಗೆ ಏನೂ ನೆನಪಿಲ್ಲ', 'head_injury'],
     ['her eyes went up and her arms started jerking', 'seizure'],
     ['aankhen upar chadh gayi aur haath pair kaanp rahe', 'seizure'],
     ['ಕಣ್ಣು ಮೇಲೆ ಹೋಗಿ ಕೈ ಕಾಲು ನಡುಗುತ್ತಿದೆ', 'seizure'],

@@ -10,6 +10,7 @@ export const bn: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Bengali script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['দুর্ঘটনা*', 'অ্যাক্সিডেন্ট*', 'এক্সিডেন্ট*', 'durghotona*', 'accident e*'],
     EYES_ROLL: ['চোখ উল্টে*', 'চোখ উপরে উঠে*', 'chokh ulte*', 'chokh upore uthe*'],
     CHEST: ['বুক*', 'buk', 'buke', 'bukey', 'buker', 'bukta', 'bukee'],
     HEART: ['হৃদ*', 'হার্ট*', 'hridoy*', 'hridpind*'],

@@ -9,6 +9,7 @@ export const gu: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Gujarati script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['અકસ્માત*', 'એક્સિડન્ટ*', 'aksmat*', 'akasmat*'],
     EYES_ROLL: ['આંખો ઉપર ચડી*', 'આંખ ઉપર ચડી*', 'aankho upar chadi*', 'ankho upar chadi*'],
     ONE_EYE: ['એક આંખ*', 'ek aankh*', 'ek ankh*'],
     BLOOD_THINNER: [

@@ -10,6 +10,7 @@ export const kn: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Kannada script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['ಅಪಘಾತ*', 'ಆಕ್ಸಿಡೆಂಟ್*', 'apaghata*', 'accident aagi*'],
     EYES_ROLL: ['ಕಣ್ಣು ಮೇಲೆ ಹೋಗಿ*', 'ಕಣ್ಣು ತಿರುಗಿ*', 'kannu mele hogi*', 'kannu tirugi*'],
     NONSENSE: [
       'ಯಾರನ್ನೂ ಗುರುತಿಸುತ್ತಿಲ್ಲ*',

@@ -10,6 +10,7 @@ export const ml: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Malayalam script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['അപകടം*', 'അപകടത്തിൽ*', 'ആക്സിഡന്റ്*', 'apakadam*', 'apakadathil*'],
     EYES_ROLL: ['കണ്ണ് മേലോട്ട്*', 'കണ്ണ് തള്ളി*', 'kannu melott*', 'kannu thalli*'],
     RADIATE: ['vare', 'വരെ', 'പടരുന്നു*', 'padarunnu*'],
     CHEST: ['നെഞ്ച്*', 'നെഞ്ചി*', 'നെഞ്ചു*', 'nenj*', 'nench*', 'nenchu*'],

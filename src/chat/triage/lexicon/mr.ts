@@ -9,6 +9,7 @@ export const mr: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Marathi (Devanagari) script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['अपघात*', 'ॲक्सिडेंट*', 'अ‍ॅक्सिडेंट*', 'apghat*', 'apaghat*'],
     NO_ANSWER: [
       'uttar det nahi*',
       'uttar deta nahi*',

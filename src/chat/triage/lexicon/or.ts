@@ -9,6 +9,7 @@ export const or: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Odia script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['ଦୁର୍ଘଟଣା*', 'ଆକ୍ସିଡେଣ୍ଟ*', 'durghatana*'],
     EYES_ROLL: ['ଆଖି ଉପରକୁ*', 'ଆଖି ଓଲଟି*', 'akhi uparaku*', 'akhi olati*'],
     ONE_EYE: ['ଗୋଟିଏ ଆଖି*', 'gotie akhi*', 'eka akhi*'],
     RADIATE: ['jae', 'jaye', 'jauchi', 'ଯାଏ', 'ଯାଉଛି', 'ପର୍ଯ୍ୟନ୍ତ', 'paryanta'],

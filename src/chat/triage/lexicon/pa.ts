@@ -9,6 +9,7 @@ export const pa: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Punjabi (Gurmukhi) script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['ਹਾਦਸਾ*', 'ਹਾਦਸੇ*', 'ਐਕਸੀਡੈਂਟ*', 'hadsa*', 'hadse*'],
     EYES_ROLL: ['ਅੱਖਾਂ ਉੱਤੇ ਚੜ੍ਹ*', 'ਅੱਖਾਂ ਪਲਟ*', 'akhan utte chadh*', 'akhan palat*'],
     ONE_EYE: ['ਇੱਕ ਅੱਖ*', 'ਇਕ ਅੱਖ*', 'ik akh*', 'ikk akh*'],
     NO_ANSWER: [

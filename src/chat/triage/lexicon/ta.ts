@@ -10,6 +10,7 @@ export const ta: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Tamil script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['விபத்து*', 'ஆக்சிடென்ட்*', 'vibathu*', 'vibatthu*', 'accident la*', 'accident aagi*'],
     EYES_ROLL: [
       'கண்ணு மேல சொருகி*',
       'கண் சொருகி*',

@@ -10,6 +10,7 @@ export const te: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Telugu script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    ACCIDENT: ['ప్రమాదం*', 'ప్రమాదంలో*', 'యాక్సిడెంట్*', 'pramadam*', 'pramaadam*', 'accident lo*'],
     EYES_ROLL: ['కళ్ళు తేలేసి*', 'కళ్ళు పైకి*', 'kallu telesi*', 'kallu paiki*'],
     CHEST: ['ఛాతీ*', 'ఛాతి*', 'గుండె*', 'chaati*', 'chati*', 'chathi*', 'gunde*'],
     HEART: ['గుండె*', 'హృదయ*', 'gunde*', 'hrudaya*'],
