@@ -114,7 +114,7 @@ export async function createApp(
     done();
   });
   // Request context (request id, user) for deep layers; the health-data accesses it collects are audited.
-  const accessLog = app.get(AccessLogService, { strict: false });
+  const accessLog = app.get(AccessLogService);
   registerRequestContext(fastify, (ctx) => accessLog.record(ctx));
   // One access-log line and one histogram sample per request: method, route template, status, duration.
   // No URLs with query strings, no bodies, no headers: nothing here can carry a token or a health value.
