@@ -38,8 +38,9 @@ import { AppError } from '../common/errors.js';
  *
  * An open socket lives no longer than its session: it is closed with code 4401 when its token expires or
  * is revoked (logout-all, password change, account erasure). Revocations close sockets at once on every
- * replica (the verifier's onRevoked: SessionRevocations, Redis pub/sub), and every second each socket's expiry and token version
- * are re-checked against the database as a safety net. Clients reconnect with a fresh token.
+ * replica (the verifier's onRevoked: SessionRevocations, Redis pub/sub), and every second each socket's
+ * expiry and token version are re-checked against the database as a safety net. Clients reconnect with a
+ * fresh token.
  * Unknown paths get 404. Every socket is pinged every 30 s and dropped when it stops answering.
  */
 
