@@ -49,6 +49,7 @@ export async function createApp(
   setErrorReporter(config.sentryDsn ? new SentryReporter(config.sentryDsn, config.nodeEnv, VERSION) : null);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // Fastify's options type has no hop count (a number), which Fastify (proxy-addr) accepts and TRUST_PROXY allows.
     trustProxy: config.trustProxy as never,
     logger: false,
     return503OnClosing: true,
@@ -82,7 +83,7 @@ export async function createApp(
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) =>
     securityHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined)),
   );
-  await app.register(multipart as never, {
+  await app.register(multipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });
   app.enableCors({
@@ -114,7 +115,7 @@ export async function createApp(
     done();
   });
   // Request context (request id, user) for deep layers; the health-data accesses it collects are audited.
-  const accessLog = app.get(AccessLogService, { strict: false });
+  const accessLog = app.get(AccessLogService);
   registerRequestContext(fastify, (ctx) => accessLog.record(ctx));
   // One access-log line and one histogram sample per request: method, route template, status, duration.
   // No URLs with query strings, no bodies, no headers: nothing here can carry a token or a health value.

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AuthModule } from './auth/auth.module.js';
+import { AuthDatabaseModule, AuthModule } from './auth/auth.module.js';
 import { CareCircleModule } from './care-circle/care-circle.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { ChatModule } from './chat/chat.module.js';
@@ -39,8 +39,9 @@ export class AppModule {
             storage: new CounterThrottlerStorage(counters),
           }),
         }),
-        // Feature modules.
-        AuthModule.forRoot(config),
+        // Feature modules (each imports the modules it uses; these are the roots and the entry points).
+        AuthDatabaseModule.forRoot(config),
+        AuthModule,
         LocusGraphModule.forRoot(config),
         HealthDataModule,
         ReminderModule,

@@ -1,37 +1,44 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from '../common/decorators.js';
-import { AppError, ErrorCode, unauthorized } from '../common/errors.js';
+import { IS_PUBLIC, type AuthUser } from '../common/decorators.js';
+import { ErrorCode, unauthorized } from '../common/errors.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+
+/** The credentials of `Authorization: <scheme> <value>` when the scheme is Bearer (any case), as passport-jwt read them. */
+export function bearerToken(header: string | undefined): string | null {
+  const m = typeof header === 'string' ? /(\S+)\s+(\S+)/.exec(header) : null;
+  return m && m[1].toLowerCase() === 'bearer' ? m[2] : null;
+}
 
 /**
  * Global guard, deny by default: every route needs a valid access token unless marked @Public().
- * Missing header → 401 "Not authenticated"; bad/expired/refresh token → 401 "Invalid token".
+ * Missing header → 401 "Not authenticated"; bad/expired/refresh token → 401 "Invalid token"; the user gone or
+ * the token version outdated → 401 from AccessTokenVerifier. The user is set on `req.user`.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context);
-  }
-
-  override handleRequest<TUser>(err: unknown, user: TUser, _info: unknown, context: ExecutionContext): TUser {
-    if (err instanceof AppError) throw err;
-    if (err || !user) {
-      const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
-        .headers.authorization;
-      if (!header || !/^bearer\s+\S+/i.test(header))
+    const req = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | string[] | undefined>; user?: AuthUser }>();
+    const header = req.headers.authorization;
+    const token = bearerToken(typeof header === 'string' ? header : undefined);
+    if (!token) {
+      if (typeof header !== 'string' || !/^bearer\s+\S+/i.test(header))
         throw unauthorized('Not authenticated', ErrorCode.NOT_AUTHENTICATED);
       throw unauthorized('Invalid token');
     }
-    return user;
+    req.user = (await this.verifier.verify(token)).user;
+    return true;
   }
 }

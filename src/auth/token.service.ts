@@ -36,14 +36,10 @@ export const jwtKey = (config: AppConfig): KeyObject =>
  */
 @Injectable()
 export class TokenService {
-  readonly key: KeyObject;
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jwt: JwtService,
-  ) {
-    this.key = jwtKey(config);
-  }
+  ) {}
 
   signAccess(userId: string, tokenVersion: number): { token: string; expiresIn: number } {
     const expiresIn = this.config.jwt.accessTtlSeconds;
@@ -54,9 +50,12 @@ export class TokenService {
     return { token, expiresIn };
   }
 
-  /** Signature (HS256 only) and expiry of any of our tokens; throws when either is wrong. */
-  verify(token: string): Record<string, unknown> {
-    return this.jwt.verify<Record<string, unknown>>(token, { algorithms: ['HS256'] });
+  /**
+   * Signature (HS256 only) and expiry of any of our tokens; throws when either is wrong. The claims are only
+   * as trustworthy as their signer: `Partial`, so each caller checks the ones it relies on.
+   */
+  verify<T extends object>(token: string): Partial<T> {
+    return this.jwt.verify<Partial<T>>(token, { algorithms: ['HS256'] });
   }
 
   /** A refresh token lives at most until the end of its session. */
@@ -74,7 +73,7 @@ export class TokenService {
   /** Verifies signature, algorithm and expiry of a refresh token; null when anything is wrong. */
   verifyRefresh(token: string): RefreshClaims | null {
     try {
-      const claims = this.verify(token) as Partial<RefreshClaims>;
+      const claims = this.verify<RefreshClaims>(token);
       if (
         claims.type !== 'refresh' ||
         typeof claims.sub !== 'string' ||

@@ -16,7 +16,7 @@ import { ReportsModule } from '../reports/reports.module.js';
  * The care circle (docs/care-circle.md): consented links between accounts, read access within a grant, and
  * the notifications a caregiver asked for. Depends on health-data (the owner's services, the emergency-alert
  * channel, the export port) and reminders (notifications, the missed-dose hook); neither depends on it.
- * Links live in the auth database (TypeORM repositories on the root connection of AuthModule).
+ * Links live in the auth database (TypeORM repositories on the connection of AuthDatabaseModule).
  */
 @Module({
   imports: [

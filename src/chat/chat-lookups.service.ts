@@ -1,5 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/decorators.js';
 import { AppointmentsService } from '../health-data/appointments/appointments.service.js';
 import { EmergencyService } from '../health-data/emergency/emergency.service.js';
@@ -12,18 +11,12 @@ import type { AppointmentView, ChatLookups } from './chat-actions.js';
  * primary emergency contact (EmergencyService, as `GET /api/emergency-contacts`: primary first).
  */
 @Injectable()
-export class ChatLookupsService implements ChatLookups, OnModuleInit {
-  private appointments!: AppointmentsService;
-  private profile!: ProfileService;
-  private emergency!: EmergencyService;
-
-  constructor(private readonly moduleRef: ModuleRef) {}
-
-  onModuleInit(): void {
-    this.appointments = this.moduleRef.get(AppointmentsService, { strict: false });
-    this.profile = this.moduleRef.get(ProfileService, { strict: false });
-    this.emergency = this.moduleRef.get(EmergencyService, { strict: false });
-  }
+export class ChatLookupsService implements ChatLookups {
+  constructor(
+    private readonly appointments: AppointmentsService,
+    private readonly profile: ProfileService,
+    private readonly emergency: EmergencyService,
+  ) {}
 
   async nextAppointment(user: AuthUser): Promise<AppointmentView | null> {
     const [next] = await this.appointments.list(user, {

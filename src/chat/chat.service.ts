@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { Clock } from '../common/clock.js';
 import type { CounterStore } from '../common/counter-store.js';
 import type { AuthUser } from '../common/decorators.js';
@@ -120,7 +119,6 @@ export class ChatService implements OnModuleInit {
   private readonly quota: ChatQuota;
   private readonly recentAlarms: RecentAlarms;
   private actions!: ChatActions;
-  private store!: RecordStore;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -128,8 +126,13 @@ export class ChatService implements OnModuleInit {
     private readonly gateway: LocusGraphGateway,
     private readonly clock: Clock,
     private readonly lookups: ChatLookupsService,
-    private readonly moduleRef: ModuleRef,
     private readonly care: CareNotifier,
+    private readonly store: RecordStore,
+    private readonly vitals: VitalsService,
+    private readonly food: FoodService,
+    private readonly tracking: TrackingService,
+    private readonly medication: MedicationService,
+    private readonly alarmsService: AlarmsService,
   ) {
     this.phraser = new ReplyPhraser(createChatProvider(config));
     this.safety = ModelSafetyCheck.fromConfig(config);
@@ -139,18 +142,15 @@ export class ChatService implements OnModuleInit {
 
   /**
    * The health-data and reminder services are the ones their modules serve to the REST controllers
-   * (looked up across modules, so a chat-made record goes through exactly the same code).
+   * (ChatModule imports those modules), so a chat-made record goes through exactly the same code.
    */
   onModuleInit(): void {
-    const get = <T>(cls: abstract new (...args: never[]) => T): T =>
-      this.moduleRef.get(cls as never, { strict: false }) as T;
-    this.store = get(RecordStore);
     this.actions = new ChatActions({
-      vitals: get(VitalsService),
-      food: get(FoodService),
-      tracking: get(TrackingService),
-      medication: get(MedicationService),
-      alarms: get(AlarmsService),
+      vitals: this.vitals,
+      food: this.food,
+      tracking: this.tracking,
+      medication: this.medication,
+      alarms: this.alarmsService,
       lookups: this.lookups,
       clock: this.clock,
     });

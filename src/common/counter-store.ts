@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
 
+/** DI token of the CounterStore (memory or Redis; provided by InfraModule). */
+export const COUNTER_STORE = 'COUNTER_STORE';
+
 /**
  * Fixed-window counters shared by the request throttler and the login limiter.
  * In memory for one replica; in Redis (atomic INCR + PEXPIRE in one script) when REDIS_URL is set,

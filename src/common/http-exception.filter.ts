@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { reportError } from '../ops/sentry.js';
+import { reportError } from './error-reporting.js';
 import { AppError, ErrorCode, type ErrorBody } from './errors.js';
 
 export interface RenderedError {

@@ -90,6 +90,7 @@ export function budgetedJsonParser(
     if (body.length === 0) return done(null, undefined);
     const violation = jsonBudgetViolation(body);
     if (violation) return done(new AppError(400, ErrorCode.JSON_TOO_COMPLEX, violation));
-    parse(req, body as unknown as string, done);
+    // Fastify's parser is typed for a string; it would decode the Buffer the same way (UTF-8) itself.
+    parse(req, body.toString('utf8'), done);
   };
 }

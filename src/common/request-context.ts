@@ -62,7 +62,8 @@ class RequestState implements RequestContext {
 }
 
 const storage = new AsyncLocalStorage<RequestState>();
-const STATE = Symbol('podd.requestContext');
+/** Each Fastify request's state, for the `onSend` hook (which may run outside the request's async context). */
+const states = new WeakMap<FastifyRequest, RequestState>();
 
 /** The context of the request being served, if any. */
 export function currentRequest(): RequestContext | undefined {
@@ -102,12 +103,12 @@ export type RequestEndHandler = (ctx: RequestContext) => Promise<void> | void;
 export function registerRequestContext(fastify: FastifyInstance, onEnd?: RequestEndHandler): void {
   fastify.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
     const state = new RequestState(req as RequestLike);
-    (req as unknown as Record<symbol, RequestState>)[STATE] = state;
+    states.set(req, state);
     storage.run(state, done);
   });
   if (!onEnd) return;
   fastify.addHook('onSend', async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-    const state = (req as unknown as Record<symbol, RequestState | undefined>)[STATE];
+    const state = states.get(req);
     if (state && state.accesses.length) await onEnd(state);
     return payload;
   });

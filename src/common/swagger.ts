@@ -187,7 +187,9 @@ type PropertyRules = Map<string, Rule[]>;
 /** Rules of every validated class (with those of its ancestors), by class, then by property. */
 function rulesByClass(classes: Iterable<object>): Map<object, PropertyRules> {
   const out = new Map<object, PropertyRules>();
-  const all = (getMetadataStorage() as unknown as { validationMetadatas?: unknown }).validationMetadatas;
+  // class-validator keeps every rule in a private map and has no public way to list it all; TypeScript allows
+  // reading a private member by name, and `unknown` until checked keeps that honest.
+  const all: unknown = getMetadataStorage()['validationMetadatas'];
   if (!(all instanceof Map)) return out;
   const rules = all as Map<object, Rule[]>;
   for (const cls of new Set([...rules.keys(), ...classes])) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { AccountController } from './account/account.controller.js';
 import { AccountService } from './account/account.service.js';
 import { AccountExportSections } from './account/export-sections.js';
@@ -32,6 +33,8 @@ import { VitalsService } from './vitals/vitals.service.js';
  * and the account export's extra sections.
  */
 @Module({
+  // Auth: account erasure ends the sessions and removes the account row; the export includes the account.
+  imports: [AuthModule],
   controllers: [
     ProfileController,
     HealthController,

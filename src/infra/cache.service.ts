@@ -30,7 +30,7 @@ export class CacheService {
     const store = config.redisUrl
       ? new KeyvRedis(config.redisUrl, { throwOnConnectError: false })
       : new BoundedMap<string, unknown>(10_000);
-    this.keyv = new Keyv({ store: store as never, namespace: 'podd-cache' });
+    this.keyv = new Keyv({ store, namespace: 'podd-cache' });
     this.cache = createCache({ stores: [this.keyv], ttl: config.cacheTtlSeconds * 1000 });
   }
 

@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Clock, SystemClock } from '../common/clock.js';
-import { MemoryCounterStore, RedisCounterStore, type CounterStore } from '../common/counter-store.js';
+import {
+  COUNTER_STORE,
+  MemoryCounterStore,
+  RedisCounterStore,
+  type CounterStore,
+} from '../common/counter-store.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { HealthRegistry } from '../ops/health-registry.js';
@@ -17,8 +22,8 @@ import { checkRedisEvictionPolicy } from './redis-eviction-policy.js';
 
 /** DI token: the shared ioredis client, or null when REDIS_URL is not set. */
 export const REDIS = 'REDIS';
-/** DI token: fixed-window counters (memory or Redis). */
-export const COUNTER_STORE = 'COUNTER_STORE';
+/** DI token: fixed-window counters (memory or Redis); defined beside the port, below ops, which uses it. */
+export { COUNTER_STORE };
 
 /** Creates an ioredis client that fails fast instead of queueing commands forever while Redis is down. */
 export function createRedis(url: string, name = 'podd'): Redis {

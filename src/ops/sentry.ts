@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { currentRequest } from '../common/request-context.js';
+import type { ErrorReporter } from '../common/error-reporting.js';
+
+export { setErrorReporter } from '../common/error-reporting.js';
 
 /**
  * Minimal Sentry reporter over Sentry's envelope endpoint (`POST /api/<project>/envelope/`), no SDK: the
@@ -9,7 +11,7 @@ import { currentRequest } from '../common/request-context.js';
  * Messages are scrubbed too (an error can quote the value that broke it): e-mail addresses, tokens and
  * every number are replaced.
  */
-export class SentryReporter {
+export class SentryReporter implements ErrorReporter {
   private readonly endpoint: string;
   private readonly auth: string;
 
@@ -75,15 +77,4 @@ export function scrub(message: string): string {
     .replace(/\b(token|secret|password|api[_-]?key)(\s*[=:]\s*)\S+/gi, '$1$2[redacted]')
     .replace(/\b[A-Za-z0-9+/_-]{32,}={0,2}/g, '[token]')
     .replace(/\d+(?:[.,:/-]\d+)*/g, '[n]');
-}
-
-let reporter: SentryReporter | null = null;
-
-export function setErrorReporter(r: SentryReporter | null): void {
-  reporter = r;
-}
-
-/** Reports an unhandled error with the route template of the request being served, if any. */
-export function reportError(err: Error): void {
-  if (reporter) void reporter.capture(err, currentRequest()?.route ?? null);
 }

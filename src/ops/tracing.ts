@@ -11,6 +11,9 @@ import { enableSpans } from './trace.js';
  * Spans go to OTLP/HTTP JSON at <endpoint>/v1/traces (the exporter reads OTEL_EXPORTER_OTLP_* itself);
  * OTEL_SERVICE_NAME names the resource; the sampler is built from OTEL_TRACES_SAMPLER(_ARG).
  */
+/** The root samplers; each also exists as `parentbased_<root>`. */
+const ROOT_SAMPLERS = ['always_on', 'always_off', 'traceidratio'] as const;
+
 export async function startTracing(cfg: TracingConfig): Promise<() => Promise<void>> {
   // The ESM hook wraps only the modules instrumented below: wrapping every module costs CPU per request.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
@@ -34,7 +37,9 @@ export async function startTracing(cfg: TracingConfig): Promise<() => Promise<vo
     always_off: new sdk.AlwaysOffSampler(),
     traceidratio: ratio,
   };
-  const [, base] = /^(?:parentbased_)?(.*)$/.exec(cfg.sampler)! as unknown as [string, keyof typeof root];
+  // `<root>` or `parentbased_<root>` (validated at boot against TRACE_SAMPLERS).
+  const base = ROOT_SAMPLERS.find((r) => cfg.sampler === r || cfg.sampler === `parentbased_${r}`);
+  if (!base) throw new Error(`Unknown trace sampler ${cfg.sampler}`);
   const sampler = cfg.sampler.startsWith('parentbased_')
     ? new sdk.ParentBasedSampler({ root: root[base] })
     : root[base];

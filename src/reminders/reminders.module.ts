@@ -6,10 +6,10 @@ import {
   type OnApplicationBootstrap,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module.js';
 import { AuthService } from '../auth/auth.service.js';
 import { RecordEvents, RecordEventsModule } from '../common/record-events.js';
-import { WebSocketUpgradeModule } from '../common/websocket-upgrade.js';
+import { WebSocketUpgradeModule } from '../websocket/websocket-upgrade.js';
 import { HealthDataModule } from '../health-data/health-data.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -41,7 +41,7 @@ const RECONCILE_DELAY_MS = 5_000;
  * missed doses, snoozes) and delivery (WebSocket push, webhooks, emergency alerts). See docs/reminders.md.
  */
 @Module({
-  imports: [WebSocketUpgradeModule, RecordEventsModule, HealthDataModule],
+  imports: [AuthModule, WebSocketUpgradeModule, RecordEventsModule, HealthDataModule],
   controllers: [AlarmsController, NotificationsController],
   providers: [
     DueQueue,
@@ -74,7 +74,7 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly events: RecordEvents,
     private readonly scheduler: ReminderScheduler,
     @Inject(DUE_DISPATCHER) private readonly dispatcher: DueDispatcher,
-    private readonly moduleRef: ModuleRef,
+    private readonly auth: AuthService,
     private readonly sources: ReminderSources,
     private readonly health: HealthRegistry,
   ) {}
@@ -126,10 +126,9 @@ export class ReminderModule implements OnModuleInit, OnApplicationBootstrap, Bef
    */
   async maintenance(): Promise<void> {
     try {
-      const auth = this.moduleRef.get(AuthService, { strict: false });
       let users = 0;
       for (let offset = 0; ; offset += 500) {
-        const ids = await auth.userIds(offset, 500);
+        const ids = await this.auth.userIds(offset, 500);
         for (const id of ids) await this.scheduler.reconcileUser(id);
         users += ids.length;
         if (ids.length < 500) break;

@@ -1,5 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthUser } from '../common/decorators.js';
 import { MedicationService } from '../health-data/medication/medication.service.js';
@@ -128,19 +127,12 @@ function ageOn(dob: unknown, today: string): number | null {
  * circle after it has checked the caregiver's grant.
  */
 @Injectable()
-export class DoctorReportService implements OnModuleInit {
-  private auth!: AuthService;
-
+export class DoctorReportService {
   constructor(
     private readonly store: RecordStore,
     private readonly medication: MedicationService,
-    private readonly moduleRef: ModuleRef,
+    private readonly auth: AuthService,
   ) {}
-
-  onModuleInit(): void {
-    // AuthModule is root-only (it opens the auth database), so it is looked up rather than imported.
-    this.auth = this.moduleRef.get(AuthService, { strict: false });
-  }
 
   async summaryFor(ownerId: string, opts: { days: ReportDays; lang: ReportLang }): Promise<DoctorReport> {
     const gw = this.store.gateway;

@@ -54,6 +54,7 @@ export function renderReportPdf(v: ReportView): Promise<Buffer> {
     lang: v.lang === 'hi' ? 'hi-IN' : 'en-IN',
     info: { Title: v.title, Creator: 'Podd' },
   });
+  // @types/pdfkit's PDFFontSource lists file paths and buffers, not the fontkit font object PDFKit also takes.
   for (const [name, font] of loadFonts()) doc.registerFont(name, font as never);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -80,7 +81,7 @@ export function renderReportPdf(v: ReportView): Promise<Buffer> {
       t = `${t.trimEnd()}…`;
     }
     doc.fillColor(st.color ?? '#222');
-    doc.markContent('Span', { actual: t } as never);
+    doc.markContent('Span', { actual: t });
     let cx = x;
     for (const r of runsOf(t)) {
       doc.font(st.bold ? `${r.font}-bold` : r.font).fontSize(st.size);

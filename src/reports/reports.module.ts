@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
 import { ShareLinkEntity } from '../auth/entities/share-link.entity.js';
 import { HealthDataModule } from '../health-data/health-data.module.js';
 import { DoctorReportService } from './doctor-report.service.js';
@@ -11,7 +12,7 @@ import { ShareLinksService } from './share-links.service.js';
  * modules (the care circle) can serve `summaryFor(ownerId, …)` after their own access check.
  */
 @Module({
-  imports: [HealthDataModule, TypeOrmModule.forFeature([ShareLinkEntity])],
+  imports: [AuthModule, HealthDataModule, TypeOrmModule.forFeature([ShareLinkEntity])],
   controllers: [ReportsController, SharedReportController],
   providers: [DoctorReportService, ShareLinksService],
   exports: [DoctorReportService],

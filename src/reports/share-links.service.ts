@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AccessLogService } from '../auth/access-log/access-log.service.js';
@@ -36,19 +35,12 @@ export interface ShareLinkView {
  * unknown token; every opening is counted and written to the owner's access log.
  */
 @Injectable()
-export class ShareLinksService implements OnModuleInit {
-  private accessLog!: AccessLogService;
-
+export class ShareLinksService {
   constructor(
     @InjectRepository(ShareLinkEntity) private readonly repo: Repository<ShareLinkEntity>,
     private readonly clock: Clock,
-    private readonly moduleRef: ModuleRef,
+    private readonly accessLog: AccessLogService,
   ) {}
-
-  onModuleInit(): void {
-    // AuthModule is root-only (it opens the auth database), so its access log is looked up, not imported.
-    this.accessLog = this.moduleRef.get(AccessLogService, { strict: false });
-  }
 
   async create(
     userId: string,

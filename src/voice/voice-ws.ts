@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../common/decorators.js';
 import { AppError } from '../common/errors.js';
-import { WebSocketUpgradeRegistry, type WebSocket } from '../common/websocket-upgrade.js';
+import { WebSocketUpgradeRegistry, type WebSocket } from '../websocket/websocket-upgrade.js';
 import { SARVAM_LANGUAGES } from './sarvam-speech.client.js';
 import { VoiceService } from './voice.service.js';
 

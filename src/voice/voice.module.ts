@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChatModule } from '../chat/chat.module.js';
-import { WebSocketUpgradeModule } from '../common/websocket-upgrade.js';
+import { WebSocketUpgradeModule } from '../websocket/websocket-upgrade.js';
 import { VoiceWebSocket } from './voice-ws.js';
 import { VoiceController } from './voice.controller.js';
 import { VoiceService } from './voice.service.js';

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { AuthDatabaseModule } from '../../src/auth/auth.module.js';
 import { Clock } from '../../src/common/clock.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
@@ -52,7 +53,13 @@ export async function createReminderHarness(opts: HarnessOptions): Promise<Remin
     ...opts.env,
   });
   const module = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), InfraModule, LocusGraphModule.forRoot(config), ReminderModule],
+    imports: [
+      ConfigModule.forRoot(config),
+      InfraModule,
+      AuthDatabaseModule.forRoot(config),
+      LocusGraphModule.forRoot(config),
+      ReminderModule,
+    ],
   })
     .overrideProvider(Clock)
     .useValue(opts.clock)

@@ -1,4 +1,4 @@
-import { BrokenCircuitError, DependencyBreaker } from '../../common/circuit-breaker.js';
+import { BrokenCircuitError, DependencyBreaker } from '../../ops/circuit-breaker.js';
 import { ChatModelProvider, ProviderError, type GroundedTurn } from './chat-provider.js';
 
 /**

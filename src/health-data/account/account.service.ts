@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import { Injectable, StreamableFile, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service.js';
 import { CacheService } from '../../infra/cache.service.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
@@ -34,20 +33,13 @@ export function exportedRecord(r: StoredRecord): Record<string, unknown> {
  * streamed from the gateway so memory stays constant).
  */
 @Injectable()
-export class AccountService implements OnModuleInit {
-  private auth!: AuthService;
-
+export class AccountService {
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
-    private readonly moduleRef: ModuleRef,
+    private readonly auth: AuthService,
     private readonly sections: AccountExportSections,
   ) {}
-
-  onModuleInit(): void {
-    // AuthModule is a root-only dynamic module (it opens the auth database), so it is looked up, not imported.
-    this.auth = this.moduleRef.get(AuthService, { strict: false });
-  }
 
   /**
    * Order matters: the sessions end first (refresh tokens revoked, token version bumped) so new requests

@@ -1,27 +1,37 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerStorage } from '@nestjs/throttler';
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-import { detectEmergency } from '../../chat/triage-gate.js';
-import type { CounterStore } from '../../common/counter-store.js';
-import { COUNTER_STORE } from '../../infra/infra.module.js';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { COUNTER_STORE, type CounterStore } from '../../common/counter-store.js';
 import { counter } from '../metrics.js';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 const emergencyPasses = counter({
   name: 'podd_rate_limit_emergency_passes_total',
   help: 'Over-limit POST /api/chat requests let through because their message is an emergency',
 });
 
-/**
- * An over-limit request that must still be answered: `POST /api/chat` whose message the triage calls an
- * emergency. Only the parsed body's `message` is read (the body limit applies as for any request; the triage
- * looks at most at TRIAGE_WINDOW_CHARS of it), no storage is touched, and the chat service then answers it
- * with the fixed emergency reply: no quota, no model, no lookup but the primary contact.
- */
-export function isOverLimitEmergency(req: { method?: string; url?: string; body?: unknown }): boolean {
-  if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/api/chat') return false;
-  const message = (req.body as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && detectEmergency(message).emergency;
+/** The parts of a request an over-limit exemption may look at. */
+export interface ThrottledRequest {
+  method?: string;
+  url?: string;
+  body?: unknown;
 }
+
+/**
+ * Port: whether an over-limit request must still be answered. Defined here and provided by a feature module
+ * (ChatModule: an emergency chat message), so the rate limit knows no feature.
+ */
+export type OverLimitExemption = (req: ThrottledRequest) => boolean;
+/** DI token of the OverLimitExemption. */
+export const OVER_LIMIT_EXEMPTION = 'OVER_LIMIT_EXEMPTION';
 
 /** @nestjs/throttler storage on our CounterStore: in memory, or atomic Redis counters shared by replicas. */
 @Injectable()
@@ -37,12 +47,21 @@ export class CounterThrottlerStorage implements ThrottlerStorage {
 }
 
 /**
- * RATE_LIMIT_PER_MINUTE per user across all /api routes (per client IP when anonymous), except an emergency
- * chat message (isOverLimitEmergency). Runs after the JWT guard, so `req.user` is known. Ops routes (/health,
- * /metrics, /docs) are not limited.
+ * RATE_LIMIT_PER_MINUTE per user across all /api routes (per client IP when anonymous), except what the
+ * OVER_LIMIT_EXEMPTION lets through (an emergency chat message). Runs after the JWT guard, so `req.user` is
+ * known. Ops routes (/health, /metrics, /docs) are not limited.
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(OVER_LIMIT_EXEMPTION) private readonly exempt: OverLimitExemption,
+  ) {
+    super(options, storage, reflector);
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const url: string = context.switchToHttp().getRequest<{ url: string }>().url ?? '';
@@ -58,7 +77,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const http = context.switchToHttp();
-    if (isOverLimitEmergency(http.getRequest())) {
+    if (this.exempt(http.getRequest<ThrottledRequest>())) {
       emergencyPasses.inc();
       // The throttler already set Retry-After for the refusal that is not happening.
       http.getResponse<{ removeHeader?: (name: string) => void }>().removeHeader?.('Retry-After');

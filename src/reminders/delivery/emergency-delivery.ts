@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { AuthService } from '../../auth/auth.service.js';
 import {
   EmergencyAlertChannel,
@@ -47,48 +46,35 @@ export class EmergencyDelivery implements OnModuleInit {
   constructor(
     private readonly webhooks: WebhookService,
     private readonly gateway: LocusGraphGateway,
-    private readonly moduleRef: ModuleRef,
+    private readonly channel: EmergencyAlertChannel,
+    private readonly emergency: EmergencyService,
+    private readonly auth: AuthService,
   ) {}
 
   onModuleInit(): void {
-    const channel = this.optional(EmergencyAlertChannel);
-    if (!channel) return;
-    channel.subscribe((alert) => this.handle(alert));
+    this.channel.subscribe((alert) => this.handle(alert));
     this.webhooks.onOutcome(EVENT, (d, ok) => this.onRetryOutcome(d, ok));
-  }
-
-  private optional<T>(token: new (...args: never[]) => T): T | null {
-    try {
-      return this.moduleRef.get(token, { strict: false });
-    } catch {
-      return null;
-    }
   }
 
   private async handle(alert: EmergencyAlertMessage): Promise<void> {
     const results = await this.deliver(alert);
-    const emergency = this.optional(EmergencyService);
-    if (!emergency) return;
     for (const r of results) {
       if (r.status === 'pending') continue;
-      await emergency.recordDelivery(alert.userId, alert.alertId, r.contact_id, r.status);
+      await this.emergency.recordDelivery(alert.userId, alert.alertId, r.contact_id, r.status);
     }
   }
 
   private async onRetryOutcome(d: WebhookDelivery, ok: boolean): Promise<void> {
     const alert = d.body.alert as { alert_id?: string } | undefined;
     const contact = d.body.contact as { id?: string } | undefined;
-    const emergency = this.optional(EmergencyService);
     if (!alert?.alert_id || !contact?.id) return;
     counted('webhook', ok);
-    if (!emergency) return;
-    await emergency.recordDelivery(d.userId, alert.alert_id, contact.id, ok ? 'delivered' : 'failed');
+    await this.emergency.recordDelivery(d.userId, alert.alert_id, contact.id, ok ? 'delivered' : 'failed');
   }
 
   /** Delivers one alert to each of its contacts; returns the outcome per contact. */
   async deliver(alert: EmergencyAlertMessage): Promise<ContactDeliveryResult[]> {
-    const auth = this.moduleRef.get(AuthService, { strict: false });
-    const sender = await auth.principal(alert.userId);
+    const sender = await this.auth.principal(alert.userId);
     const data = {
       alert_id: alert.alertId,
       from_user_id: alert.userId,

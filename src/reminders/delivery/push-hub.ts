@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
-import { WebSocketUpgradeRegistry } from '../../common/websocket-upgrade.js';
+import { WebSocketUpgradeRegistry } from '../../websocket/websocket-upgrade.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { createRedis, REDIS } from '../../infra/infra.module.js';

@@ -126,7 +126,7 @@ export async function sendWebhook(
       url,
       {
         method: 'POST',
-        lookup: lookup as never,
+        lookup,
         timeout: opts.timeoutMs,
         headers: {
           'content-type': 'application/json',

@@ -1,21 +1,19 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  Global,
   Injectable,
   Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
-import { AuthService } from '../auth/auth.service.js';
-import { JwtStrategy } from '../auth/jwt.strategy.js';
-import { SessionRevocations, type Revocation } from '../auth/session-revocations.js';
-import { TokenService } from '../auth/token.service.js';
-import type { AuthUser } from './decorators.js';
-import { AppError } from './errors.js';
+import { AccessTokenVerifier } from '../auth/access-token-verifier.js';
+import { AuthModule } from '../auth/auth.module.js';
+import type { Revocation } from '../auth/session-revocations.js';
+import type { AuthUser } from '../common/decorators.js';
+import { AppError } from '../common/errors.js';
 
 /**
  * WebSocket routes on the Fastify server, shared by every module (notifications push, voice streaming…).
@@ -30,17 +28,19 @@ import { AppError } from './errors.js';
  *   this.ws.register({ path: '/api/voice/ws', onConnection: (socket, { user }) => … });
  * }
  * ```
- * (import `WebSocketUpgradeModule` in the module; it is global, so one registry serves the whole app).
+ * (import `WebSocketUpgradeModule` in the module; one registry serves the whole app).
  *
  * Authentication (default on): the access token is read from `?token=…`, `Authorization: Bearer …`, or the
- * `Sec-WebSocket-Protocol` header as `bearer, <token>` (browsers cannot set headers). It is checked exactly
- * like the HTTP guard (signature, HS256, `type: access`, user exists, token version) and a bad or missing
- * token is refused AT THE HANDSHAKE with an HTTP 401 `{"detail","code"}` — no socket is opened.
+ * `Sec-WebSocket-Protocol` header as `bearer, <token>` (browsers cannot set headers). It is checked by the
+ * HTTP guard's own AccessTokenVerifier (signature, HS256, expiry, `type: access`, user exists, token version)
+ * and a bad or missing token is refused AT THE HANDSHAKE with an HTTP 401 `{"detail","code"}` — no socket
+ * is opened.
  *
  * An open socket lives no longer than its session: it is closed with code 4401 when its token expires or
  * is revoked (logout-all, password change, account erasure). Revocations close sockets at once on every
- * replica (SessionRevocations, Redis pub/sub), and every second each socket's expiry and token version
- * are re-checked against the database as a safety net. Clients reconnect with a fresh token.
+ * replica (the verifier's onRevoked: SessionRevocations, Redis pub/sub), and every second each socket's
+ * expiry and token version are re-checked against the database as a safety net. Clients reconnect with a
+ * fresh token.
  * Unknown paths get 404. Every socket is pinged every 30 s and dropped when it stops answering.
  */
 
@@ -134,7 +134,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly moduleRef: ModuleRef,
+    private readonly verifier: AccessTokenVerifier,
   ) {}
 
   register(route: WsRoute): void {
@@ -163,8 +163,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     this.pinger.unref();
     this.checker = setInterval(() => void this.checkAll(), SESSION_CHECK_MS);
     this.checker.unref();
-    const revocations = this.moduleRef.get(SessionRevocations, { strict: false });
-    this.stopRevocations = revocations.onRevoked((r) => this.revoke(r));
+    this.stopRevocations = this.verifier.onRevoked((r) => this.revoke(r));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -303,7 +302,7 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
   private async checkUsers(userIds: string[]): Promise<void> {
     const ids = userIds.filter((u) => this.byUser.has(u));
     if (!ids.length) return;
-    const versions = await this.moduleRef.get(AuthService, { strict: false }).tokenVersions(ids);
+    const versions = await this.verifier.currentVersions(ids);
     for (const id of ids) {
       const current = versions.get(id);
       for (const ws of this.byUser.get(id) ?? []) {
@@ -314,28 +313,19 @@ export class WebSocketUpgradeRegistry implements OnApplicationBootstrap, OnAppli
     }
   }
 
-  /** The same checks as the HTTP guard: signature (HS256), expiry, access type, then the strategy's user/token-version rules. */
+  /** The HTTP guard's checks (AccessTokenVerifier); the session keeps what the re-checks need. */
   private async authenticate(token: string): Promise<{ user: AuthUser; session: SocketSession }> {
-    const tokens = this.moduleRef.get(TokenService, { strict: false });
-    const strategy = this.moduleRef.get(JwtStrategy, { strict: false });
-    let claims: Record<string, unknown>;
-    try {
-      claims = tokens.verify(token);
-    } catch {
-      throw new AppError(401, 'INVALID_TOKEN', 'Invalid token');
-    }
-    // validate() refuses tokens without a numeric `exp` and `tv`.
-    const user = await strategy.validate(claims as never);
-    return {
-      user,
-      session: { userId: user.id, tv: claims.tv as number, expiresAt: (claims.exp as number) * 1000 },
-    };
+    const { user, tokenVersion, expiresAt } = await this.verifier.verify(token);
+    return { user, session: { userId: user.id, tv: tokenVersion, expiresAt } };
   }
 }
 
-/** Global: import it once anywhere (ReminderModule does); every module can inject WebSocketUpgradeRegistry. */
-@Global()
-@Module({ providers: [WebSocketUpgradeRegistry], exports: [WebSocketUpgradeRegistry] })
+/** Imported by every module that serves a WebSocket route (reminders, voice); one registry for the app. */
+@Module({
+  imports: [AuthModule],
+  providers: [WebSocketUpgradeRegistry],
+  exports: [WebSocketUpgradeRegistry],
+})
 export class WebSocketUpgradeModule {}
 
 export { WebSocket };

@@ -1,5 +1,5 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
-import { counter, gauge } from '../ops/metrics.js';
+import { counter, gauge } from './metrics.js';
 
 const rejected = counter({
   name: 'podd_circuit_rejections_total',
