@@ -11,6 +11,8 @@ import { FhirExportService } from './fhir/fhir-export.service.js';
 import { FoodLogsController } from './food/food.controller.js';
 import { FoodService } from './food/food.service.js';
 import { InsightsService } from './insights/insights.service.js';
+import { LabResultsController } from './lab/lab.controller.js';
+import { LabService } from './lab/lab.service.js';
 import { HealthController } from './legacy/health.controller.js';
 import { MedicationSchedulesController } from './medication/medication-schedules.controller.js';
 import { MedicationController } from './medication/medication.controller.js';
@@ -37,6 +39,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     HealthController,
     FoodLogsController,
     VitalsController,
+    LabResultsController,
     TrackingController,
     MedicationController,
     MedicationSchedulesController,
@@ -51,6 +54,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     ProfileService,
     FoodService,
     VitalsService,
+    LabService,
     TrackingService,
     MedicationService,
     MeditationService,
@@ -70,6 +74,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     EmergencyService,
     EmergencyAlertChannel,
     VitalsService,
+    LabService,
     FoodService,
     TrackingService,
     AppointmentsService,
