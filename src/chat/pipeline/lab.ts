@@ -31,7 +31,8 @@ const TEST_WORDS: [LabTestKey, string][] = [
 const ALWAYS_LAB = words('fbs|fpg|fasting plasma glucose');
 
 const GAP = '[^\\d\\n]{0,24}?';
-const VALUE = '(\\d{1,4}(?:\\.\\d{1,3})?)';
+// A clock time after the number is not a value ("HbA1c test kal 7 baje").
+const VALUE = "(\\d{1,4}(?:\\.\\d{1,3})?)(?!\\s*(?:baje|bje|बजे|am|pm|o'?clock|:\\d))";
 const UNIT =
   '(%|mmol/mol|mg/dl|mg/ dl|mmol/l|[uµμ]mol/l|micromol/l|g/dl|gm/dl|g/l|gm/l|[uµμ]iu/ml|microiu/ml|miu/l|miu/ml)?';
 
@@ -80,7 +81,8 @@ export function labTestNamed(text: string): LabTestKey | null {
 export function extractLab(text: string): LabReading | null {
   const test = labTestNamed(text);
   if (!test) return null;
-  const m = TESTS.find((t) => t.test === test)!.reading.exec(text);
+  // The day is read first and cut out, so "HbA1c on 3 March was 7.2" does not read 3 as the value.
+  const m = TESTS.find((t) => t.test === test)!.reading.exec(withoutDays(text));
   if (!m) return null;
   const value = Number(m[1]);
   const said = m[2] ? UNIT_CODES.find(([re]) => re.test(m[2]))?.[1] : undefined;
@@ -123,6 +125,12 @@ function daySaid(text: string): DaySaid | null {
   }
   for (const [re, days] of NAMED) if (re.test(text)) return { daysAgo: days };
   return null;
+}
+
+function withoutDays(text: string): string {
+  let s = text.replace(DAY_MONTH, ' ').replace(MONTH_DAY, ' ');
+  for (const [re] of RELATIVE) s = s.replace(re, ' ');
+  return s;
 }
 
 function calendar(day: number, month: string, year?: string): DaySaid | null {

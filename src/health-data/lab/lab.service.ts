@@ -27,15 +27,15 @@ export class LabService {
   async create(user: AuthUser, dto: LabResultCreateDto): Promise<LabResultResponseDto> {
     const unit = dto.unit ?? LAB_TESTS[dto.test].units[0].ucum;
     check({ test: dto.test, unit, value: dto.value });
-    return describe(await this.crud.create(user, { ...dto, unit }));
+    return withCatalogue(await this.crud.create(user, { ...dto, unit }));
   }
 
   async get(user: AuthUser, id: string): Promise<LabResultResponseDto> {
-    return describe(await this.crud.get(user, id));
+    return withCatalogue(await this.crud.get(user, id));
   }
 
   async update(user: AuthUser, id: string, dto: RecordInput<LabPayload>): Promise<LabResultResponseDto> {
-    return describe(await this.crud.update(user, id, dto, check));
+    return withCatalogue(await this.crud.update(user, id, dto, check));
   }
 
   remove(user: AuthUser, id: string): Promise<void> {
@@ -49,7 +49,7 @@ export class LabService {
       limit: q.limit,
       offset: q.offset,
     }));
-    return rows.map(describe);
+    return rows.map(withCatalogue);
   }
 }
 
@@ -70,7 +70,7 @@ function check(p: Pick<LabPayload, 'test' | 'unit' | 'value'>): void {
 }
 
 /** A rendered record with the catalogue's names and code (a unit no longer in the catalogue keeps its code). */
-export function describe(r: Rendered): LabResultResponseDto {
+export function withCatalogue(r: Rendered): LabResultResponseDto {
   const test = LAB_TESTS[r.test as LabTestKey];
   const u = test ? labUnit(r.test, r.unit) : undefined;
   return {

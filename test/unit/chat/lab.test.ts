@@ -32,6 +32,19 @@ describe('lab results in chat messages', () => {
     expect(classifyIntent(n(msg))).toBe('health_query');
   });
 
+  it('a date or a clock time next to the test is not its value', () => {
+    expect(extractLab(n('HbA1c on 3 March was 7.2'))).toMatchObject({
+      value: 7.2,
+      day: { month: 3, day: 3 },
+    });
+    expect(extractLab(n('3 din pehle TSH 2.5 aaya'))).toMatchObject({
+      test: 'tsh',
+      value: 2.5,
+      day: { daysAgo: 3 },
+    });
+    expect(extractLab(n('kal HbA1c test karwana hai 7 baje'))).toBeNull();
+  });
+
   it('a unit the test is not reported in is flagged', () => {
     expect(extractLab(n('TSH 4.5 mg/dl'))).toMatchObject({ test: 'tsh', unit: 'mg/dL', wrongUnit: true });
   });
