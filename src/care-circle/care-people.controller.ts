@@ -15,6 +15,8 @@ import {
 import { EmergencyService } from '../health-data/emergency/emergency.service.js';
 import { FoodLogListQuery, FoodLogResponseDto } from '../health-data/food/food.dto.js';
 import { FoodService } from '../health-data/food/food.service.js';
+import { LabResultListQuery, LabResultResponseDto } from '../health-data/lab/lab.dto.js';
+import { LabService } from '../health-data/lab/lab.service.js';
 import {
   AdherenceQuery,
   AdherenceResponseDto,
@@ -62,6 +64,7 @@ export class CarePeopleController {
     private readonly tracking: TrackingService,
     private readonly appointments: AppointmentsService,
     private readonly emergency: EmergencyService,
+    private readonly lab: LabService,
   ) {}
 
   /** The owner as their own services see them (the grant was checked by CareGrantGuard). */
@@ -76,6 +79,18 @@ export class CarePeopleController {
   @ApiErrors(OUTSIDE, 422)
   vitalsList(@Param('owner_id') ownerId: string, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
     return this.vitals.list(this.owner(ownerId), q);
+  }
+
+  @RequiresGrant({ scope: 'lab_results' })
+  @Get('lab-results')
+  @ApiOperation({ summary: "The person's lab results (scope lab_results); as GET /api/lab-results" })
+  @ApiOkResponse({ type: [LabResultResponseDto] })
+  @ApiErrors(OUTSIDE, 422)
+  labResults(
+    @Param('owner_id') ownerId: string,
+    @Query() q: LabResultListQuery,
+  ): Promise<LabResultResponseDto[]> {
+    return this.lab.list(this.owner(ownerId), q);
   }
 
   @RequiresGrant({ scope: 'medication' })

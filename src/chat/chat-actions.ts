@@ -1,6 +1,14 @@
 import type { AuthUser } from '../common/decorators.js';
 import { Clock } from '../common/clock.js';
+import { AppError } from '../common/errors.js';
 import { FoodLogCreateDto } from '../health-data/food/food.dto.js';
+import {
+  LabResultCreateDto,
+  LabResultListQuery,
+  type LabResultResponseDto,
+} from '../health-data/lab/lab.dto.js';
+import type { LabService } from '../health-data/lab/lab.service.js';
+import { LAB_TESTS, type LabTestKey } from '../health-data/lab/lab.record.js';
 import type { FoodService } from '../health-data/food/food.service.js';
 import {
   MedicationLogCreateDto,
@@ -36,6 +44,7 @@ import {
 } from './pipeline/entities.js';
 import type { Intent } from './pipeline/intent.js';
 import type { LanguageStyle, NormalisedText } from './pipeline/normalise.js';
+import { asksLastLab, extractLab, resolveDay, type LabReading } from './pipeline/lab.js';
 import { words } from './pipeline/text.js';
 import { extractVitals, hasVitals, type VitalsReading } from './pipeline/vitals.js';
 import type { ActionTaken } from './providers/chat-provider.js';
@@ -66,6 +75,7 @@ export interface ChatLookups {
 
 export interface ChatServices {
   vitals: VitalsService;
+  lab: LabService;
   food: FoodService;
   tracking: TrackingService;
   medication: MedicationService;
@@ -131,11 +141,18 @@ const MEAL_LABELS: Record<LanguageStyle, Record<string, string>> = {
   hinglish: { breakfast: 'nashta', lunch: 'lunch', dinner: 'dinner', snack: 'snack', other: 'khana' },
 };
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** Formats a stored instant as "25 Nov, 08:10" in the user's zone. */
 function when(iso: string, zone: string): string {
   const z = zonedIso(iso, zone);
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `${Number(z.slice(8, 10))} ${months[Number(z.slice(5, 7)) - 1]}, ${z.slice(11, 16)}`;
+  return `${Number(z.slice(8, 10))} ${MONTHS[Number(z.slice(5, 7)) - 1]}, ${z.slice(11, 16)}`;
+}
+
+/** A lab result's day as "3 Mar 2026" in the user's zone (the time of a sample is rarely known). */
+function onDay(iso: string, zone: string): string {
+  const z = zonedIso(iso, zone);
+  return `${Number(z.slice(8, 10))} ${MONTHS[Number(z.slice(5, 7)) - 1]} ${z.slice(0, 4)}`;
 }
 
 function vitalValue(v: VitalsResponseDto, field: VitalField): string | null {
@@ -252,6 +269,11 @@ export class ChatActions {
 
   // ── vitals and questions ─────────────────────────────────────────────────────────────────────────
   private async health(c: Ctx): Promise<TurnResult> {
+    // A named lab test first: "fasting sugar report 126" is a lab result, "sugar 126 fasting" a vitals reading.
+    const lab = extractLab(c.input.text);
+    if (lab) return this.labResult(c, lab);
+    const asked = asksLastLab(c.input.text);
+    if (asked) return this.lastLab(c, asked);
     const reading = extractVitals(c.input.text);
     if (hasVitals(reading)) return this.vitals(c, reading);
     const exercise = /\?/u.test(c.input.text) ? null : extractExercise(c.input.text);
@@ -259,6 +281,56 @@ export class ChatActions {
     const q = extractQuestion(c.input.text);
     if (q) return this.answer(c, q);
     return { actions: [], facts: [], draft: SYMPTOM.test(c.input.text) ? c.r.symptom() : c.r.fallback() };
+  }
+
+  /**
+   * Records a lab result on the day said (a past day: its local midnight, as the REST route reads a date alone),
+   * through the REST route's DTO and service; null when the value, unit or day cannot be a lab result's.
+   * Used by health turns and, without a reply, by emergency turns.
+   */
+  async recordLab(user: AuthUser, r: LabReading, zone: string): Promise<LabResultResponseDto | null> {
+    const today = localDate(this.s.clock.now(), zone);
+    const day = r.day ? resolveDay(r.day, today) : null;
+    const past = day && day !== today ? { taken_at: day } : {};
+    const v = await validateAs(LabResultCreateDto, { test: r.test, value: r.value, unit: r.unit, ...past });
+    if (!('ok' in v) || r.wrongUnit) return null;
+    return this.s.lab.create(user, v.ok).catch((e: unknown) => {
+      if (e instanceof AppError && e.status === 422) return null;
+      throw e;
+    });
+  }
+
+  private async labResult(c: Ctx, r: LabReading): Promise<TurnResult> {
+    const rec = await this.recordLab(c.user, r, c.zone);
+    if (!rec) {
+      const what = `${LAB_TESTS[r.test].name} ${r.value} ${r.unit}`;
+      const msg = {
+        en: `I couldn't record that: ${what} is not a value a lab report shows. Please check the number and the unit.`,
+        hi: `यह दर्ज नहीं हो सका: ${what} किसी लैब रिपोर्ट की वैल्यू नहीं हो सकती। कृपया नंबर और यूनिट जाँचें।`,
+        hinglish: `Yeh record nahi ho saka: ${what} lab report ki value nahi ho sakti. Please number aur unit check kijiye.`,
+      }[c.style];
+      return { actions: [], facts: [], draft: msg };
+    }
+    // The value and its day only: judging a lab value is the doctor's (no "out of range" note here).
+    const summary = `${rec.test_name} ${rec.value} ${rec.unit_display} (${onDay(rec.taken_at, c.zone)})`;
+    return {
+      actions: [{ type: 'lab_result', id: rec.id, summary }],
+      facts: [`lab result recorded: ${summary}`],
+      draft: c.r.vitalsLogged([summary], []),
+    };
+  }
+
+  private async lastLab(c: Ctx, test: LabTestKey): Promise<TurnResult> {
+    const [hit] = await this.s.lab.list(c.user, Object.assign(new LabResultListQuery(), { test, limit: 1 }));
+    if (!hit)
+      return { actions: [], facts: [`no ${test} results`], draft: c.r.noReading(LAB_TESTS[test].name) };
+    const value = `${hit.value} ${hit.unit_display}`;
+    const day = onDay(hit.taken_at, c.zone);
+    return {
+      actions: [],
+      facts: [`last ${hit.test_name}: ${value} on ${day}${hit.lab_name ? ` (${hit.lab_name})` : ''}`],
+      draft: c.r.lastVital(hit.test_name, value, day),
+    };
   }
 
   private async exercise(c: Ctx, entry: ExerciseEntry): Promise<TurnResult> {

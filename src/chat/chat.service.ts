@@ -6,6 +6,7 @@ import { newId } from '../common/ids.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { FoodService } from '../health-data/food/food.service.js';
+import { LabService } from '../health-data/lab/lab.service.js';
 import { MedicationService } from '../health-data/medication/medication.service.js';
 import { RecordStore } from '../health-data/records/record-store.js';
 import { zonedIso } from '../health-data/records/time.js';
@@ -33,6 +34,7 @@ import type {
 import { classifyIntent, type Intent } from './pipeline/intent.js';
 import { normalise, type NormalisedText } from './pipeline/normalise.js';
 import { INTENT_CHARS } from './pipeline/route.js';
+import { extractLab } from './pipeline/lab.js';
 import { extractVitals, hasVitals } from './pipeline/vitals.js';
 import type { ActionTaken } from './providers/chat-provider.js';
 import { createChatProvider, ReplyPhraser } from './providers/reply-phraser.js';
@@ -129,6 +131,7 @@ export class ChatService implements OnModuleInit {
     private readonly care: CareNotifier,
     private readonly store: RecordStore,
     private readonly vitals: VitalsService,
+    private readonly lab: LabService,
     private readonly food: FoodService,
     private readonly tracking: TrackingService,
     private readonly medication: MedicationService,
@@ -147,6 +150,7 @@ export class ChatService implements OnModuleInit {
   onModuleInit(): void {
     this.actions = new ChatActions({
       vitals: this.vitals,
+      lab: this.lab,
       food: this.food,
       tracking: this.tracking,
       medication: this.medication,
@@ -284,9 +288,19 @@ export class ChatService implements OnModuleInit {
     };
   }
 
-  /** A reading in a red-flag message ("sugar 450") is kept, through the same validation as the vitals route. */
+  /**
+   * A reading in a red-flag message ("sugar 450") is kept, through the same validation as the vitals route; a
+   * named lab test ("fasting sugar report 450") is kept as a lab result instead.
+   */
   private async recordReading(user: AuthUser, message: string): Promise<ActionTaken[]> {
-    const reading = extractVitals(normalise(triageWindow(message)).text);
+    const text = normalise(triageWindow(message)).text;
+    const lab = extractLab(text);
+    if (lab) {
+      const zone = await this.store.zoneOf(user.id);
+      const rec = await this.actions.recordLab(user, lab, zone).catch(() => null);
+      return rec ? [{ type: 'lab_result', id: rec.id, summary: 'lab result recorded' }] : [];
+    }
+    const reading = extractVitals(text);
     if (!hasVitals(reading)) return [];
     const { record } = await this.actions.recordVitals(user, reading).catch(() => ({ record: null }));
     return record ? [{ type: 'vitals', id: record.id, summary: 'reading recorded' }] : [];

@@ -12,6 +12,8 @@ import { FhirExportService } from './fhir/fhir-export.service.js';
 import { FoodLogsController } from './food/food.controller.js';
 import { FoodService } from './food/food.service.js';
 import { InsightsService } from './insights/insights.service.js';
+import { LabResultsController } from './lab/lab.controller.js';
+import { LabService } from './lab/lab.service.js';
 import { HealthController } from './legacy/health.controller.js';
 import { MedicationSchedulesController } from './medication/medication-schedules.controller.js';
 import { MedicationController } from './medication/medication.controller.js';
@@ -40,6 +42,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     HealthController,
     FoodLogsController,
     VitalsController,
+    LabResultsController,
     TrackingController,
     MedicationController,
     MedicationSchedulesController,
@@ -54,6 +57,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     ProfileService,
     FoodService,
     VitalsService,
+    LabService,
     TrackingService,
     MedicationService,
     MeditationService,
@@ -73,6 +77,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     EmergencyService,
     EmergencyAlertChannel,
     VitalsService,
+    LabService,
     FoodService,
     TrackingService,
     AppointmentsService,

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthUser } from '../common/decorators.js';
+import {
+  hba1cPercent,
+  LAB_LOOKBACK_DAYS,
+  LAB_TEST_KEYS,
+  LAB_TESTS,
+  labUnit,
+  type LabTestKey,
+} from '../health-data/lab/lab.record.js';
 import { MedicationService } from '../health-data/medication/medication.service.js';
 import { RecordStore } from '../health-data/records/record-store.js';
 import { addDays, localDate, localDayRange, localHour } from '../health-data/records/time.js';
@@ -34,6 +42,26 @@ export interface MedicineAdherence {
   missed: number;
 }
 
+/** The latest result of one lab test. */
+export interface LabLine {
+  test: LabTestKey;
+  name: string;
+  value: number;
+  unit: string;
+  at: string;
+  lab_name: string | null;
+}
+
+/**
+ * Lab results of the last two years up to the report's end (tests are done every few months, so the period would
+ * miss most): the latest of each test, and the HbA1c results (in %, oldest first) with the target the doctor set.
+ */
+export interface LabSection {
+  latest: LabLine[];
+  hba1c: { at: string; percent: number }[];
+  hba1c_target: number | null;
+}
+
 /** Everything the report shows, computed once and rendered as HTML or PDF. */
 export interface DoctorReport {
   lang: ReportLang;
@@ -55,6 +83,8 @@ export interface DoctorReport {
   sleep: { nights: number; avg_hours: number | null; short_nights: number };
   activity: { sessions: number; minutes_per_week: number | null };
   alarms: { at: string; kind: 'triage' | 'emergency'; text: string }[];
+  /** Null when the caller may not see lab results (a care-circle member without `lab_results`). */
+  labs: LabSection | null;
 }
 
 /** Target bands drawn on the charts (docs/product-decisions.md §4 thresholds). */
@@ -112,6 +142,34 @@ function medicine(name: string, c: Counts): MedicineAdherence {
   };
 }
 
+/** HbA1c results shown as a trend (the latest ones). */
+const HBA1C_TREND = 6;
+
+function labSection(rows: StoredRecord[], target: unknown): LabSection {
+  const latest = new Map<LabTestKey, LabLine>();
+  const hba1c: LabSection['hba1c'] = [];
+  for (const r of rows) {
+    const p = r.payload;
+    const test = p.test as LabTestKey;
+    if (!LAB_TESTS[test] || !num(p.value) || !labUnit(test, String(p.unit))) continue;
+    const at = String(p.taken_at);
+    latest.set(test, {
+      test,
+      name: LAB_TESTS[test].name,
+      value: p.value,
+      unit: labUnit(test, String(p.unit))!.display,
+      at,
+      lab_name: typeof p.lab_name === 'string' ? p.lab_name : null,
+    });
+    if (test === 'hba1c') hba1c.push({ at, percent: hba1cPercent(p.value, String(p.unit)) });
+  }
+  return {
+    latest: LAB_TEST_KEYS.flatMap((k) => latest.get(k) ?? []),
+    hba1c: hba1c.slice(-HBA1C_TREND),
+    hba1c_target: num(target) ? target : null,
+  };
+}
+
 /** Completed years between a birth date and a local date. */
 function ageOn(dob: unknown, today: string): number | null {
   if (typeof dob !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(dob)) return null;
@@ -134,7 +192,11 @@ export class DoctorReportService {
     private readonly auth: AuthService,
   ) {}
 
-  async summaryFor(ownerId: string, opts: { days: ReportDays; lang: ReportLang }): Promise<DoctorReport> {
+  /** `labs: false` leaves the lab section out (a care-circle member without the `lab_results` scope). */
+  async summaryFor(
+    ownerId: string,
+    opts: { days: ReportDays; lang: ReportLang; labs?: boolean },
+  ): Promise<DoctorReport> {
     const gw = this.store.gateway;
     const zone = await this.store.zoneOf(ownerId);
     const now = this.store.clock.now();
@@ -153,7 +215,8 @@ export class DoctorReportService {
         })
       ).items;
 
-    const [account, profileRec, meds, schedules, vitals, sleep, exercise, alerts, chat, adherence] =
+    const labsFrom = new Date(range.to!.getTime() - LAB_LOOKBACK_DAYS * 86400_000);
+    const [account, profileRec, meds, schedules, vitals, sleep, exercise, alerts, chat, adherence, labs] =
       await Promise.all([
         this.auth.me(ownerId),
         gw.get(`profile:${ownerId}`),
@@ -165,6 +228,17 @@ export class DoctorReportService {
         list('emergency_alert'),
         list('chat'),
         this.medication.adherence({ id: ownerId } as AuthUser, { date_from: from, date_to: to }),
+        opts.labs === false
+          ? null
+          : gw.list({
+              userId: ownerId,
+              type: 'lab_result',
+              from: labsFrom,
+              to: range.to,
+              order: 'asc',
+              limit: 10_000,
+              countTotal: false,
+            }),
       ]);
     const profile = profileRec?.userId === ownerId ? profileRec.payload : {};
     const strings = (k: string): string[] =>
@@ -265,6 +339,7 @@ export class DoctorReportService {
         minutes_per_week: exercise.length ? Math.round((minutes / opts.days) * 7) : null,
       },
       alarms,
+      labs: labs ? labSection(labs.items, profile.hba1c_target) : null,
     };
   }
 }

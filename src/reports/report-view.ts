@@ -1,4 +1,5 @@
-import { BANDS, type DoctorReport } from './doctor-report.service.js';
+import { BANDS, type DoctorReport, type LabSection } from './doctor-report.service.js';
+import type { ReportStrings } from './report-i18n.js';
 import { lineChartSvg } from './report-charts.js';
 import { formatter, STRINGS } from './report-i18n.js';
 
@@ -22,6 +23,20 @@ const cut = (lines: string[], more: string): string[] =>
   lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `+${lines.length - MAX_LINES} ${more}`] : lines;
 
 const percent = (n: number | null): string => (n === null ? '–' : `${n}%`);
+
+/** The lab section: one line per test (latest value and date), then the HbA1c trend against the doctor's target. */
+function labLines(l: LabSection, s: ReportStrings, day: (d: string) => string): string[] {
+  if (!l.latest.length) return [s.noLabs];
+  const lines = l.latest.map(
+    (x) => `${x.name} ${x.value} ${x.unit} — ${day(x.at)}${x.lab_name ? ` (${x.lab_name})` : ''}`,
+  );
+  if (l.hba1c.length > 1 || l.hba1c_target !== null) {
+    const trend = l.hba1c.map((h) => `${h.percent} % (${day(h.at)})`).join(' → ');
+    const target = l.hba1c_target === null ? s.noTarget : `${s.hba1cTarget}: ${l.hba1c_target} %`;
+    lines.push(`${s.hba1cTrend}: ${trend || '–'}; ${target}`);
+  }
+  return lines;
+}
 
 export function reportView(r: DoctorReport): ReportView {
   const s = STRINGS[r.lang];
@@ -141,6 +156,7 @@ export function reportView(r: DoctorReport): ReportView {
             : `${s.exercise}: ${r.activity.minutes_per_week} ${s.minPerWeek} (${r.activity.sessions} ${s.sessions})`,
         ],
       },
+      ...(r.labs ? [{ title: s.labs, lines: labLines(r.labs, s, day) }] : []),
       {
         title: s.alarms,
         lines: cut(

@@ -58,4 +58,22 @@ describe("care circle: the doctor's report of a person one cares for", () => {
     expect(log.some((e) => e.actor_id === full.id)).toBe(true);
     expect(log.some((e) => e.actor_id === partial.id || e.actor_id === stranger.id)).toBe(false);
   });
+
+  it('the lab section is shown only to a member also granted lab_results; members without it keep the report', async () => {
+    const r = await t.http.post('/api/lab-results').set(owner.auth).send({ test: 'hba1c', value: 7.1 });
+    expect(r.status).toBe(201);
+    const withLabs = await registerUser(t);
+    await link(t, owner, withLabs, {
+      role: 'viewer',
+      scopes: ['vitals', 'medication', 'sleep', 'exercise_mood', 'emergency', 'lab_results'],
+    });
+    const without = await report(full);
+    expect(without.status).toBe(200);
+    expect(without.body.labs).toBeNull();
+    const html = await report(full, 'text/html');
+    expect(html.text).not.toContain('HbA1c 7.1');
+    const seen = await report(withLabs);
+    expect(seen.body.labs.latest).toMatchObject([{ test: 'hba1c', value: 7.1 }]);
+    expect((await report(withLabs, 'text/html')).text).toContain('HbA1c 7.1 %');
+  });
 });

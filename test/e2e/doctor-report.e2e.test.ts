@@ -143,5 +143,41 @@ describe("doctor's report (GET /api/reports/summary)", () => {
     expect(res.body.adherence.overall).toBeNull();
     const html = await t.http.get('/api/reports/summary').set(other.auth).set('Accept', 'text/html');
     expect(html.text).not.toContain('Metformin');
+    expect(res.body.labs).toEqual({ latest: [], hba1c: [], hba1c_target: null });
+  });
+
+  it('lab section: the latest of each test with its date and the HbA1c trend against the target, within two pages', async () => {
+    const add = (body: Record<string, unknown>) => t.http.post('/api/lab-results').set(u.auth).send(body);
+    const ago = (d: number): string => new Date(Date.now() - d * 86400_000).toISOString();
+    await add({ test: 'hba1c', value: 8.1, taken_at: ago(300) });
+    await add({ test: 'hba1c', value: 53, unit: 'mmol/mol', taken_at: ago(180) });
+    await add({ test: 'hba1c', value: 7.4, taken_at: ago(20), lab_name: 'SRL' });
+    await add({ test: 'ldl_cholesterol', value: 150, taken_at: ago(200) });
+    await add({ test: 'ldl_cholesterol', value: 130, taken_at: ago(40) });
+    await add({ test: 'tsh', value: 4.5, taken_at: ago(60) });
+    // Older than two years: not shown.
+    await add({ test: 'creatinine', value: 1.1, taken_at: ago(800) });
+    await t.http.put('/api/profile').set(u.auth).send({ hba1c_target: 7 });
+
+    const json = (await t.http.get('/api/reports/summary?days=30').set(u.auth)).body;
+    expect(json.labs.latest.map((l: { test: string; value: number }) => [l.test, l.value])).toEqual([
+      ['hba1c', 7.4],
+      ['ldl_cholesterol', 130],
+      ['tsh', 4.5],
+    ]);
+    expect(json.labs.hba1c.map((h: { percent: number }) => h.percent)).toEqual([8.1, 7, 7.4]);
+    expect(json.labs.hba1c_target).toBe(7);
+
+    const file = await pdf('days=90');
+    expect(pages(file)).toBeLessThanOrEqual(2);
+    const txt = text(file);
+    expect(txt).toContain(STRINGS.en.labs);
+    expect(txt).toContain('HbA1c 7.4 % —');
+    expect(txt).toContain('(SRL)');
+    expect(txt).toContain('TSH 4.5 µIU/mL');
+    expect(text(file, true)).toMatch(
+      /HbA1c trend: 8\.1 % \(.+\) → 7 % \(.+\) → 7\.4 % \(.+\); target set by the doctor: 7 %/,
+    );
+    expect(txt).not.toContain('Creatinine');
   });
 });

@@ -12,6 +12,7 @@ import {
   BP_PANEL,
   EXERCISE_DURATION,
 } from '../../src/health-data/fhir/fhir-mapping.js';
+import { LAB_TESTS } from '../../src/health-data/lab/lab.record.js';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
 import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { seedHealthHistory, type SeededHistory } from '../support/health-seed.js';
@@ -240,5 +241,69 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
     const b = JSON.parse(parseBuffer(res as never) || JSON.stringify(res.body));
     expect(b.entry.map((e: any) => e.resource.resourceType)).toEqual(['Patient']);
     expect((await t.http.get('/api/auth/me/export?format=fhir')).status).toBe(401);
+  });
+});
+
+describe('FHIR R4 export of lab results', () => {
+  let t: TestApp;
+  let u: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp();
+    u = await registerUser(t);
+  });
+  afterAll(async () => t.close());
+
+  it('each result is an Observation of category laboratory with its LOINC code and a UCUM valueQuantity, valid R4', async () => {
+    const sent = [
+      { test: 'hba1c', value: 7.2, taken_at: '2026-03-01T08:00:00+05:30', lab_name: 'SRL Diagnostics' },
+      { test: 'hba1c', value: 53, unit: 'mmol/mol', taken_at: '2026-01-01T08:00:00+05:30' },
+      { test: 'tsh', value: 4.5, taken_at: '2026-03-02T08:00:00+05:30' },
+      { test: 'creatinine', value: 88, unit: 'umol/L', taken_at: '2026-03-03T08:00:00+05:30' },
+    ];
+    const made: Record<string, string>[] = [];
+    for (const body of sent) made.push((await t.http.post('/api/lab-results').set(u.auth).send(body)).body);
+    const res = await t.http
+      .get('/api/auth/me/export?format=fhir&types=Observation')
+      .set(u.auth)
+      .buffer(true)
+      .parse((r, cb) => {
+        let s = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (s += c));
+        r.on('end', () => cb(null, s));
+      });
+    const obs = (JSON.parse(res.body as string) as { entry: { resource: Resource }[] }).entry.map(
+      (e) => e.resource,
+    );
+    expect(obs).toHaveLength(sent.length);
+    for (const [i, rec] of made.entries()) {
+      const o = obs.find((r) => r.identifier[0].value === `lab_result:${rec.id}#value`)!;
+      expect(issuesOf(o)).toEqual([]);
+      const unit = LAB_TESTS[rec.test as keyof typeof LAB_TESTS].units.find((x) => x.ucum === rec.unit)!;
+      expect(o).toMatchObject({
+        id: `lab-result-${rec.id}-value`,
+        status: 'final',
+        category: [
+          {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' },
+            ],
+          },
+        ],
+        code: { coding: [{ system: 'http://loinc.org', code: unit.loinc, display: unit.loincDisplay }] },
+        valueQuantity: {
+          value: sent[i].value,
+          unit: unit.display,
+          system: 'http://unitsofmeasure.org',
+          code: unit.ucum,
+        },
+        effectiveDateTime: rec.taken_at,
+        subject: { reference: `Patient/${u.id}` },
+      });
+    }
+    expect(obs.map((o) => o.code.coding[0].code).sort()).toEqual(['14682-9', '3016-3', '4548-4', '59261-8']);
+    expect(obs.find((o) => o.code.coding[0].code === '4548-4')!.performer).toEqual([
+      { display: 'SRL Diagnostics' },
+    ]);
   });
 });

@@ -1,11 +1,13 @@
 import { extractExercise } from './entities.js';
+import { asksLastLab, extractLab } from './lab.js';
 import { words } from './text.js';
 import { extractVitals, hasVitals } from './vitals.js';
 
 /**
  * Intent routing (after triage). The original's five intent names are kept; `reminder` and `emergency` are added.
  * Rules are ordered, each a set of cues in English, Hindi (Devanagari) and romanised Hindi:
- * reminder → recommendation → vitals reading → medication → water question → food → health → general.
+ * reminder → recommendation → lab result or a question about one → vitals reading → medication → water question →
+ * food → health → general.
  */
 export const INTENTS = [
   'food_tracking',
@@ -103,6 +105,8 @@ export function classifyIntent(text: string): Intent {
   const med = MEDICATION.some((re) => re.test(text));
   if (RECOMMENDATION.some((re) => re.test(text)) && !(med && !/eat|khau|khana|खाना|खिला/u.test(text)))
     return 'recommendation';
+  // A named lab test with a value is a lab result, not a glucometer reading ("fasting sugar report 126").
+  if (extractLab(text) || asksLastLab(text)) return 'health_query';
   if (hasVitals(extractVitals(text))) return 'health_query';
   // Logging an activity ("walked 30 minutes") is health data, like a reading.
   if (!DRINK_QUESTION.test(text) && !/\?/u.test(text) && extractExercise(text)) return 'health_query';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
+import { LAB_TESTS, labUnit, type LabTestKey } from '../lab/lab.record.js';
 import { zonedIso } from '../records/time.js';
 
 /**
@@ -144,6 +145,7 @@ export const RECORD_TYPES: Record<string, FhirType> = {
   exercise: 'Observation',
   med_log: 'MedicationAdministration',
   appointment: 'Appointment',
+  lab_result: 'Observation',
 };
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -240,6 +242,31 @@ export function vitalsToFhir(rec: StoredRecord, c: MapContext): FhirResource[] {
     out.push(observation(rec, c, m, { ...fasting, effectiveDateTime, valueQuantity: quantity(m, v) }));
   }
   return out;
+}
+
+/**
+ * One lab result → one Observation of category laboratory: the LOINC code of the test in its unit (the catalogue
+ * in lab/lab.record.ts), the value in its UCUM unit, the lab as a performer by name.
+ */
+export function labToFhir(rec: StoredRecord, c: MapContext): FhirResource[] {
+  const p = rec.payload;
+  const test = LAB_TESTS[p.test as LabTestKey];
+  const u = test ? labUnit(p.test as LabTestKey, String(p.unit)) : undefined;
+  if (!test || !u || !num(p.value)) return [];
+  const code = { code: u.loinc, display: u.loincDisplay };
+  return [
+    observation(
+      rec,
+      c,
+      { ...code, key: 'value', category: 'laboratory' },
+      {
+        code: { ...concept(code), text: test.name },
+        effectiveDateTime: zonedIso(String(p.taken_at), c.zone),
+        valueQuantity: { value: p.value, unit: u.display, system: UCUM, code: u.ucum },
+        ...(typeof p.lab_name === 'string' && p.lab_name ? { performer: [{ display: p.lab_name }] } : {}),
+      },
+    ),
+  ];
 }
 
 /** Hours between two instants, to 2 decimals. */
@@ -480,6 +507,8 @@ export function recordToFhir(rec: StoredRecord, c: MapContext, now: Date): FhirR
       return medLogToFhir(rec, c);
     case 'appointment':
       return appointmentToFhir(rec, c, now);
+    case 'lab_result':
+      return labToFhir(rec, c);
     default:
       return [];
   }

@@ -1,4 +1,5 @@
 import type { AdherenceCounts } from '../../schedule/adherence.js';
+import { hba1cPercent } from '../lab/lab.record.js';
 import { localDate, localHour } from '../records/time.js';
 
 /**
@@ -11,9 +12,11 @@ import { localDate, localHour } from '../records/time.js';
  * - trends: mean of the first half of the window vs the second half (≥ 2 readings in each half).
  * - hydration vs a daily goal (30 ml per kg of profile weight, 1,500–3,500 ml; else 2,000 ml), on logged days.
  * - sleep: mean hours per night, nights under 6 h, share rated poor/fair. Mood: mean score 1–5, trend.
+ * - HbA1c: the latest result, its change from the one before, and the target the user's doctor set (profile
+ *   `hba1c_target`); without a target no judgement is made (the doctor sets it, not Podd).
  */
 
-export type Category = 'vitals' | 'medication' | 'hydration' | 'sleep' | 'mood' | 'exercise' | 'diet';
+export type Category = 'vitals' | 'medication' | 'hydration' | 'sleep' | 'mood' | 'exercise' | 'diet' | 'lab';
 export type Priority = 'low' | 'medium' | 'high' | 'urgent';
 export const PRIORITY_ORDER: Record<Priority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
 
@@ -60,6 +63,16 @@ export interface InsightInput {
   adherence: AdherenceCounts | null;
   /** Profile weight (for the hydration goal). */
   weightKg?: number | null;
+  /** The latest HbA1c results, oldest first (read beyond the window: the test is done every few months). */
+  hba1c?: HbA1cRow[];
+  /** The HbA1c target (%) the user's doctor set (profile `hba1c_target`), or null. */
+  hba1cTarget?: number | null;
+}
+
+export interface HbA1cRow {
+  taken_at: string;
+  value: number;
+  unit: string;
 }
 
 export interface InsightResult {
@@ -522,6 +535,53 @@ function diet(input: InsightInput): Finding[] {
   ];
 }
 
+// ------------------------------------------------------------------------------------------------ lab
+
+function hba1c(input: InsightInput): Finding[] {
+  const rows = (input.hba1c ?? []).filter((r) => num(r.value));
+  const last = rows.at(-1);
+  if (!last) return [];
+  const day = (r: HbA1cRow): string => localDate(new Date(r.taken_at), input.zone);
+  const latest = hba1cPercent(last.value, last.unit);
+  const prev = rows.at(-2);
+  let trend = '';
+  if (prev) {
+    const before = hba1cPercent(prev.value, prev.unit);
+    const dir = latest > before ? 'up from' : latest < before ? 'down from' : 'the same as';
+    trend = `, ${dir} ${fmt(before, 1)} % on ${day(prev)}`;
+  }
+  const message = `Your latest HbA1c was ${fmt(latest, 1)} % on ${day(last)}${trend}`;
+  const target = input.hba1cTarget;
+  const base = { category: 'lab' as const, estimated_impact: null, data_points: rows.length };
+  if (!num(target))
+    return [
+      {
+        ...base,
+        key: 'hba1c_latest',
+        priority: 'low',
+        actionable: false,
+        title: 'HbA1c',
+        message: `${message}.`,
+        recommendation:
+          'Your doctor sets your personal HbA1c target; ask for it at your next visit and add it to your profile to see your results against it.',
+      },
+    ];
+  const above = latest > target;
+  return [
+    {
+      ...base,
+      key: above ? 'hba1c_above_target' : 'hba1c_at_target',
+      priority: above ? 'medium' : 'low',
+      actionable: above,
+      title: above ? 'HbA1c above your target' : 'HbA1c at your target',
+      message: `${message}; your target, set with your doctor, is ${fmt(target, 1)} %.`,
+      recommendation: above
+        ? `Show this result (${fmt(latest, 1)} % against ${fmt(target, 1)} %) to your doctor; only your doctor should change your treatment.`
+        : `Your HbA1c of ${fmt(latest, 1)} % is within the target of ${fmt(target, 1)} % your doctor set; ask them when to test again.`,
+    },
+  ];
+}
+
 /** Every finding over the window, most important first. */
 export function analyze(input: InsightInput): InsightResult {
   const end = input.now.getTime();
@@ -537,6 +597,7 @@ export function analyze(input: InsightInput): InsightResult {
     ...mood(input, start, end),
     ...exercise(input),
     ...diet(input),
+    ...hba1c(input),
   ].sort((a, b) => PRIORITY_ORDER[b.priority] - PRIORITY_ORDER[a.priority]);
   const settled = input.adherence ? input.adherence.taken + input.adherence.late + input.adherence.missed : 0;
   const points_by_category: Record<Category, number> = {
@@ -547,6 +608,7 @@ export function analyze(input: InsightInput): InsightResult {
     mood: input.mood.length,
     exercise: input.exercise.length,
     diet: input.food.length,
+    lab: input.hba1c?.length ?? 0,
   };
   return {
     findings,

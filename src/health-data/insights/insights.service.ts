@@ -3,6 +3,7 @@ import type { AuthUser } from '../../common/decorators.js';
 import { newId } from '../../common/ids.js';
 import type { Payload } from '../../locusgraph/locusgraph.types.js';
 import { FOOD } from '../food/food.record.js';
+import { LAB_LOOKBACK_DAYS, LAB_RESULT } from '../lab/lab.record.js';
 import { MedicationService } from '../medication/medication.service.js';
 import { PROFILE } from '../profile/profile.record.js';
 import type { RecordSpec } from '../records/record-spec.js';
@@ -21,6 +22,8 @@ import { confidence, insightText, recommendations } from './report.js';
 
 /** Most records of one type read for one analysis (a year of several readings a day). */
 const MAX_PER_TYPE = 5000;
+/** HbA1c is tested every 3–6 months: the insight reads the latest results of two years, whatever the window. */
+const HBA1C_MAX = 10;
 
 /** Loads the caller's records of the window and runs the pure analysis (insights/analyze.ts). */
 @Injectable()
@@ -44,7 +47,7 @@ export class InsightsService {
           .list(c, { from, to: new Date(now.getTime() + 1), limit: MAX_PER_TYPE, order: 'asc' })
       ).map((r) => r.payload);
     const today = localDate(now, c.zone);
-    const [vitals, water, sleep, mood, exercise, food, adherence, profile] = await Promise.all([
+    const [vitals, water, sleep, mood, exercise, food, adherence, profile, hba1c] = await Promise.all([
       load(VITALS as RecordSpec),
       load(WATER),
       load(SLEEP),
@@ -56,6 +59,13 @@ export class InsightsService {
         date_to: today,
       }),
       this.store.repo(PROFILE).find(c, c.userId),
+      this.store.repo(LAB_RESULT).list(c, {
+        from: new Date(now.getTime() - LAB_LOOKBACK_DAYS * 86400_000),
+        to: new Date(now.getTime() + 1),
+        where: { test: 'hba1c' },
+        limit: HBA1C_MAX,
+        order: 'desc',
+      }),
     ]);
     const input: InsightInput = {
       zone: c.zone,
@@ -69,6 +79,8 @@ export class InsightsService {
       food: food as InsightInput['food'],
       adherence: adherence.by_schedule.length ? adherence.overall : null,
       weightKg: profile?.payload.weight_kg ?? null,
+      hba1c: hba1c.map((r) => r.payload).reverse(),
+      hba1cTarget: profile?.payload.hba1c_target ?? null,
     };
     return { result: analyze(input), zone: c.zone, now };
   }

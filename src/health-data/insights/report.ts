@@ -14,6 +14,7 @@ export const INSIGHT_TYPES = [
   'sleep',
   'mood',
   'exercise',
+  'lab',
 ] as const;
 export type InsightType = (typeof INSIGHT_TYPES)[number];
 
@@ -26,6 +27,7 @@ const CATEGORIES_OF: Record<InsightType, Category[] | null> = {
   sleep: ['sleep'],
   mood: ['mood'],
   exercise: ['exercise'],
+  lab: ['lab'],
 };
 
 /** The original's recommendation categories (diet, exercise, medication, vitals, lifestyle). */
@@ -37,6 +39,8 @@ export const RECOMMENDATION_CATEGORY: Record<Category, string> = {
   exercise: 'exercise',
   sleep: 'lifestyle',
   mood: 'lifestyle',
+  // The original has no lab category; a lab value is a measurement like a vital sign.
+  lab: 'vitals',
 };
 
 /** Confidence grows with the evidence: 0.3 with nothing, about 0.9 from 60 data points on. */
@@ -55,6 +59,14 @@ export function insightText(
     ? cats.reduce((a, c) => a + result.points_by_category[c], 0)
     : result.data_points_analyzed;
   if (!findings.length) {
+    if (type === 'lab')
+      return {
+        insight: 'There is no HbA1c result to show yet.',
+        recommendation:
+          'Add your lab results (HbA1c, lipids, TSH…) as your reports arrive, so they can be compared.',
+        findings,
+        points,
+      };
     const what = type === 'overall' ? 'health records' : `${type} records`;
     return {
       insight: `There ${points === 1 ? 'is' : 'are'} ${points} ${what} in the last ${windowDays} days to analyse, not enough to find a pattern.`,

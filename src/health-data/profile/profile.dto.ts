@@ -72,6 +72,16 @@ export class ProfileDto {
     },
   })
   timezone?: string | null;
+
+  @ApiPropertyOptional({
+    example: 7.0,
+    nullable: true,
+    description:
+      'Your HbA1c target in %, as your doctor set it (5.0–10.0); the HbA1c insight compares your results with it',
+  })
+  @IsOptional()
+  @IsBoundedNumber(5, 10)
+  hba1c_target?: number | null;
 }
 
 export class ProfileResponseDto {
@@ -85,6 +95,13 @@ export class ProfileResponseDto {
   @ApiProperty({ type: [String] }) medical_conditions: string[];
   @ApiProperty({ type: [String] }) dietary_preferences: string[];
   @ApiProperty({ example: 'Asia/Kolkata' }) timezone: string;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 7.0,
+    description: 'HbA1c target (%) set with your doctor',
+  })
+  hba1c_target: number | null;
   @ApiProperty({
     example: '2026-03-01T08:30:00.000+05:30',
     description: 'Last change (ISO-8601 with offset)',

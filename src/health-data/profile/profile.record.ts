@@ -11,6 +11,8 @@ export interface ProfilePayload {
   medical_conditions: string[];
   dietary_preferences: string[];
   timezone: string | null;
+  /** The HbA1c goal (%) the user's doctor set; read by the HbA1c insight. */
+  hba1c_target: number | null;
 }
 
 /** `profile:<user_id>` — one per user; every field can be cleared with null (arrays become []). */
@@ -28,6 +30,7 @@ export const PROFILE: RecordSpec<ProfilePayload> = {
     'medical_conditions',
     'dietary_preferences',
     'timezone',
+    'hba1c_target',
   ],
   clearable: [
     'date_of_birth',
@@ -39,6 +42,7 @@ export const PROFILE: RecordSpec<ProfilePayload> = {
     'medical_conditions',
     'dietary_preferences',
     'timezone',
+    'hba1c_target',
   ],
   defaults: { allergies: [], medical_conditions: [], dietary_preferences: [] },
   updatedAt: true,

@@ -85,6 +85,7 @@ export class ProfileService {
       medical_conditions: p.medical_conditions ?? [],
       dietary_preferences: p.dietary_preferences ?? [],
       timezone: zone,
+      hba1c_target: p.hba1c_target ?? null,
       updated_at: zonedIso(rec ? rec.updatedAt : this.store.clock.now(), zone),
     };
   }
