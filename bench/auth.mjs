@@ -9,7 +9,11 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
-import { alternate, ensureBuilt, machine, prepareCeiling, ROOT, run, startServer, stop, tempDir, CEILING_SECRET } from './lib.mjs';
+import { alternate, ensureBuilt, machine, prepareCeiling, ROOT, run, startServer, stop, tempDir, CEILING_SECRET, PORT_BASE } from './lib.mjs';
+
+const CEILING = `http://127.0.0.1:${PORT_BASE}`;
+const PODD = `http://127.0.0.1:${PORT_BASE + 100}`;
+const PODD_INPROC = `http://127.0.0.1:${PORT_BASE + 101}`;
 
 ensureBuilt();
 const out = [];
@@ -38,8 +42,8 @@ await run(process.execPath, ['mktokens.mjs', '1000', 'tokens.txt'], { cwd: ceili
 const ceilingToken = (await import('node:fs')).readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n')[0];
 const ceiling = await startServer(process.execPath, ['servers/b-fastify.mjs'], {
   cwd: ceilingDir,
-  env: { DB_FILE: join(ceilingDir, 'run.db'), PORT: '3100', JWT_SECRET: CEILING_SECRET },
-  url: 'http://127.0.0.1:3100/events',
+  env: { DB_FILE: join(ceilingDir, 'run.db'), PORT: String(PORT_BASE), JWT_SECRET: CEILING_SECRET },
+  url: `${CEILING}/events`,
 });
 const dataDir = tempDir('podd-bench-auth-');
 const podd = await startServer(process.execPath, ['dist/main.js'], {
@@ -48,16 +52,16 @@ const podd = await startServer(process.execPath, ['dist/main.js'], {
     NODE_ENV: 'production',
     JWT_SECRET: secret,
     DATA_DIR: dataDir,
-    PORT: '3200',
+    PORT: String(PORT_BASE + 100),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
     BCRYPT_COST: '12',
   },
-  url: 'http://127.0.0.1:3200/health/live',
+  url: `${PODD}/health/live`,
 });
 try {
-  const reg = await fetch('http://127.0.0.1:3200/api/auth/register', {
+  const reg = await fetch(`${PODD}/api/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1', name: 'Bench' }),
@@ -65,12 +69,12 @@ try {
   const res = await alternate(
     {
       ceiling: {
-        url: 'http://127.0.0.1:3100/events',
+        url: `${CEILING}/events`,
         method: 'POST',
         headers: { authorization: `Bearer ${ceilingToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'hr', value: 72 }),
       },
-      podd: { url: 'http://127.0.0.1:3200/api/auth/me', headers: { authorization: `Bearer ${reg.access_token}` } },
+      podd: { url: `${PODD}/api/auth/me`, headers: { authorization: `Bearer ${reg.access_token}` } },
     },
     { rounds: 3, connections: 50, duration: Number(process.env.BENCH_SECONDS ?? 10) },
   );
@@ -83,7 +87,7 @@ try {
   const pino = (await import('pino')).default;
   const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', BCRYPT_COST: '12', LOGIN_MAX_FAILURES: '1000' });
   const app = await createApp(config, { logger: pino({ level: 'warn' }) });
-  await app.listen({ port: 3201, host: '127.0.0.1' });
+  await app.listen({ port: PORT_BASE + 101, host: '127.0.0.1' });
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const logins = [];
@@ -91,7 +95,7 @@ try {
   let done = 0;
   while (Date.now() - t0 < 10_000) {
     logins.push(
-      fetch('http://127.0.0.1:3201/api/auth/login', {
+      fetch(`${PODD_INPROC}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1' }),
