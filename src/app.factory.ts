@@ -13,7 +13,6 @@ import { MAX_BATCH_ITEMS } from './health-data/batch/batch.js';
 import { budgetedJsonParser } from './common/json-body.js';
 import { registerMethodNotAllowed } from './common/method-not-allowed.js';
 import { registerRequestContext } from './common/request-context.js';
-import { registerResponseSerializers } from './common/response-serializers.js';
 import { documentForClients } from './common/openapi-clients.js';
 import { documentFrameworkErrors, documentValidatedTypes } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -140,9 +139,7 @@ export async function createApp(
     done();
   });
 
-  const openApi = buildOpenApi(app);
-  registerResponseSerializers(fastify, openApi); // before app.init() registers the routes
-  SwaggerModule.setup('docs', app, openApi, {
+  SwaggerModule.setup('docs', app, buildOpenApi(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
     // Keep the token across reloads of the page while trying routes out.
