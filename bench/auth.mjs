@@ -4,7 +4,7 @@
 // 2. Event-loop delay inside Podd while 5 logins per second run (bcrypt cost 12 on the thread pool).
 // 3. JWT verification cost: jsonwebtoken with a KeyObject (what Podd uses) vs a plain string secret.
 import { createSecretKey } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -39,7 +39,7 @@ const strMicros = perVerifyMicros(secret, tok, 5000);
 const loadStart = loadavg()[0];
 const ceilingDir = prepareCeiling();
 await run(process.execPath, ['mktokens.mjs', '1000', 'tokens.txt'], { cwd: ceilingDir });
-const ceilingToken = (await import('node:fs')).readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n')[0];
+const ceilingToken = readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n')[0];
 const ceiling = await startServer(process.execPath, ['servers/b-fastify.mjs'], {
   cwd: ceilingDir,
   env: { DB_FILE: join(ceilingDir, 'run.db'), PORT: String(PORT_BASE), JWT_SECRET: CEILING_SECRET },
@@ -128,7 +128,11 @@ try {
   say(`Event-loop delay inside Podd during 5 logins/s for 10 s (bcrypt cost 12, ${done} logins): p99 ${loopP99.toFixed(1)} ms, max ${loopMax.toFixed(1)} ms (target p99 ≤ 20 ms).`);
   say('');
   say(`JWT HS256 verify (jsonwebtoken): ${keyMicros.toFixed(1)} µs with a KeyObject (Podd), ${strMicros.toFixed(0)} µs with a string secret (target ≤ 10 µs).`);
-  writeFileSync(join(ROOT, 'bench/results/auth.md'), out.join('\n') + '\n');
+  // The analysis notes below the marker survive a re-run.
+  const file = join(ROOT, 'bench/results/auth.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const marker = '<!-- notes -->';
+  writeFileSync(file, out.join('\n') + '\n\n' + (old.includes(marker) ? old.slice(old.indexOf(marker)) : `${marker}\n`));
 } finally {
   await stop(podd);
   await stop(ceiling);
