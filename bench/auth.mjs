@@ -4,12 +4,16 @@
 // 2. Event-loop delay inside Podd while 5 logins per second run (bcrypt cost 12 on the thread pool).
 // 3. JWT verification cost: jsonwebtoken with a KeyObject (what Podd uses) vs a plain string secret.
 import { createSecretKey } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
-import { alternate, ensureBuilt, machine, prepareCeiling, ROOT, run, startServer, stop, tempDir, CEILING_SECRET } from './lib.mjs';
+import { alternate, ensureBuilt, machine, prepareCeiling, ROOT, run, startServer, stop, tempDir, CEILING_SECRET, PORT_BASE } from './lib.mjs';
+
+const CEILING = `http://127.0.0.1:${PORT_BASE}`;
+const PODD = `http://127.0.0.1:${PORT_BASE + 100}`;
+const PODD_INPROC = `http://127.0.0.1:${PORT_BASE + 101}`;
 
 ensureBuilt();
 const out = [];
@@ -35,11 +39,11 @@ const strMicros = perVerifyMicros(secret, tok, 5000);
 const loadStart = loadavg()[0];
 const ceilingDir = prepareCeiling();
 await run(process.execPath, ['mktokens.mjs', '1000', 'tokens.txt'], { cwd: ceilingDir });
-const ceilingToken = (await import('node:fs')).readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n')[0];
+const ceilingToken = readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n')[0];
 const ceiling = await startServer(process.execPath, ['servers/b-fastify.mjs'], {
   cwd: ceilingDir,
-  env: { DB_FILE: join(ceilingDir, 'run.db'), PORT: '3100', JWT_SECRET: CEILING_SECRET },
-  url: 'http://127.0.0.1:3100/events',
+  env: { DB_FILE: join(ceilingDir, 'run.db'), PORT: String(PORT_BASE), JWT_SECRET: CEILING_SECRET },
+  url: `${CEILING}/events`,
 });
 const dataDir = tempDir('podd-bench-auth-');
 const podd = await startServer(process.execPath, ['dist/main.js'], {
@@ -48,16 +52,16 @@ const podd = await startServer(process.execPath, ['dist/main.js'], {
     NODE_ENV: 'production',
     JWT_SECRET: secret,
     DATA_DIR: dataDir,
-    PORT: '3200',
+    PORT: String(PORT_BASE + 100),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
     BCRYPT_COST: '12',
   },
-  url: 'http://127.0.0.1:3200/health/live',
+  url: `${PODD}/health/live`,
 });
 try {
-  const reg = await fetch('http://127.0.0.1:3200/api/auth/register', {
+  const reg = await fetch(`${PODD}/api/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1', name: 'Bench' }),
@@ -65,12 +69,12 @@ try {
   const res = await alternate(
     {
       ceiling: {
-        url: 'http://127.0.0.1:3100/events',
+        url: `${CEILING}/events`,
         method: 'POST',
         headers: { authorization: `Bearer ${ceilingToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ type: 'hr', value: 72 }),
       },
-      podd: { url: 'http://127.0.0.1:3200/api/auth/me', headers: { authorization: `Bearer ${reg.access_token}` } },
+      podd: { url: `${PODD}/api/auth/me`, headers: { authorization: `Bearer ${reg.access_token}` } },
     },
     { rounds: 3, connections: 50, duration: Number(process.env.BENCH_SECONDS ?? 10) },
   );
@@ -83,7 +87,7 @@ try {
   const pino = (await import('pino')).default;
   const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', BCRYPT_COST: '12', LOGIN_MAX_FAILURES: '1000' });
   const app = await createApp(config, { logger: pino({ level: 'warn' }) });
-  await app.listen({ port: 3201, host: '127.0.0.1' });
+  await app.listen({ port: PORT_BASE + 101, host: '127.0.0.1' });
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const logins = [];
@@ -91,7 +95,7 @@ try {
   let done = 0;
   while (Date.now() - t0 < 10_000) {
     logins.push(
-      fetch('http://127.0.0.1:3201/api/auth/login', {
+      fetch(`${PODD_INPROC}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1' }),
@@ -124,7 +128,11 @@ try {
   say(`Event-loop delay inside Podd during 5 logins/s for 10 s (bcrypt cost 12, ${done} logins): p99 ${loopP99.toFixed(1)} ms, max ${loopMax.toFixed(1)} ms (target p99 ≤ 20 ms).`);
   say('');
   say(`JWT HS256 verify (jsonwebtoken): ${keyMicros.toFixed(1)} µs with a KeyObject (Podd), ${strMicros.toFixed(0)} µs with a string secret (target ≤ 10 µs).`);
-  writeFileSync(join(ROOT, 'bench/results/auth.md'), out.join('\n') + '\n');
+  // The analysis notes below the marker survive a re-run.
+  const file = join(ROOT, 'bench/results/auth.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const marker = '<!-- notes -->';
+  writeFileSync(file, out.join('\n') + '\n\n' + (old.includes(marker) ? old.slice(old.indexOf(marker)) : `${marker}\n`));
 } finally {
   await stop(podd);
   await stop(ceiling);

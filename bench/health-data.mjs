@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { probe } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, def) => {
@@ -37,8 +38,9 @@ const ROUNDS = Number(arg('rounds', 3));
 const PREFILL = Number(arg('prefill', 100_000));
 const POSTGRES = arg('postgres', undefined);
 const MIXED = Number(arg('mixed', 100_000));
-const CEILING_PORT = 3100;
-const PODD_PORT = 3200;
+// BENCH_PORT_BASE moves both servers (several benchmarks may run on one machine): ceiling base, Podd base + 100.
+const CEILING_PORT = Number(process.env.BENCH_PORT_BASE ?? 3100);
+const PODD_PORT = CEILING_PORT + 100;
 
 const log = (...a) => console.error('[bench]', ...a);
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -58,6 +60,12 @@ function prepareCeiling() {
   }
   if (!existsSync(join(dir, 'tokens.txt'))) sh('node', ['mktokens.mjs', '1000', 'tokens.txt'], dir);
   return dir;
+}
+
+/** Refuses to run against a server someone else already started on our port. */
+async function assertFree(url) {
+  const answered = await fetch(url).then(() => true, () => false);
+  if (answered) throw new Error(`${url} already answers (another benchmark?); set BENCH_PORT_BASE`);
 }
 
 async function waitFor(url, p, timeoutMs = 60_000) {
@@ -95,17 +103,6 @@ const cannon = (opts) =>
 // ------------------------------------------------------------------------------------------------ podd
 const PODD_ARGS = ['--import', './bench/probe.mjs', 'dist/main.js'];
 
-/** Asks the probe inside Podd (bench/probe.mjs) for `cmd` and returns its answer. */
-async function probe(p, dir, cmd) {
-  rmSync(join(dir, 'out.json'), { force: true });
-  writeFileSync(join(dir, 'cmd'), cmd);
-  p.kill('SIGUSR2');
-  for (let i = 0; i < 200; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    if (existsSync(join(dir, 'out.json'))) return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
-  }
-  throw new Error(`probe: no answer to ${cmd}`);
-}
 
 /** Median latency of appending 4 KiB and fdatasync'ing, on the data dir's file system (what one durable commit waits for). */
 function fdatasyncMs(dir, n = 100) {
@@ -211,6 +208,8 @@ async function main() {
   const load0 = loadavg();
   const base = `http://127.0.0.1:${PODD_PORT}`;
 
+  await assertFree(`${base}/health/live`);
+  await assertFree(`http://127.0.0.1:${CEILING_PORT}/events`);
   log('podd: registering users');
   let podd = start('node', PODD_ARGS, { cwd: ROOT, env });
   await waitFor(`${base}/health/live`, podd);

@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: start the ceiling and Podd, run autocannon, summarise.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import autocannon from 'autocannon';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CEILING_SRC = resolve(ROOT, 'bench/ceiling');
 export const CEILING_SECRET = 'perf-secret-0123456789abcdef0123456789abcdef';
+/** Ports of the servers a benchmark starts; BENCH_PORT_BASE moves them (several benchmarks on one machine). */
+export const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3100);
 
 /** Copies the ceiling next to our node_modules (it resolves fastify, better-sqlite3, fast-jwt, jose from there). */
 export function prepareCeiling() {
@@ -28,6 +30,8 @@ export function run(cmd, args, opts = {}) {
 
 /** Starts a server process and resolves once `url` answers. */
 export async function startServer(cmd, args, { env = {}, cwd = ROOT, url, timeoutMs = 60_000 } = {}) {
+  if (await fetch(url).then(() => true, () => false))
+    throw new Error(`${url} already answers (another benchmark?); set BENCH_PORT_BASE`);
   const p = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -99,4 +103,16 @@ export function ensureBuilt() {
 export function machine() {
   const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown cpu';
   return `${cpus}, node ${process.version}`;
+}
+
+/** Asks the probe inside Podd (bench/probe.mjs) for `cmd` and returns its answer. */
+export async function probe(p, dir, cmd) {
+  rmSync(join(dir, 'out.json'), { force: true });
+  writeFileSync(join(dir, 'cmd'), cmd);
+  p.kill('SIGUSR2');
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (existsSync(join(dir, 'out.json'))) return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+  }
+  throw new Error(`probe: no answer to ${cmd}`);
 }

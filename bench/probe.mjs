@@ -44,6 +44,7 @@ if (dir) {
       answer({ cmd });
     } else if (cmd === 'profile-stop') {
       const { profile } = await post('Profiler.stop');
+      if (process.env.PODD_PROBE_RAW) writeFileSync(join(dir, 'last.cpuprofile'), JSON.stringify(profile));
       // Cross-check of the profile's idle share: main-thread CPU time over wall time (Linux /proc).
       const busy = (mainThreadCpuSeconds() - mark.cpu) / ((performance.now() - mark.wall) / 1000);
       answer({ cmd, mainThreadBusy: busy, ...summarise(profile) });

@@ -149,8 +149,14 @@ export function linksToJson(l: RecordLinks): string | null {
     : null;
 }
 
+/** The links of a record without any (most records): one shared, frozen value instead of three objects per row. */
+const NO_LINKS: RecordLinks = Object.freeze({
+  related_to: Object.freeze([]) as unknown as string[],
+  extends: Object.freeze([]) as unknown as string[],
+});
+
 export function linksFromJson(v: string | RecordLinks | null): RecordLinks {
-  if (v === null || v === undefined) return { related_to: [], extends: [] };
+  if (v === null || v === undefined) return NO_LINKS;
   const o = typeof v === 'string' ? (JSON.parse(v) as Partial<RecordLinks>) : v;
   return { related_to: o.related_to ?? [], extends: o.extends ?? [] };
 }

@@ -148,34 +148,44 @@ interface PendingWrite {
 const rowToRecord = <P extends Payload = Payload>(r: RecordRow): StoredRecord<P> =>
   toStoredRecord(r, JSON.parse(r.payload) as P);
 
-/** A row fetched in raw mode (an array in RECORD_COLUMNS order): half the cost of a row object per row. */
+/**
+ * Columns of the record-returning reads in raw mode (rows as arrays: half the cost of a row object). A list
+ * reads only the first nine: its owner and type are those of the query, and each column read costs about as
+ * much as parsing the payload (better-sqlite3 builds a JS value per column and row).
+ */
+const LIST_COLS = 'context_id, kind, source, ts, created, updated, version, payload, links';
+const RAW_COLS = `${LIST_COLS}, id, type, user_id`;
 type RawRow = [
-  number,
   string,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
   string,
   string | null,
-  string,
-  string,
-  number,
-  number,
-  number,
   number,
   string,
   string | null,
 ];
-const rawToRecord = <P extends Payload = Payload>(a: RawRow): StoredRecord<P> => ({
-  contextId: a[1],
-  type: a[2],
-  id: a[1].slice(a[2].length + 1),
-  userId: a[3],
-  kind: a[4] as StoredRecord['kind'],
-  source: a[5] as StoredRecord['source'],
-  payload: JSON.parse(a[10]) as P,
-  links: linksFromJson(a[11]),
-  occurredAt: new Date(a[6]),
-  createdAt: new Date(a[7]),
-  updatedAt: new Date(a[8]),
-  version: a[9],
+const rawToRecord = <P extends Payload = Payload>(
+  a: RawRow,
+  type: string = a[10],
+  userId: string | null = a[11],
+): StoredRecord<P> => ({
+  contextId: a[0],
+  type,
+  id: a[0].slice(type.length + 1),
+  userId,
+  kind: a[1] as StoredRecord['kind'],
+  source: a[2] as StoredRecord['source'],
+  payload: JSON.parse(a[7]) as P,
+  links: linksFromJson(a[8]),
+  occurredAt: new Date(a[3]),
+  createdAt: new Date(a[4]),
+  updatedAt: new Date(a[5]),
+  version: a[6],
 });
 const outboxRowToEntry = (r: OutboxRow): OutboxEntry =>
   toOutboxEntry(r, r.record === null ? null : JSON.parse(r.record));
@@ -650,7 +660,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     const cond = where.join(' AND ');
     return {
-      sql: `SELECT ${COLS} FROM records WHERE ${cond} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+      sql: `SELECT ${LIST_COLS} FROM records WHERE ${cond} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
       countSql: `SELECT count(*) AS n FROM records WHERE ${cond}`,
       params,
     };
@@ -666,7 +676,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
         q.countTotal === false || (offset === 0 && rows.length < limit)
           ? offset + rows.length
           : (this.stmt(countSql).get(...params) as { n: number }).n;
-      return { items: rows.map((r) => rawToRecord<P>(r)), total };
+      return { items: rows.map((r) => rawToRecord<P>(r, q.type, q.userId)), total };
     });
   }
 
@@ -686,7 +696,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
         params.push(...q.types);
       }
       const rows = this.rawStmt(
-        `SELECT ${COLS.replace(/\w+/g, 'r.$&')} FROM records_fts f JOIN records r ON r.id = f.rowid
+        `SELECT ${RAW_COLS.replace(/\w+/g, 'r.$&')} FROM records_fts f JOIN records r ON r.id = f.rowid
           WHERE records_fts MATCH ? AND r.user_id = ?${typeCond}
           ORDER BY bm25(records_fts, 0.0, 1.0), r.ts DESC
           LIMIT ?`,
@@ -703,12 +713,14 @@ export class SqliteEventStore extends EmbeddedEventStore {
       const rows =
         userId !== undefined
           ? this.rawStmt(
-              `SELECT ${COLS} FROM records WHERE user_id = ? AND id > ? ORDER BY id LIMIT ${CHUNK}`,
+              `SELECT ${RAW_COLS} FROM records WHERE user_id = ? AND id > ? ORDER BY id LIMIT ${CHUNK}`,
             ).all(userId, after)
-          : this.rawStmt(`SELECT ${COLS} FROM records WHERE id > ? ORDER BY id LIMIT ${CHUNK}`).all(after);
+          : this.rawStmt(`SELECT ${RAW_COLS} FROM records WHERE id > ? ORDER BY id LIMIT ${CHUNK}`).all(
+              after,
+            );
       return {
         records: rows.map((r) => rawToRecord(r)),
-        lastId: rows.length ? rows[rows.length - 1][0] : after,
+        lastId: rows.length ? rows[rows.length - 1][9] : after,
       };
     });
   }
