@@ -18,6 +18,7 @@ import {
   AppointmentUpdateDto,
 } from './appointments.dto.js';
 import { AppointmentsService } from './appointments.service.js';
+import type { AppointmentView } from './appointments.record.js';
 
 @ApiTags('appointments')
 @ApiBearerAuth()
@@ -31,7 +32,7 @@ export class AppointmentsController {
   })
   @ApiOkResponse({ type: [AppointmentResponseDto] })
   @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: AppointmentListQuery): Promise<AppointmentResponseDto[]> {
+  list(@CurrentUser() user: AuthUser, @Query() q: AppointmentListQuery): Promise<AppointmentView[]> {
     return this.appointments.list(user, q);
   }
 
@@ -40,7 +41,7 @@ export class AppointmentsController {
   @ApiOperation({ summary: 'Add an appointment (409 when a similar one exists at about the same time)' })
   @ApiCreatedResponse({ type: AppointmentResponseDto })
   @ApiErrors(400, 409, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: AppointmentCreateDto): Promise<AppointmentResponseDto> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: AppointmentCreateDto): Promise<AppointmentView> {
     return this.appointments.create(user, dto);
   }
 
@@ -60,7 +61,7 @@ export class AppointmentsController {
   @ApiOperation({ summary: 'One appointment' })
   @ApiOkResponse({ type: AppointmentResponseDto })
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('appointment_id') id: string): Promise<AppointmentResponseDto> {
+  get(@CurrentUser() user: AuthUser, @Param('appointment_id') id: string): Promise<AppointmentView> {
     return this.appointments.crud.get(user, id);
   }
 
@@ -75,7 +76,7 @@ export class AppointmentsController {
     @CurrentUser() user: AuthUser,
     @Param('appointment_id') id: string,
     @Body() dto: AppointmentUpdateDto,
-  ): Promise<AppointmentResponseDto> {
+  ): Promise<AppointmentView> {
     return this.appointments.update(user, id, dto);
   }
 

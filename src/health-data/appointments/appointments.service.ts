@@ -7,13 +7,10 @@ import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDt
 import { RecordCrud } from '../records/record-crud.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
-import {
-  AppointmentCreateDto,
-  type AppointmentListQuery,
-  type AppointmentResponseDto,
-  type AppointmentUpdateDto,
-} from './appointments.dto.js';
-import { APPOINTMENT, type AppointmentPayload } from './appointments.record.js';
+import type { Page } from '../records/queries.js';
+import type { RecordInput } from '../records/record-repository.js';
+import { AppointmentCreateDto, type QUERY_TYPES } from './appointments.dto.js';
+import { APPOINTMENT, type AppointmentPayload, type AppointmentView } from './appointments.record.js';
 import { DUPLICATE_WINDOW_MS, isDuplicate, type AppointmentLike } from './duplicates.js';
 
 const DUPLICATE = 'Similar appointment already exists at the same time';
@@ -21,6 +18,11 @@ const DUPLICATE = 'Similar appointment already exists at the same time';
 const CACHE_MAX = 500;
 
 type Row = StoredRecord<AppointmentPayload>;
+
+export interface AppointmentQuery extends Page {
+  query_type: (typeof QUERY_TYPES)[number];
+  use_cache: boolean;
+}
 
 /**
  * Appointments. Rules of their own: duplicate detection around the new time (409), `query_type`
@@ -30,7 +32,7 @@ type Row = StoredRecord<AppointmentPayload>;
  */
 @Injectable()
 export class AppointmentsService {
-  readonly crud: RecordCrud<AppointmentPayload, AppointmentResponseDto>;
+  readonly crud: RecordCrud<AppointmentPayload>;
 
   constructor(
     private readonly store: RecordStore,
@@ -43,11 +45,11 @@ export class AppointmentsService {
     return `user:${userId}:appointments`;
   }
 
-  private render(rows: Row[], zone: string): AppointmentResponseDto[] {
-    return rows.map((r) => this.crud.repo.render(r, zone) as unknown as AppointmentResponseDto);
+  private render(rows: Row[], zone: string): AppointmentView[] {
+    return rows.map((r) => this.crud.repo.render(r, zone));
   }
 
-  async list(user: AuthUser, q: AppointmentListQuery): Promise<AppointmentResponseDto[]> {
+  async list(user: AuthUser, q: AppointmentQuery): Promise<AppointmentView[]> {
     const c = await this.store.caller(user);
     const now = this.store.clock.now();
     if (q.use_cache) {
@@ -72,22 +74,22 @@ export class AppointmentsService {
     return this.render(rows, c.zone);
   }
 
-  async create(user: AuthUser, dto: AppointmentCreateDto): Promise<AppointmentResponseDto> {
+  async create(user: AuthUser, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const payload = this.crud.repo.buildPayload(c, dto);
     await this.checkDuplicate(c, payload);
     const rec = await this.store.gateway.store(this.crud.repo.createRequest(c, payload));
     await this.cache.bump(this.ns(c.userId));
-    return this.crud.repo.render(rec, c.zone) as unknown as AppointmentResponseDto;
+    return this.crud.repo.render(rec, c.zone);
   }
 
-  async update(user: AuthUser, id: string, dto: AppointmentUpdateDto): Promise<AppointmentResponseDto> {
+  async update(user: AuthUser, id: string, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const rec = await this.crud.repo.update(c, id, dto, {
       check: (next) => this.checkDuplicate(c, next, id),
     });
     await this.cache.bump(this.ns(c.userId));
-    return this.crud.repo.render(rec, c.zone) as unknown as AppointmentResponseDto;
+    return this.crud.repo.render(rec, c.zone);
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {

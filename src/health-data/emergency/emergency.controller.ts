@@ -20,6 +20,7 @@ import {
   EmergencyContactUpdateDto,
 } from './emergency.dto.js';
 import { EmergencyService } from './emergency.service.js';
+import type { AlertView, ContactView } from './emergency.record.js';
 
 @ApiTags('emergency')
 @ApiBearerAuth()
@@ -31,10 +32,7 @@ export class EmergencyContactsController {
   @ApiOperation({ summary: 'Your emergency contacts: primary first, then by name' })
   @ApiOkResponse({ type: [EmergencyContactResponseDto] })
   @ApiErrors(422)
-  list(
-    @CurrentUser() user: AuthUser,
-    @Query() q: EmergencyContactListQuery,
-  ): Promise<EmergencyContactResponseDto[]> {
+  list(@CurrentUser() user: AuthUser, @Query() q: EmergencyContactListQuery): Promise<ContactView[]> {
     return this.emergency.list(user, q);
   }
 
@@ -45,10 +43,7 @@ export class EmergencyContactsController {
   })
   @ApiCreatedResponse({ type: EmergencyContactResponseDto })
   @ApiErrors(400, 409, 413, 422)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: EmergencyContactCreateDto,
-  ): Promise<EmergencyContactResponseDto> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: EmergencyContactCreateDto): Promise<ContactView> {
     return this.emergency.create(user, dto);
   }
 
@@ -68,7 +63,7 @@ export class EmergencyContactsController {
   @ApiOperation({ summary: 'One contact' })
   @ApiOkResponse({ type: EmergencyContactResponseDto })
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('contact_id') id: string): Promise<EmergencyContactResponseDto> {
+  get(@CurrentUser() user: AuthUser, @Param('contact_id') id: string): Promise<ContactView> {
     return this.emergency.contacts.get(user, id);
   }
 
@@ -82,7 +77,7 @@ export class EmergencyContactsController {
     @CurrentUser() user: AuthUser,
     @Param('contact_id') id: string,
     @Body() dto: EmergencyContactUpdateDto,
-  ): Promise<EmergencyContactResponseDto> {
+  ): Promise<ContactView> {
     return this.emergency.update(user, id, dto);
   }
 
@@ -110,7 +105,7 @@ export class EmergencyAlertController {
   })
   @ApiCreatedResponse({ type: EmergencyAlertResponseDto })
   @ApiErrors(400, 413, 422)
-  alert(@CurrentUser() user: AuthUser, @Body() dto: EmergencyAlertDto): Promise<EmergencyAlertResponseDto> {
+  alert(@CurrentUser() user: AuthUser, @Body() dto: EmergencyAlertDto): Promise<AlertView> {
     return this.emergency.raiseAlert(user, dto);
   }
 }

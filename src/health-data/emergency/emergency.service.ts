@@ -10,13 +10,12 @@ import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import { zonedIso } from '../records/time.js';
 import { EmergencyAlertChannel } from './alert-channel.js';
+import type { Page } from '../records/queries.js';
+import type { RecordInput } from '../records/record-repository.js';
 import {
   EmergencyContactCreateDto,
   type ContactBatchResultDto,
   type EmergencyAlertDto,
-  type EmergencyAlertResponseDto,
-  type EmergencyContactListQuery,
-  type EmergencyContactResponseDto,
   type EmergencyContactUpdateDto,
 } from './emergency.dto.js';
 import {
@@ -24,13 +23,19 @@ import {
   EMERGENCY_CONTACT,
   type AlertDelivery,
   type AlertPayload,
+  type AlertView,
   type ContactPayload,
+  type ContactView,
 } from './emergency.record.js';
 import { nameKey, phoneKey, phoneProblem } from './phone.js';
 
 type Contact = StoredRecord<ContactPayload>;
 /** Most contacts per user (the list is cached and sorted whole). */
 const MAX_CONTACTS = 200;
+
+export interface ContactQuery extends Page {
+  use_cache: boolean;
+}
 const DUPLICATE_PHONE = 'Emergency contact with this phone number already exists';
 const DUPLICATE_NAME = 'Emergency contact with this name already exists';
 
@@ -49,8 +54,8 @@ const byPrimaryThenName = (a: Contact, b: Contact): number =>
  */
 @Injectable()
 export class EmergencyService {
-  readonly contacts: RecordCrud<ContactPayload, EmergencyContactResponseDto>;
-  readonly alerts: RecordCrud<AlertPayload, EmergencyAlertResponseDto>;
+  readonly contacts: RecordCrud<ContactPayload>;
+  readonly alerts: RecordCrud<AlertPayload>;
 
   constructor(
     private readonly store: RecordStore,
@@ -72,11 +77,11 @@ export class EmergencyService {
     return useCache ? this.cache.wrap(this.ns(c.userId), 'all', load) : load();
   }
 
-  private render(rows: Contact[], zone: string): EmergencyContactResponseDto[] {
-    return rows.map((r) => this.contacts.repo.render(r, zone) as unknown as EmergencyContactResponseDto);
+  private render(rows: Contact[], zone: string): ContactView[] {
+    return rows.map((r) => this.contacts.repo.render(r, zone));
   }
 
-  async list(user: AuthUser, q: EmergencyContactListQuery): Promise<EmergencyContactResponseDto[]> {
+  async list(user: AuthUser, q: ContactQuery): Promise<ContactView[]> {
     const c = await this.store.caller(user);
     return this.render((await this.all(c, q.use_cache)).slice(q.offset, q.offset + q.limit), c.zone);
   }
@@ -101,7 +106,7 @@ export class EmergencyService {
       .map((e) => this.contacts.repo.replaceRequest(e, { ...e.payload, is_primary: false }));
   }
 
-  async create(user: AuthUser, dto: EmergencyContactCreateDto): Promise<EmergencyContactResponseDto> {
+  async create(user: AuthUser, dto: EmergencyContactCreateDto): Promise<ContactView> {
     const c = await this.store.caller(user);
     const problem = phoneProblem(dto.phone);
     if (problem) throw badRequest(problem);
@@ -116,7 +121,7 @@ export class EmergencyService {
           ...(dto.is_primary ? this.demotions(existing) : []),
         ]);
         await this.cache.bump(this.ns(c.userId));
-        return this.contacts.repo.render(rec as Contact, c.zone) as unknown as EmergencyContactResponseDto;
+        return this.contacts.repo.render(rec as Contact, c.zone);
       } catch (e) {
         if (e instanceof RecordConflictError && attempt < 3) continue; // a primary changed meanwhile
         throw e;
@@ -127,8 +132,8 @@ export class EmergencyService {
   async update(
     user: AuthUser,
     id: string,
-    dto: EmergencyContactUpdateDto,
-  ): Promise<EmergencyContactResponseDto> {
+    dto: EmergencyContactUpdateDto & RecordInput<ContactPayload>,
+  ): Promise<ContactView> {
     const c = await this.store.caller(user);
     if (dto.phone !== undefined && dto.phone !== null) {
       const problem = phoneProblem(dto.phone);
@@ -142,7 +147,7 @@ export class EmergencyService {
       },
     });
     await this.cache.bump(this.ns(c.userId));
-    return this.contacts.repo.render(rec, c.zone) as unknown as EmergencyContactResponseDto;
+    return this.contacts.repo.render(rec, c.zone);
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
@@ -192,7 +197,7 @@ export class EmergencyService {
 
   // --------------------------------------------------------------------------------------------- alerts
 
-  async raiseAlert(user: AuthUser, dto: EmergencyAlertDto): Promise<EmergencyAlertResponseDto> {
+  async raiseAlert(user: AuthUser, dto: EmergencyAlertDto): Promise<AlertView> {
     const c = await this.store.caller(user);
     const now = this.store.clock.now();
     const contacts = await this.all(c, false);
@@ -248,8 +253,8 @@ export class EmergencyService {
     );
   }
 
-  private renderAlert(rec: StoredRecord<AlertPayload>, zone: string): EmergencyAlertResponseDto {
-    const out = this.alerts.repo.render(rec, zone) as unknown as EmergencyAlertResponseDto;
+  private renderAlert(rec: StoredRecord<AlertPayload>, zone: string): AlertView {
+    const out = this.alerts.repo.render(rec, zone);
     out.deliveries = out.deliveries.map((d) => ({ ...d, updated_at: zonedIso(d.updated_at, zone) }));
     return out;
   }

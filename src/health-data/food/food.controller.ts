@@ -13,6 +13,7 @@ import { RelatedToQuery } from '../records/dto.js';
 import { relatedLinks } from '../records/record-crud.js';
 import { FoodLogCreateDto, FoodLogListQuery, FoodLogResponseDto, FoodLogUpdateDto } from './food.dto.js';
 import { FoodService } from './food.service.js';
+import type { FoodView } from './food.record.js';
 
 @ApiTags('food')
 @ApiBearerAuth()
@@ -26,7 +27,7 @@ export class FoodLogsController {
   })
   @ApiOkResponse({ type: [FoodLogResponseDto] })
   @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
+  list(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodView[]> {
     return this.food.list(user, q);
   }
 
@@ -34,7 +35,7 @@ export class FoodLogsController {
   @ApiOperation({ summary: 'One food log entry' })
   @ApiOkResponse({ type: FoodLogResponseDto })
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('food_log_id') id: string): Promise<FoodLogResponseDto> {
+  get(@CurrentUser() user: AuthUser, @Param('food_log_id') id: string): Promise<FoodView> {
     return this.food.crud.get(user, id);
   }
 
@@ -47,7 +48,7 @@ export class FoodLogsController {
     @CurrentUser() user: AuthUser,
     @Body() dto: FoodLogCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<FoodLogResponseDto> {
+  ): Promise<FoodView> {
     return this.food.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
@@ -61,7 +62,7 @@ export class FoodLogsController {
     @CurrentUser() user: AuthUser,
     @Param('food_log_id') id: string,
     @Body() dto: FoodLogUpdateDto,
-  ): Promise<FoodLogResponseDto> {
+  ): Promise<FoodView> {
     return this.food.crud.update(user, id, dto);
   }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsBoundedNumber } from '../../common/validators.js';
 import { DayListQuery, IsDateTimeInput } from '../records/dto.js';
+import type { FoodView } from './food.record.js';
 
 export const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack', 'other'] as const;
 export type MealType = (typeof MEAL_TYPES)[number];
@@ -72,7 +73,7 @@ export class FoodLogListQuery extends DayListQuery {
   meal_type?: MealType;
 }
 
-export class FoodLogResponseDto {
+export class FoodLogResponseDto implements FoodView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() description: string;

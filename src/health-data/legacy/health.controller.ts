@@ -15,6 +15,8 @@ import { RelatedToQuery } from '../records/dto.js';
 import { relatedLinks } from '../records/record-crud.js';
 import { VitalsCreateDto, VitalsListQuery, VitalsResponseDto } from '../vitals/vitals.dto.js';
 import { VitalsService } from '../vitals/vitals.service.js';
+import type { FoodView } from '../food/food.record.js';
+import type { VitalsView } from '../vitals/vitals.record.js';
 
 /** The original's `/api/health` router: food and vitals over the same records as the newer routes (create answers 200), and insights. */
 @ApiTags('health')
@@ -31,7 +33,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Food logs (same as GET /api/food-logs)', deprecated: true })
   @ApiOkResponse({ type: [FoodLogResponseDto] })
   @ApiErrors(422)
-  foodLogs(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
+  foodLogs(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodView[]> {
     return this.food.list(user, q);
   }
 
@@ -47,7 +49,7 @@ export class HealthController {
     @CurrentUser() user: AuthUser,
     @Body() dto: FoodLogCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<FoodLogResponseDto> {
+  ): Promise<FoodView> {
     return this.food.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
@@ -55,7 +57,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Vitals readings (same as GET /api/vitals)', deprecated: true })
   @ApiOkResponse({ type: [VitalsResponseDto] })
   @ApiErrors(422)
-  vitalsList(@CurrentUser() user: AuthUser, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
+  vitalsList(@CurrentUser() user: AuthUser, @Query() q: VitalsListQuery): Promise<VitalsView[]> {
     return this.vitals.list(user, q);
   }
 
@@ -68,7 +70,7 @@ export class HealthController {
     @CurrentUser() user: AuthUser,
     @Body() dto: VitalsCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<VitalsResponseDto> {
+  ): Promise<VitalsView> {
     return this.vitals.crud.create(user, dto, relatedLinks(q.related_to));
   }
 

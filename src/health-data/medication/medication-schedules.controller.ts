@@ -16,6 +16,7 @@ import {
   MedicationScheduleUpdateDto,
 } from './medication.dto.js';
 import { MedicationService } from './medication.service.js';
+import type { MedScheduleView } from './medication.record.js';
 
 @ApiTags('medication')
 @ApiBearerAuth()
@@ -27,10 +28,7 @@ export class MedicationSchedulesController {
   @ApiOperation({ summary: 'Your medication schedules, newest first (optionally of one medication)' })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(422)
-  list(
-    @CurrentUser() user: AuthUser,
-    @Query() q: MedicationScheduleListQuery,
-  ): Promise<MedicationScheduleResponseDto[]> {
+  list(@CurrentUser() user: AuthUser, @Query() q: MedicationScheduleListQuery): Promise<MedScheduleView[]> {
     return this.meds.listSchedules(user, q);
   }
 
@@ -38,10 +36,7 @@ export class MedicationSchedulesController {
   @ApiOperation({ summary: 'One schedule' })
   @ApiOkResponse({ type: MedicationScheduleResponseDto })
   @ApiErrors(404)
-  get(
-    @CurrentUser() user: AuthUser,
-    @Param('schedule_id') id: string,
-  ): Promise<MedicationScheduleResponseDto> {
+  get(@CurrentUser() user: AuthUser, @Param('schedule_id') id: string): Promise<MedScheduleView> {
     return this.meds.getSchedule(user, id);
   }
 
@@ -50,10 +45,7 @@ export class MedicationSchedulesController {
   @ApiOperation({ summary: 'Add a schedule (HH:MM in your time zone, 3-letter days; empty = every day)' })
   @ApiCreatedResponse({ type: MedicationScheduleResponseDto })
   @ApiErrors(400, 404, 413, 422)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: MedicationScheduleCreateDto,
-  ): Promise<MedicationScheduleResponseDto> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: MedicationScheduleCreateDto): Promise<MedScheduleView> {
     return this.meds.createSchedule(user, { ...dto, related_to: undefined });
   }
 
@@ -67,7 +59,7 @@ export class MedicationSchedulesController {
     @CurrentUser() user: AuthUser,
     @Param('schedule_id') id: string,
     @Body() dto: MedicationScheduleUpdateDto,
-  ): Promise<MedicationScheduleResponseDto> {
+  ): Promise<MedScheduleView> {
     return this.meds.updateSchedule(user, id, dto);
   }
 

@@ -25,6 +25,7 @@ import {
   MedicationUpdateDto,
 } from './medication.dto.js';
 import { MedicationService } from './medication.service.js';
+import type { MedLogView, MedScheduleView, MedicationView } from './medication.record.js';
 
 @ApiTags('medication')
 @ApiBearerAuth()
@@ -36,7 +37,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'Your medications, newest first' })
   @ApiOkResponse({ type: [MedicationResponseDto] })
   @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: MedicationListQuery): Promise<MedicationResponseDto[]> {
+  list(@CurrentUser() user: AuthUser, @Query() q: MedicationListQuery): Promise<MedicationView[]> {
     return this.meds.listMedications(user, q);
   }
 
@@ -45,7 +46,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'Add a medication' })
   @ApiCreatedResponse({ type: MedicationResponseDto })
   @ApiErrors(400, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: MedicationCreateDto): Promise<MedicationResponseDto> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: MedicationCreateDto): Promise<MedicationView> {
     return this.meds.medications.create(user, dto);
   }
 
@@ -58,7 +59,7 @@ export class MedicationController {
     @CurrentUser() user: AuthUser,
     @Body() dto: MedicationLogCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<MedicationLogResponseDto> {
+  ): Promise<MedLogView> {
     return this.meds.logDose(user, dto, q.related_to);
   }
 
@@ -66,10 +67,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'Dose history, newest first (medication and date range in your time zone)' })
   @ApiOkResponse({ type: [MedicationLogResponseDto] })
   @ApiErrors(422)
-  logs(
-    @CurrentUser() user: AuthUser,
-    @Query() q: MedicationLogListQuery,
-  ): Promise<MedicationLogResponseDto[]> {
+  logs(@CurrentUser() user: AuthUser, @Query() q: MedicationLogListQuery): Promise<MedLogView[]> {
     return this.meds.listLogs(user, q);
   }
 
@@ -88,10 +86,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'Your medication schedules (same as GET /api/medication-schedules)' })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(422)
-  schedules(
-    @CurrentUser() user: AuthUser,
-    @Query() q: PaginationQuery,
-  ): Promise<MedicationScheduleResponseDto[]> {
+  schedules(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MedScheduleView[]> {
     return this.meds.listSchedules(user, q);
   }
 
@@ -104,7 +99,7 @@ export class MedicationController {
     @CurrentUser() user: AuthUser,
     @Body() dto: MedicationScheduleCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<MedicationScheduleResponseDto> {
+  ): Promise<MedScheduleView> {
     return this.meds.createSchedule(user, dto, q.related_to);
   }
 
@@ -112,7 +107,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'One medication' })
   @ApiOkResponse({ type: MedicationResponseDto })
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('medication_id') id: string): Promise<MedicationResponseDto> {
+  get(@CurrentUser() user: AuthUser, @Param('medication_id') id: string): Promise<MedicationView> {
     return this.meds.medications.get(user, id);
   }
 
@@ -126,7 +121,7 @@ export class MedicationController {
     @CurrentUser() user: AuthUser,
     @Param('medication_id') id: string,
     @Body() dto: MedicationUpdateDto,
-  ): Promise<MedicationResponseDto> {
+  ): Promise<MedicationView> {
     return this.meds.medications.update(user, id, dto);
   }
 

@@ -20,6 +20,7 @@ import {
   MeditationSessionResponseDto,
 } from './meditation.dto.js';
 import { MeditationService } from './meditation.service.js';
+import type { MeditationLogView, SessionView } from './meditation.record.js';
 
 @ApiTags('meditation')
 @ApiBearerAuth()
@@ -33,10 +34,7 @@ export class MeditationController {
   })
   @ApiOkResponse({ type: [MeditationSessionResponseDto] })
   @ApiErrors(422)
-  sessions(
-    @CurrentUser() user: AuthUser,
-    @Query() q: MeditationSessionListQuery,
-  ): Promise<MeditationSessionResponseDto[]> {
+  sessions(@CurrentUser() user: AuthUser, @Query() q: MeditationSessionListQuery): Promise<SessionView[]> {
     return this.meditation.listSessions(user, q);
   }
 
@@ -44,10 +42,7 @@ export class MeditationController {
   @ApiOperation({ summary: 'One session: built-in, or one of yours' })
   @ApiOkResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(404)
-  session(
-    @CurrentUser() user: AuthUser,
-    @Param('session_id') id: string,
-  ): Promise<MeditationSessionResponseDto> {
+  session(@CurrentUser() user: AuthUser, @Param('session_id') id: string): Promise<SessionView> {
     return this.meditation.getSession(user, id);
   }
 
@@ -68,10 +63,7 @@ export class MeditationController {
   })
   @ApiCreatedResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(400, 409, 413, 422)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: MeditationSessionCreateDto,
-  ): Promise<MeditationSessionResponseDto> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: MeditationSessionCreateDto): Promise<SessionView> {
     return this.meditation.createSession(user, dto);
   }
 
@@ -92,7 +84,7 @@ export class MeditationController {
   @ApiOperation({ summary: 'Log a session you did' })
   @ApiCreatedResponse({ type: MeditationLogResponseDto })
   @ApiErrors(400, 404, 413, 422)
-  log(@CurrentUser() user: AuthUser, @Body() dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
+  log(@CurrentUser() user: AuthUser, @Body() dto: MeditationLogCreateDto): Promise<MeditationLogView> {
     return this.meditation.log(user, dto);
   }
 
@@ -100,7 +92,7 @@ export class MeditationController {
   @ApiOperation({ summary: 'Your meditation logs, newest first' })
   @ApiOkResponse({ type: [MeditationLogResponseDto] })
   @ApiErrors(422)
-  history(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MeditationLogResponseDto[]> {
+  history(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MeditationLogView[]> {
     return this.meditation.history(user, q);
   }
 }

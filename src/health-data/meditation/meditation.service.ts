@@ -8,20 +8,22 @@ import { RecordCrud } from '../records/record-crud.js';
 import { RecordRepository } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
-import type { PaginationQuery } from '../../common/dto.js';
-import {
-  MeditationSessionCreateDto,
-  type MeditationLogCreateDto,
-  type MeditationLogResponseDto,
-  type MeditationSessionListQuery,
-  type MeditationSessionResponseDto,
-} from './meditation.dto.js';
+import type { Page } from '../records/queries.js';
+import { MeditationSessionCreateDto, type MeditationLogCreateDto } from './meditation.dto.js';
 import {
   MEDITATION_LOG,
   MEDITATION_SESSION,
   MEDITATION_USER_SESSION,
+  type MeditationLogPayload,
+  type MeditationLogView,
   type SessionPayload,
+  type SessionView,
 } from './meditation.record.js';
+
+export interface SessionQuery extends Page {
+  category?: string;
+  use_cache: boolean;
+}
 
 const CACHE_NS = 'meditation:sessions';
 const CATALOGUE_MAX = 1000;
@@ -43,7 +45,7 @@ const newestFirst = (a: StoredRecord, b: StoredRecord): number =>
 export class MeditationService {
   private readonly catalogue: RecordRepository<SessionPayload>;
   private readonly own: RecordRepository<SessionPayload>;
-  readonly logs: RecordCrud<Record<string, unknown>, MeditationLogResponseDto>;
+  readonly logs: RecordCrud<MeditationLogPayload>;
 
   constructor(
     private readonly store: RecordStore,
@@ -56,7 +58,7 @@ export class MeditationService {
   }
 
   /** The catalogue and the caller's own sessions, merged newest first, then paged. */
-  async listSessions(user: AuthUser, q: MeditationSessionListQuery): Promise<MeditationSessionResponseDto[]> {
+  async listSessions(user: AuthUser, q: SessionQuery): Promise<SessionView[]> {
     const c = await this.store.caller(user);
     const window = q.offset + q.limit;
     const where = q.category ? { category: q.category } : undefined;
@@ -70,15 +72,12 @@ export class MeditationService {
       .map((r) => this.render(r, c.zone));
   }
 
-  async getSession(user: AuthUser, id: string): Promise<MeditationSessionResponseDto> {
+  async getSession(user: AuthUser, id: string): Promise<SessionView> {
     const c = await this.store.caller(user);
     return this.render(await this.find(c, id), c.zone);
   }
 
-  async createSession(
-    user: AuthUser,
-    dto: MeditationSessionCreateDto,
-  ): Promise<MeditationSessionResponseDto> {
+  async createSession(user: AuthUser, dto: MeditationSessionCreateDto): Promise<SessionView> {
     const c = await this.store.caller(user);
     this.checkUrl(dto.audio_url);
     if ((await this.titles(c)).has(titleKey(dto.title))) throw conflict(DUPLICATE);
@@ -107,16 +106,13 @@ export class MeditationService {
     await this.own.delete(await this.store.caller(user), id);
   }
 
-  async log(user: AuthUser, dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
+  async log(user: AuthUser, dto: MeditationLogCreateDto): Promise<MeditationLogView> {
     const c = await this.store.caller(user);
     await this.find(c, dto.session_id);
-    return this.logs.repo.render(
-      await this.logs.repo.create(c, { ...dto, logged_at: undefined }),
-      c.zone,
-    ) as unknown as MeditationLogResponseDto;
+    return this.logs.repo.render(await this.logs.repo.create(c, { ...dto, logged_at: undefined }), c.zone);
   }
 
-  history(user: AuthUser, q: PaginationQuery): Promise<MeditationLogResponseDto[]> {
+  history(user: AuthUser, q: Page): Promise<MeditationLogView[]> {
     return this.logs.list(user, () => ({ limit: q.limit, offset: q.offset }));
   }
 
@@ -158,8 +154,8 @@ export class MeditationService {
   }
 
   /** One shape for both kinds: `user_id` is the owner's id, null for the catalogue. */
-  private render(rec: StoredRecord<SessionPayload>, zone: string): MeditationSessionResponseDto {
+  private render(rec: StoredRecord<SessionPayload>, zone: string): SessionView {
     const repo = rec.userId === null ? this.catalogue : this.own;
-    return { id: rec.id, user_id: rec.userId, ...repo.render(rec, zone) } as MeditationSessionResponseDto;
+    return { ...repo.render(rec, zone), user_id: rec.userId };
   }
 }

@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 export interface ProfilePayload {
   [k: string]: unknown;
@@ -13,12 +13,14 @@ export interface ProfilePayload {
   timezone: string | null;
 }
 
+export type ProfileView = RecordView<ProfilePayload>;
+
 /** `profile:<user_id>` — one per user; every field can be cleared with null (arrays become []). */
 export const PROFILE: RecordSpec<ProfilePayload> = {
   type: 'profile',
   notFound: 'Profile not found',
   kind: 'fact',
-  fields: [
+  fields: fieldsOf<ProfilePayload>()(
     'date_of_birth',
     'gender',
     'height_cm',
@@ -28,7 +30,7 @@ export const PROFILE: RecordSpec<ProfilePayload> = {
     'medical_conditions',
     'dietary_preferences',
     'timezone',
-  ],
+  ),
   clearable: [
     'date_of_birth',
     'gender',

@@ -19,7 +19,8 @@ const ZONE_TTL_MS = 30_000;
  */
 @Injectable()
 export class RecordStore {
-  private readonly repos = new Map<string, RecordRepository<Payload>>();
+  // One repository per type; `repo()` is the only writer, so the entry for `spec.type` is a RecordRepository<P>.
+  private readonly repos = new Map<string, unknown>();
   private readonly zones = new Map<string, { zone: string; until: number }>();
 
   constructor(
@@ -29,12 +30,12 @@ export class RecordStore {
   ) {}
 
   repo<P extends Payload>(spec: RecordSpec<P>): RecordRepository<P> {
-    let r = this.repos.get(spec.type);
+    let r = this.repos.get(spec.type) as RecordRepository<P> | undefined;
     if (!r) {
-      r = new RecordRepository(spec as RecordSpec<Payload>, this.gateway, this.clock);
+      r = new RecordRepository(spec, this.gateway, this.clock);
       this.repos.set(spec.type, r);
     }
-    return r as unknown as RecordRepository<P>;
+    return r;
   }
 
   get defaultZone(): string {

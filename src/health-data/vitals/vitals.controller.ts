@@ -13,6 +13,7 @@ import { RelatedToQuery } from '../records/dto.js';
 import { relatedLinks } from '../records/record-crud.js';
 import { VitalsCreateDto, VitalsListQuery, VitalsResponseDto, VitalsUpdateDto } from './vitals.dto.js';
 import { VitalsService } from './vitals.service.js';
+import type { VitalsView } from './vitals.record.js';
 
 @ApiTags('vitals')
 @ApiBearerAuth()
@@ -24,7 +25,7 @@ export class VitalsController {
   @ApiOperation({ summary: 'Your vitals readings, newest first (date range in your time zone)' })
   @ApiOkResponse({ type: [VitalsResponseDto] })
   @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
+  list(@CurrentUser() user: AuthUser, @Query() q: VitalsListQuery): Promise<VitalsView[]> {
     return this.vitals.list(user, q);
   }
 
@@ -32,7 +33,7 @@ export class VitalsController {
   @ApiOperation({ summary: 'One vitals reading' })
   @ApiOkResponse({ type: VitalsResponseDto })
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('vitals_id') id: string): Promise<VitalsResponseDto> {
+  get(@CurrentUser() user: AuthUser, @Param('vitals_id') id: string): Promise<VitalsView> {
     return this.vitals.crud.get(user, id);
   }
 
@@ -45,7 +46,7 @@ export class VitalsController {
     @CurrentUser() user: AuthUser,
     @Body() dto: VitalsCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<VitalsResponseDto> {
+  ): Promise<VitalsView> {
     return this.vitals.crud.create(user, dto, relatedLinks(q.related_to));
   }
 
@@ -59,7 +60,7 @@ export class VitalsController {
     @CurrentUser() user: AuthUser,
     @Param('vitals_id') id: string,
     @Body() dto: VitalsUpdateDto,
-  ): Promise<VitalsResponseDto> {
+  ): Promise<VitalsView> {
     return this.vitals.update(user, id, dto);
   }
 

@@ -4,20 +4,21 @@ import { RecordCrud } from '../records/record-crud.js';
 import { RecordStore } from '../records/record-store.js';
 import { localDayRange } from '../records/time.js';
 import { validationError } from '../../common/errors.js';
-import type { VitalsListQuery, VitalsResponseDto, VitalsUpdateDto } from './vitals.dto.js';
-import { VITALS, type VitalsPayload } from './vitals.record.js';
+import type { DateRangeQuery } from '../records/queries.js';
+import type { RecordInput } from '../records/record-repository.js';
+import { VITALS, type VitalsPayload, type VitalsView } from './vitals.record.js';
 
 /** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): only the record rules and a date range. */
 @Injectable()
 export class VitalsService {
-  readonly crud: RecordCrud<VitalsPayload, VitalsResponseDto>;
+  readonly crud: RecordCrud<VitalsPayload>;
 
   constructor(store: RecordStore) {
     this.crud = new RecordCrud(store, VITALS);
   }
 
   /** A PUT may send one pressure: the rule of the DTO (systolic above diastolic) is checked on the result. */
-  update(user: AuthUser, id: string, dto: VitalsUpdateDto): Promise<VitalsResponseDto> {
+  update(user: AuthUser, id: string, dto: RecordInput<VitalsPayload>): Promise<VitalsView> {
     return this.crud.update(user, id, dto, (next) => {
       const { blood_pressure_systolic: sys, blood_pressure_diastolic: dia } = next;
       if (typeof sys === 'number' && typeof dia === 'number' && sys <= dia)
@@ -28,7 +29,7 @@ export class VitalsService {
     });
   }
 
-  list(user: AuthUser, q: VitalsListQuery): Promise<VitalsResponseDto[]> {
+  list(user: AuthUser, q: DateRangeQuery): Promise<VitalsView[]> {
     return this.crud.list(user, (c) => ({ ...localDayRange(c.zone, q), limit: q.limit, offset: q.offset }));
   }
 }
