@@ -143,28 +143,18 @@ export class DoctorReportService implements OnModuleInit {
   }
 
   async summaryFor(ownerId: string, opts: { days: ReportDays; lang: ReportLang }): Promise<DoctorReport> {
-    const gw = this.store.gateway;
     const zone = await this.store.zoneOf(ownerId);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const to = localDate(now, zone);
     const from = addDays(to, -(opts.days - 1));
     const range = localDayRange(zone, { date_from: from, date_to: to });
-    const list = async (type: string, ranged = true): Promise<StoredRecord[]> =>
-      (
-        await gw.list({
-          userId: ownerId,
-          type,
-          ...(ranged ? range : {}),
-          order: 'asc',
-          limit: 10_000,
-          countTotal: false,
-        })
-      ).items;
+    const list = (type: string, ranged = true): Promise<StoredRecord[]> =>
+      this.store.recordsOf(ownerId, type, ranged ? range : {});
 
     const [account, profileRec, meds, schedules, vitals, sleep, exercise, alerts, chat, adherence] =
       await Promise.all([
         this.auth.me(ownerId),
-        gw.get(`profile:${ownerId}`),
+        this.store.profileOf(ownerId),
         list('medication', false),
         list('med_schedule', false),
         list('vitals'),

@@ -51,7 +51,7 @@ export class AppointmentsService {
 
   async list(user: AuthUser, q: AppointmentQuery): Promise<AppointmentView[]> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     if (q.use_cache) {
       const all = await this.cache.wrap(this.ns(c.userId), 'all', () =>
         this.crud.repo.list(c, { order: 'asc', limit: CACHE_MAX + 1 }),
@@ -78,7 +78,7 @@ export class AppointmentsService {
     const c = await this.store.caller(user);
     const payload = this.crud.repo.buildPayload(c, dto);
     await this.checkDuplicate(c, payload);
-    const rec = await this.store.gateway.store(this.crud.repo.createRequest(c, payload));
+    const [rec] = await this.store.commit([this.crud.repo.createRequest(c, payload)]);
     await this.cache.bump(this.ns(c.userId));
     return this.crud.repo.render(rec, c.zone);
   }
@@ -111,7 +111,7 @@ export class AppointmentsService {
       accepted.push(payload);
       return this.crud.repo.createRequest(c, payload, { links: { related_to: [context] } });
     });
-    if (writes.length) await this.store.gateway.storeMany(writes);
+    await this.store.commit(writes);
     await this.cache.bump(this.ns(c.userId));
     return batchResult(context, outcomes);
   }

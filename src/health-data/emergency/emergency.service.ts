@@ -116,10 +116,7 @@ export class EmergencyService {
       this.checkUnique(existing, dto);
       const req = this.contacts.repo.createRequest(c, this.contacts.repo.buildPayload(c, dto));
       try {
-        const [rec] = await this.store.gateway.storeMany([
-          req,
-          ...(dto.is_primary ? this.demotions(existing) : []),
-        ]);
+        const [rec] = await this.store.commit([req, ...(dto.is_primary ? this.demotions(existing) : [])]);
         await this.cache.bump(this.ns(c.userId));
         return this.contacts.repo.render(rec as Contact, c.zone);
       } catch (e) {
@@ -190,7 +187,7 @@ export class EmergencyService {
       return req;
     });
     if (primaries) writes.push(...this.demotions(existing));
-    if (writes.length) await this.store.gateway.storeMany(writes);
+    await this.store.commit(writes);
     await this.cache.bump(this.ns(c.userId));
     return { ...batchResult(context, outcomes), primary_contacts: primaries };
   }
@@ -199,7 +196,7 @@ export class EmergencyService {
 
   async raiseAlert(user: AuthUser, dto: EmergencyAlertDto): Promise<AlertView> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const contacts = await this.all(c, false);
     const deliveries: AlertDelivery[] = contacts.map((k) => ({
       contact_id: k.id,
@@ -241,7 +238,7 @@ export class EmergencyService {
       {},
       {
         check: (next) => {
-          const at = this.store.clock.now().toISOString();
+          const at = this.store.now().toISOString();
           next.deliveries = next.deliveries.map((d) =>
             d.contact_id === contactId ? { ...d, status, updated_at: at } : d,
           );

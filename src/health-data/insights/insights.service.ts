@@ -35,7 +35,7 @@ export class InsightsService {
     days: number,
   ): Promise<{ result: InsightResult; zone: string; now: Date }> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const from = new Date(now.getTime() - days * 86400_000);
     const load = async <P extends Payload>(spec: RecordSpec<P>): Promise<P[]> =>
       (

@@ -77,8 +77,7 @@ export class MedicationService {
   async removeMedication(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
     await this.medications.repo.delete(c, id);
-    for (const s of await this.schedules.repo.all(c, { medication_id: id }))
-      await this.store.gateway.delete(s.contextId);
+    await this.store.erase(...(await this.schedules.repo.all(c, { medication_id: id })));
   }
 
   /** The caller's medication by id or exact name; 422 when neither is given, 404 when not found. */
@@ -183,7 +182,7 @@ export class MedicationService {
 
   async adherence(user: AuthUser, q: AdherenceRange): Promise<AdherenceResponseDto> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const dateTo = q.date_to ?? localDate(now, c.zone);
     const dateFrom = q.date_from ?? addDays(dateTo, -6);
     if (dateFrom > dateTo)

@@ -5,7 +5,7 @@ import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { CacheService } from '../../infra/cache.service.js';
 import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDto } from '../batch/batch.js';
 import { RecordCrud } from '../records/record-crud.js';
-import { RecordRepository } from '../records/record-repository.js';
+import type { RecordRepository } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import type { Page } from '../records/queries.js';
@@ -52,8 +52,7 @@ export class MeditationService {
     private readonly cache: CacheService,
   ) {
     this.catalogue = store.repo(MEDITATION_SESSION);
-    // Built directly: RecordStore keeps one repository per type, and both kinds share the type.
-    this.own = new RecordRepository(MEDITATION_USER_SESSION, store.gateway, store.clock);
+    this.own = store.repo(MEDITATION_USER_SESSION);
     this.logs = new RecordCrud(store, MEDITATION_LOG);
   }
 
@@ -97,7 +96,7 @@ export class MeditationService {
         links: { related_to: [context] },
       });
     });
-    if (writes.length) await this.store.gateway.storeMany(writes);
+    await this.store.commit(writes);
     return batchResult(context, outcomes);
   }
 
