@@ -200,7 +200,7 @@ export class ChatActions {
       body.fasting = reading.sugar_context === 'fasting';
     const v = await validateAs(VitalsCreateDto, body);
     if ('invalid' in v) return { record: null, invalid: v.invalid };
-    return { record: await this.s.vitals.crud.create(user, v.ok), invalid: [] };
+    return { record: await this.s.vitals.create(user, v.ok), invalid: [] };
   }
 
   // ── food and water ───────────────────────────────────────────────────────────────────────────────
@@ -226,7 +226,7 @@ export class ChatActions {
       const description = foodDescription(c.input.original);
       const v = await validateAs(FoodLogCreateDto, { description, meal_type: meal });
       if ('ok' in v) {
-        const rec = await this.s.food.crud.create(c.user, v.ok);
+        const rec = await this.s.food.create(c.user, v.ok);
         actions.push({ type: 'food_log', id: rec.id, summary: `${meal}: ${description}` });
         parts.push(c.r.foodLogged(MEAL_LABELS[c.style][meal], description));
       }

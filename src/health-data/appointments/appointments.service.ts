@@ -4,11 +4,11 @@ import { conflict } from '../../common/errors.js';
 import { CacheService } from '../../infra/cache.service.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDto } from '../batch/batch.js';
-import { RecordCrud } from '../records/record-crud.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import type { Page } from '../records/queries.js';
 import type { RecordInput } from '../records/record-repository.js';
+import { RecordService } from '../records/record-service.js';
 import { AppointmentCreateDto, type QUERY_TYPES } from './appointments.dto.js';
 import { APPOINTMENT, type AppointmentPayload, type AppointmentView } from './appointments.record.js';
 import { DUPLICATE_WINDOW_MS, isDuplicate, type AppointmentLike } from './duplicates.js';
@@ -31,14 +31,12 @@ export interface AppointmentQuery extends Page {
  * on time even when served from the cache).
  */
 @Injectable()
-export class AppointmentsService {
-  readonly crud: RecordCrud<AppointmentPayload>;
-
+export class AppointmentsService extends RecordService<AppointmentPayload> {
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
   ) {
-    this.crud = new RecordCrud(store, APPOINTMENT);
+    super(store, APPOINTMENT);
   }
 
   private ns(userId: string): string {
@@ -74,7 +72,7 @@ export class AppointmentsService {
     return this.render(rows, c.zone);
   }
 
-  async create(user: AuthUser, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
+  override async create(user: AuthUser, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const payload = this.crud.repo.buildPayload(c, dto);
     await this.checkDuplicate(c, payload);
@@ -83,7 +81,7 @@ export class AppointmentsService {
     return this.crud.repo.render(rec, c.zone);
   }
 
-  async update(user: AuthUser, id: string, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
+  override async update(user: AuthUser, id: string, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const rec = await this.crud.repo.update(c, id, dto, {
       check: (next) => this.checkDuplicate(c, next, id),
@@ -92,7 +90,7 @@ export class AppointmentsService {
     return this.crud.repo.render(rec, c.zone);
   }
 
-  async remove(user: AuthUser, id: string): Promise<void> {
+  override async remove(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
     await this.crud.repo.delete(c, id);
     await this.cache.bump(this.ns(c.userId));

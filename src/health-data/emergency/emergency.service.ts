@@ -6,6 +6,7 @@ import type { StoredRecord, StoreRequest } from '../../locusgraph/locusgraph.typ
 import { RecordConflictError } from '../../locusgraph/locusgraph.errors.js';
 import { batchContext, batchResult, planBatch, validateBatch } from '../batch/batch.js';
 import { RecordCrud } from '../records/record-crud.js';
+import { RecordService } from '../records/record-service.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import { zonedIso } from '../records/time.js';
@@ -53,16 +54,15 @@ const byPrimaryThenName = (a: Contact, b: Contact): number =>
  * the EmergencyAlertChannel.
  */
 @Injectable()
-export class EmergencyService {
-  readonly contacts: RecordCrud<ContactPayload>;
-  readonly alerts: RecordCrud<AlertPayload>;
+export class EmergencyService extends RecordService<ContactPayload> {
+  private readonly alerts: RecordCrud<AlertPayload>;
 
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
     private readonly channel: EmergencyAlertChannel,
   ) {
-    this.contacts = new RecordCrud(store, EMERGENCY_CONTACT);
+    super(store, EMERGENCY_CONTACT);
     this.alerts = new RecordCrud(store, EMERGENCY_ALERT);
   }
 
@@ -73,12 +73,12 @@ export class EmergencyService {
   /** Every contact of the caller, primary first then by name. */
   private async all(c: Caller, useCache = true): Promise<Contact[]> {
     const load = async (): Promise<Contact[]> =>
-      (await this.contacts.repo.all(c, undefined, MAX_CONTACTS)).sort(byPrimaryThenName);
+      (await this.crud.repo.all(c, undefined, MAX_CONTACTS)).sort(byPrimaryThenName);
     return useCache ? this.cache.wrap(this.ns(c.userId), 'all', load) : load();
   }
 
   private render(rows: Contact[], zone: string): ContactView[] {
-    return rows.map((r) => this.contacts.repo.render(r, zone));
+    return rows.map((r) => this.crud.repo.render(r, zone));
   }
 
   async list(user: AuthUser, q: ContactQuery): Promise<ContactView[]> {
@@ -103,10 +103,10 @@ export class EmergencyService {
   private demotions(existing: Contact[], keepId?: string): StoreRequest[] {
     return existing
       .filter((e) => e.payload.is_primary && e.id !== keepId)
-      .map((e) => this.contacts.repo.replaceRequest(e, { ...e.payload, is_primary: false }));
+      .map((e) => this.crud.repo.replaceRequest(e, { ...e.payload, is_primary: false }));
   }
 
-  async create(user: AuthUser, dto: EmergencyContactCreateDto): Promise<ContactView> {
+  override async create(user: AuthUser, dto: EmergencyContactCreateDto): Promise<ContactView> {
     const c = await this.store.caller(user);
     const problem = phoneProblem(dto.phone);
     if (problem) throw badRequest(problem);
@@ -114,11 +114,11 @@ export class EmergencyService {
       const existing = await this.all(c, false);
       if (existing.length >= MAX_CONTACTS) throw badRequest(`At most ${MAX_CONTACTS} emergency contacts`);
       this.checkUnique(existing, dto);
-      const req = this.contacts.repo.createRequest(c, this.contacts.repo.buildPayload(c, dto));
+      const req = this.crud.repo.createRequest(c, this.crud.repo.buildPayload(c, dto));
       try {
         const [rec] = await this.store.commit([req, ...(dto.is_primary ? this.demotions(existing) : [])]);
         await this.cache.bump(this.ns(c.userId));
-        return this.contacts.repo.render(rec as Contact, c.zone);
+        return this.crud.repo.render(rec as Contact, c.zone);
       } catch (e) {
         if (e instanceof RecordConflictError && attempt < 3) continue; // a primary changed meanwhile
         throw e;
@@ -126,7 +126,7 @@ export class EmergencyService {
     }
   }
 
-  async update(
+  override async update(
     user: AuthUser,
     id: string,
     dto: EmergencyContactUpdateDto & RecordInput<ContactPayload>,
@@ -136,7 +136,7 @@ export class EmergencyService {
       const problem = phoneProblem(dto.phone);
       if (problem) throw badRequest(problem);
     }
-    const rec = await this.contacts.repo.update(c, id, dto, {
+    const rec = await this.crud.repo.update(c, id, dto, {
       check: async (next, current) => {
         const existing = await this.all(c, false);
         this.checkUnique(existing, next, id);
@@ -144,14 +144,14 @@ export class EmergencyService {
       },
     });
     await this.cache.bump(this.ns(c.userId));
-    return this.contacts.repo.render(rec, c.zone);
+    return this.crud.repo.render(rec, c.zone);
   }
 
-  async remove(user: AuthUser, id: string): Promise<void> {
+  override async remove(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
-    await this.contacts.repo.get(c, id);
+    await this.crud.repo.get(c, id);
     if ((await this.all(c, false)).length <= 1) throw badRequest('Cannot delete the last emergency contact');
-    await this.contacts.repo.delete(c, id);
+    await this.crud.repo.delete(c, id);
     await this.cache.bump(this.ns(c.userId));
   }
 
@@ -176,9 +176,9 @@ export class EmergencyService {
       this.checkUnique(known, dto);
       const primary = Boolean(dto.is_primary) && primaries === 0;
       if (primary) primaries++;
-      const req = this.contacts.repo.createRequest(
+      const req = this.crud.repo.createRequest(
         c,
-        this.contacts.repo.buildPayload(c, { ...dto, is_primary: primary }),
+        this.crud.repo.buildPayload(c, { ...dto, is_primary: primary }),
         {
           links: { related_to: [context] },
         },

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
-import { RecordCrud } from '../records/record-crud.js';
+import type { DayQuery } from '../records/queries.js';
+import { RecordService } from '../records/record-service.js';
 import { RecordStore } from '../records/record-store.js';
 import { localDayRange } from '../records/time.js';
-import type { DayQuery } from '../records/queries.js';
 import type { MealType } from './food.dto.js';
 import { FOOD, type FoodPayload, type FoodView } from './food.record.js';
 
@@ -13,11 +13,9 @@ export interface FoodQuery extends DayQuery {
 
 /** Food logs (`/api/food-logs` and the legacy `/api/health/food/*`). The only rule of its own: the list filters. */
 @Injectable()
-export class FoodService {
-  readonly crud: RecordCrud<FoodPayload>;
-
+export class FoodService extends RecordService<FoodPayload> {
   constructor(store: RecordStore) {
-    this.crud = new RecordCrud(store, FOOD);
+    super(store, FOOD);
   }
 
   list(user: AuthUser, q: FoodQuery): Promise<FoodView[]> {

@@ -3,7 +3,9 @@ import type { AuthUser } from '../../common/decorators.js';
 import { notFound, validationError } from '../../common/errors.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { classifyAdherence } from '../../schedule/adherence.js';
+import type { RecordResource } from '../records/record-controller.js';
 import { RecordCrud, relatedLinks } from '../records/record-crud.js';
+import type { RecordInput } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import { addDays, localDate, localDayRange, zonedIso } from '../records/time.js';
@@ -54,9 +56,28 @@ const MAX_ADHERENCE_DAYS = 92;
  */
 @Injectable()
 export class MedicationService {
-  readonly medications: RecordCrud<MedicationPayload>;
-  readonly logs: RecordCrud<MedLogPayload>;
-  readonly schedules: RecordCrud<MedSchedulePayload>;
+  private readonly medications: RecordCrud<MedicationPayload>;
+  private readonly logs: RecordCrud<MedLogPayload>;
+  private readonly schedules: RecordCrud<MedSchedulePayload>;
+
+  /** `/api/medication`: the plain routes of medications (RecordController). */
+  readonly medicationRoutes: RecordResource = {
+    list: (user, q: MedicationQuery) => this.listMedications(user, q),
+    get: (user, id) => this.medications.get(user, id),
+    create: (user, dto: RecordInput<MedicationPayload>) => this.medications.create(user, dto),
+    update: (user, id, dto: RecordInput<MedicationPayload>) => this.medications.update(user, id, dto),
+    remove: (user, id) => this.removeMedication(user, id),
+  };
+
+  /** `/api/medication-schedules` (RecordController). */
+  readonly scheduleRoutes: RecordResource = {
+    list: (user, q: ScheduleQuery) => this.listSchedules(user, q),
+    get: (user, id) => this.getSchedule(user, id),
+    create: (user, dto: MedicationScheduleCreateDto) =>
+      this.createSchedule(user, { ...dto, related_to: undefined }),
+    update: (user, id, dto: MedicationScheduleUpdateDto) => this.updateSchedule(user, id, dto),
+    remove: (user, id) => this.schedules.remove(user, id),
+  };
 
   constructor(private readonly store: RecordStore) {
     this.medications = new RecordCrud(store, MEDICATION);

@@ -1,24 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
-import { RecordCrud } from '../records/record-crud.js';
-import { RecordStore } from '../records/record-store.js';
-import { localDayRange } from '../records/time.js';
 import { validationError } from '../../common/errors.js';
 import type { DateRangeQuery } from '../records/queries.js';
 import type { RecordInput } from '../records/record-repository.js';
+import { RecordService } from '../records/record-service.js';
+import { RecordStore } from '../records/record-store.js';
+import { localDayRange } from '../records/time.js';
 import { VITALS, type VitalsPayload, type VitalsView } from './vitals.record.js';
 
 /** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): only the record rules and a date range. */
 @Injectable()
-export class VitalsService {
-  readonly crud: RecordCrud<VitalsPayload>;
-
+export class VitalsService extends RecordService<VitalsPayload> {
   constructor(store: RecordStore) {
-    this.crud = new RecordCrud(store, VITALS);
+    super(store, VITALS);
   }
 
   /** A PUT may send one pressure: the rule of the DTO (systolic above diastolic) is checked on the result. */
-  update(user: AuthUser, id: string, dto: RecordInput<VitalsPayload>): Promise<VitalsView> {
+  override update(user: AuthUser, id: string, dto: RecordInput<VitalsPayload>): Promise<VitalsView> {
     return this.crud.update(user, id, dto, (next) => {
       const { blood_pressure_systolic: sys, blood_pressure_diastolic: dia } = next;
       if (typeof sys === 'number' && typeof dia === 'number' && sys <= dia)
