@@ -81,7 +81,11 @@ export class AppointmentsService extends RecordService<AppointmentPayload> {
     return this.crud.repo.render(rec, c.zone);
   }
 
-  override async update(user: AuthUser, id: string, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
+  override async update(
+    user: AuthUser,
+    id: string,
+    dto: RecordInput<AppointmentPayload>,
+  ): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const rec = await this.crud.repo.update(c, id, dto, {
       check: (next) => this.checkDuplicate(c, next, id),
