@@ -19,14 +19,23 @@ import {
   MeditationSessionListQuery,
   MeditationSessionResponseDto,
 } from './meditation.dto.js';
+import { RecordRoutes } from '../records/record-controller.js';
 import { MeditationService } from './meditation.service.js';
-import type { MeditationLogView, SessionView } from './meditation.record.js';
+import type { SessionView } from './meditation.record.js';
 
 @ApiTags('meditation')
 @ApiBearerAuth()
 @Controller('api/meditation')
+@RecordRoutes<MeditationController>({
+  resource: (c) => c.meditation.logRoutes,
+  dto: { create: MeditationLogCreateDto, response: MeditationLogResponseDto, list: PaginationQuery },
+  routes: {
+    create: { name: 'log', path: 'log', summary: 'Log a session you did', errors: [400, 404, 413, 422] },
+    list: { name: 'history', path: 'history', summary: 'Your meditation logs, newest first', errors: [422] },
+  },
+})
 export class MeditationController {
-  constructor(private readonly meditation: MeditationService) {}
+  constructor(readonly meditation: MeditationService) {}
 
   @Get('sessions')
   @ApiOperation({
@@ -77,22 +86,5 @@ export class MeditationController {
   @ApiErrors(400, 413, 422)
   batch(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<BatchResultDto> {
     return this.meditation.createSessions(user, body);
-  }
-
-  @Post('log')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Log a session you did' })
-  @ApiCreatedResponse({ type: MeditationLogResponseDto })
-  @ApiErrors(400, 404, 413, 422)
-  log(@CurrentUser() user: AuthUser, @Body() dto: MeditationLogCreateDto): Promise<MeditationLogView> {
-    return this.meditation.log(user, dto);
-  }
-
-  @Get('history')
-  @ApiOperation({ summary: 'Your meditation logs, newest first' })
-  @ApiOkResponse({ type: [MeditationLogResponseDto] })
-  @ApiErrors(422)
-  history(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MeditationLogView[]> {
-    return this.meditation.history(user, q);
   }
 }

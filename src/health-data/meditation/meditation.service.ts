@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../../common/errors.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { CacheService } from '../../infra/cache.service.js';
 import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDto } from '../batch/batch.js';
+import type { RecordResource } from '../records/record-controller.js';
 import { RecordCrud } from '../records/record-crud.js';
 import type { RecordRepository } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
@@ -45,7 +46,13 @@ const newestFirst = (a: StoredRecord, b: StoredRecord): number =>
 export class MeditationService {
   private readonly catalogue: RecordRepository<SessionPayload>;
   private readonly own: RecordRepository<SessionPayload>;
-  readonly logs: RecordCrud<MeditationLogPayload>;
+  private readonly logs: RecordCrud<MeditationLogPayload>;
+
+  /** Session logs as the generic controller's resource (`log`, `history`). */
+  readonly logRoutes: RecordResource = {
+    create: (user, dto: MeditationLogCreateDto) => this.log(user, dto),
+    list: (user, q: Page) => this.history(user, q),
+  };
 
   constructor(
     private readonly store: RecordStore,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
 import { validationError } from '../../common/errors.js';
 import type { DateRangeQuery, DayQuery } from '../records/queries.js';
+import type { RecordResource } from '../records/record-controller.js';
 import { RecordCrud } from '../records/record-crud.js';
 import type { RecordInput } from '../records/record-repository.js';
 import type { RecordView } from '../records/record-spec.js';
@@ -41,6 +42,14 @@ export class TrackingService {
       sleep: new RecordCrud(store, SLEEP),
       exercise: new RecordCrud(store, EXERCISE),
       mood: new RecordCrud(store, MOOD),
+    };
+  }
+
+  /** One log type as the generic controller's resource: `<kind>/log` and `<kind>/history`. */
+  resource(kind: TrackingKind): RecordResource {
+    return {
+      create: (user, dto) => this.log(kind, user, dto),
+      list: (user, q: DayQuery | DateRangeQuery) => this.history(kind, user, q),
     };
   }
 
