@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
@@ -11,56 +11,50 @@ import {
   RecommendationsQuery,
 } from '../insights/insights.dto.js';
 import { InsightsService } from '../insights/insights.service.js';
-import { RecordRoutes, reorder } from '../records/record-controller.js';
+import { RecordRoutes, reorder, type RecordResource } from '../records/record-controller.js';
 import { VitalsCreateDto, VitalsListQuery, VitalsResponseDto } from '../vitals/vitals.dto.js';
 import { VitalsService } from '../vitals/vitals.service.js';
+
+/** A deprecated list and create (answering 200, as the original) of one resource under `/api/health`. */
+const legacyRoutes = (
+  resource: (c: HealthController) => RecordResource,
+  dto: { response: Type; create: Type; list: Type },
+  list: { name: string; path: string; summary: string },
+  create: { name: string; path: string; summary: string },
+) =>
+  RecordRoutes<HealthController>({
+    resource,
+    dto: { ...dto, relatedTo: true },
+    routes: {
+      list: { ...list, errors: [422], deprecated: true },
+      create: { ...create, status: 200, errors: [400, 413, 422], deprecated: true },
+    },
+  });
 
 /** The original's `/api/health` router: food and vitals over the same records as the newer routes (create answers 200), and insights. */
 @ApiTags('health')
 @ApiBearerAuth()
 @Controller('api/health')
-@RecordRoutes<HealthController>({
-  resource: (c) => c.food,
-  dto: { response: FoodLogResponseDto, create: FoodLogCreateDto, list: FoodLogListQuery, relatedTo: true },
-  routes: {
-    list: {
-      name: 'foodLogs',
-      path: 'food/logs',
-      summary: 'Food logs (same as GET /api/food-logs)',
-      errors: [422],
-      deprecated: true,
-    },
-    create: {
-      name: 'logFood',
-      path: 'food/log',
-      status: 200,
-      summary: 'Log a meal (200, as the original; same as POST /api/food-logs)',
-      errors: [400, 413, 422],
-      deprecated: true,
-    },
+@legacyRoutes(
+  (c) => c.food,
+  { response: FoodLogResponseDto, create: FoodLogCreateDto, list: FoodLogListQuery },
+  { name: 'foodLogs', path: 'food/logs', summary: 'Food logs (same as GET /api/food-logs)' },
+  {
+    name: 'logFood',
+    path: 'food/log',
+    summary: 'Log a meal (200, as the original; same as POST /api/food-logs)',
   },
-})
-@RecordRoutes<HealthController>({
-  resource: (c) => c.vitals,
-  dto: { response: VitalsResponseDto, create: VitalsCreateDto, list: VitalsListQuery, relatedTo: true },
-  routes: {
-    list: {
-      name: 'vitalsList',
-      path: 'vitals',
-      summary: 'Vitals readings (same as GET /api/vitals)',
-      errors: [422],
-      deprecated: true,
-    },
-    create: {
-      name: 'logVitals',
-      path: 'vitals',
-      status: 200,
-      summary: 'Log vitals (200, as the original; same as POST /api/vitals)',
-      errors: [400, 413, 422],
-      deprecated: true,
-    },
+)
+@legacyRoutes(
+  (c) => c.vitals,
+  { response: VitalsResponseDto, create: VitalsCreateDto, list: VitalsListQuery },
+  { name: 'vitalsList', path: 'vitals', summary: 'Vitals readings (same as GET /api/vitals)' },
+  {
+    name: 'logVitals',
+    path: 'vitals',
+    summary: 'Log vitals (200, as the original; same as POST /api/vitals)',
   },
-})
+)
 export class HealthController {
   constructor(
     readonly food: FoodService,

@@ -15,33 +15,25 @@ export interface ProfilePayload {
 
 export type ProfileView = RecordView<ProfilePayload>;
 
+const FIELDS = fieldsOf<ProfilePayload>()(
+  'date_of_birth',
+  'gender',
+  'height_cm',
+  'weight_kg',
+  'blood_type',
+  'allergies',
+  'medical_conditions',
+  'dietary_preferences',
+  'timezone',
+);
+
 /** `profile:<user_id>` — one per user; every field can be cleared with null (arrays become []). */
 export const PROFILE: RecordSpec<ProfilePayload> = {
   type: 'profile',
   notFound: 'Profile not found',
   kind: 'fact',
-  fields: fieldsOf<ProfilePayload>()(
-    'date_of_birth',
-    'gender',
-    'height_cm',
-    'weight_kg',
-    'blood_type',
-    'allergies',
-    'medical_conditions',
-    'dietary_preferences',
-    'timezone',
-  ),
-  clearable: [
-    'date_of_birth',
-    'gender',
-    'height_cm',
-    'weight_kg',
-    'blood_type',
-    'allergies',
-    'medical_conditions',
-    'dietary_preferences',
-    'timezone',
-  ],
+  fields: FIELDS,
+  clearable: FIELDS,
   defaults: { allergies: [], medical_conditions: [], dietary_preferences: [] },
   updatedAt: true,
 };

@@ -1,6 +1,6 @@
 import { Controller, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { RecordRoutes, reorder } from '../records/record-controller.js';
+import { RecordRoutes } from '../records/record-controller.js';
 import {
   DayHistoryQuery,
   ExerciseLogDto,
@@ -33,41 +33,43 @@ const logRoutes = (
 @ApiTags('tracking')
 @ApiBearerAuth()
 @Controller('api/tracking')
-@logRoutes(
-  'water',
-  { create: WaterLogDto, response: WaterLogResponseDto, list: DayHistoryQuery },
-  {
-    log: 'Log water intake',
-    history: 'Water logs, newest first (optionally one day in your time zone)',
-  },
-)
-@logRoutes(
-  'sleep',
-  { create: SleepLogDto, response: SleepLogResponseDto, list: RangeHistoryQuery },
-  {
-    log: 'Log a night of sleep (end after start, at most 24 h)',
-    history: 'Sleep logs by start day, newest first (date range in your time zone)',
-  },
-)
-@logRoutes(
-  'exercise',
-  { create: ExerciseLogDto, response: ExerciseLogResponseDto, list: DayHistoryQuery },
-  {
-    log: 'Log exercise',
-    history: 'Exercise logs, newest first (optionally one day in your time zone)',
-  },
-)
-@logRoutes(
-  'mood',
-  { create: MoodLogDto, response: MoodLogResponseDto, list: RangeHistoryQuery },
-  { log: 'Log mood and energy', history: 'Mood logs, newest first (date range in your time zone)' },
-)
 export class TrackingController {
   constructor(readonly tracking: TrackingService) {}
 }
 
-// Decorators run bottom-up; the document lists water, sleep, exercise, mood as before.
-reorder(
-  TrackingController.prototype,
-  ['water', 'sleep', 'exercise', 'mood'].flatMap((k) => [k, `${k}History`]),
-);
+const LOGS: [TrackingKind, Type, Type, Type, string, string][] = [
+  [
+    'water',
+    WaterLogDto,
+    WaterLogResponseDto,
+    DayHistoryQuery,
+    'Log water intake',
+    'Water logs, newest first (optionally one day in your time zone)',
+  ],
+  [
+    'sleep',
+    SleepLogDto,
+    SleepLogResponseDto,
+    RangeHistoryQuery,
+    'Log a night of sleep (end after start, at most 24 h)',
+    'Sleep logs by start day, newest first (date range in your time zone)',
+  ],
+  [
+    'exercise',
+    ExerciseLogDto,
+    ExerciseLogResponseDto,
+    DayHistoryQuery,
+    'Log exercise',
+    'Exercise logs, newest first (optionally one day in your time zone)',
+  ],
+  [
+    'mood',
+    MoodLogDto,
+    MoodLogResponseDto,
+    RangeHistoryQuery,
+    'Log mood and energy',
+    'Mood logs, newest first (date range in your time zone)',
+  ],
+];
+for (const [kind, create, response, list, log, history] of LOGS)
+  logRoutes(kind, { create, response, list }, { log, history })(TrackingController);
