@@ -47,7 +47,7 @@ export class AppointmentsService extends RecordService<AppointmentPayload> {
     return rows.map((r) => this.crud.repo.render(r, zone));
   }
 
-  async list(user: AuthUser, q: AppointmentQuery): Promise<AppointmentView[]> {
+  override async list(user: AuthUser, q: AppointmentQuery): Promise<AppointmentView[]> {
     const c = await this.store.caller(user);
     const now = this.store.now();
     if (q.use_cache) {

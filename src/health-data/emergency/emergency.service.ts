@@ -81,7 +81,7 @@ export class EmergencyService extends RecordService<ContactPayload> {
     return rows.map((r) => this.crud.repo.render(r, zone));
   }
 
-  async list(user: AuthUser, q: ContactQuery): Promise<ContactView[]> {
+  override async list(user: AuthUser, q: ContactQuery): Promise<ContactView[]> {
     const c = await this.store.caller(user);
     return this.render((await this.all(c, q.use_cache)).slice(q.offset, q.offset + q.limit), c.zone);
   }

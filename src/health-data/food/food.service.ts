@@ -18,7 +18,7 @@ export class FoodService extends RecordService<FoodPayload> {
     super(store, FOOD);
   }
 
-  list(user: AuthUser, q: FoodQuery): Promise<FoodView[]> {
+  override list(user: AuthUser, q: FoodQuery): Promise<FoodView[]> {
     return this.crud.list(user, (c) => ({
       ...localDayRange(c.zone, q),
       ...(q.meal_type ? { where: { meal_type: q.meal_type } } : {}),

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
 import { validationError } from '../../common/errors.js';
-import type { DateRangeQuery } from '../records/queries.js';
 import type { RecordInput } from '../records/record-repository.js';
 import { RecordService } from '../records/record-service.js';
 import { RecordStore } from '../records/record-store.js';
-import { localDayRange } from '../records/time.js';
 import { VITALS, type VitalsPayload, type VitalsView } from './vitals.record.js';
 
-/** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): only the record rules and a date range. */
+/** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): the record rules and one check across fields. */
 @Injectable()
 export class VitalsService extends RecordService<VitalsPayload> {
   constructor(store: RecordStore) {
@@ -25,9 +23,5 @@ export class VitalsService extends RecordService<VitalsPayload> {
           'blood_pressure_systolic must be greater than blood_pressure_diastolic',
         );
     });
-  }
-
-  list(user: AuthUser, q: DateRangeQuery): Promise<VitalsView[]> {
-    return this.crud.list(user, (c) => ({ ...localDayRange(c.zone, q), limit: q.limit, offset: q.offset }));
   }
 }
