@@ -5,6 +5,7 @@ import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locus
 import type { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import type {
   FilterValue,
+  ListQuery,
   Payload,
   RecordLinks,
   StoredRecord,
@@ -13,15 +14,8 @@ import type {
 import type { Caller, PayloadField, RecordSpec, RecordView } from './record-spec.js';
 import { parseInstant, zonedIso } from './time.js';
 
-/** A list of one caller's records of one type (filtered by owner and type before paging, newest first). */
-export interface RecordListQuery {
-  from?: Date;
-  to?: Date;
-  where?: Record<string, FilterValue>;
-  order?: 'asc' | 'desc';
-  limit: number;
-  offset?: number;
-}
+/** A list of one caller's records of one type (the store's query; owner and type come from the caller and spec). */
+export type RecordListQuery = Pick<ListQuery, 'from' | 'to' | 'where' | 'order' | 'limit' | 'offset'>;
 
 /** A request body (DTO or plain object) whose fields are read by name; only the spec's fields are taken. */
 export type RecordInput<P> = { readonly [K in PayloadField<P>]?: unknown };
