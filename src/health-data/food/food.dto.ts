@@ -2,10 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsBoundedNumber } from '../../common/validators.js';
 import { DayListQuery, IsDateTimeInput } from '../records/dto.js';
-import type { FoodView } from './food.record.js';
+import { MEAL_TYPES, type FoodView, type MealType } from './food.record.js';
 
-export const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack', 'other'] as const;
-export type MealType = (typeof MEAL_TYPES)[number];
+export { MEAL_TYPES, type MealType };
 const mealMessage = `meal_type must be one of ${MEAL_TYPES.join(', ')}`;
 
 /** Per entry: a large festive meal stays far below these; anything above is a typo or garbage. */

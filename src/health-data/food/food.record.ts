@@ -1,5 +1,7 @@
 import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
-import type { MealType } from './food.dto.js';
+
+export const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack', 'other'] as const;
+export type MealType = (typeof MEAL_TYPES)[number];
 
 export interface FoodPayload {
   [k: string]: unknown;

@@ -4,8 +4,7 @@ import type { DayQuery } from '../records/queries.js';
 import { RecordService } from '../records/record-service.js';
 import { RecordStore } from '../records/record-store.js';
 import { localDayRange } from '../records/time.js';
-import type { MealType } from './food.dto.js';
-import { FOOD, type FoodPayload, type FoodView } from './food.record.js';
+import { FOOD, type FoodPayload, type FoodView, type MealType } from './food.record.js';
 
 export interface FoodQuery extends DayQuery {
   meal_type?: MealType;
