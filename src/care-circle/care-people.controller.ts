@@ -40,6 +40,15 @@ import { TrackingService } from '../health-data/tracking/tracking.service.js';
 import { VitalsListQuery, VitalsResponseDto } from '../health-data/vitals/vitals.dto.js';
 import { VitalsService } from '../health-data/vitals/vitals.service.js';
 import { CareGrantGuard, RequiresGrant } from './care-grant.guard.js';
+import type { FoodView } from '../health-data/food/food.record.js';
+import type { VitalsView } from '../health-data/vitals/vitals.record.js';
+import type {
+  MedLogView,
+  MedScheduleView,
+  MedicationView,
+} from '../health-data/medication/medication.record.js';
+import type { ContactView } from '../health-data/emergency/emergency.record.js';
+import type { AppointmentView } from '../health-data/appointments/appointments.record.js';
 
 const OUTSIDE = {
   status: 404,
@@ -77,7 +86,7 @@ export class CarePeopleController {
   @ApiOperation({ summary: "The person's vitals (scope vitals); as GET /api/vitals" })
   @ApiOkResponse({ type: [VitalsResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  vitalsList(@Param('owner_id') ownerId: string, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
+  vitalsList(@Param('owner_id') ownerId: string, @Query() q: VitalsListQuery): Promise<VitalsView[]> {
     return this.vitals.list(this.owner(ownerId), q);
   }
 
@@ -101,7 +110,7 @@ export class CarePeopleController {
   medications(
     @Param('owner_id') ownerId: string,
     @Query() q: MedicationListQuery,
-  ): Promise<MedicationResponseDto[]> {
+  ): Promise<MedicationView[]> {
     return this.meds.listMedications(this.owner(ownerId), q);
   }
 
@@ -113,7 +122,7 @@ export class CarePeopleController {
   medicationLogs(
     @Param('owner_id') ownerId: string,
     @Query() q: MedicationLogListQuery,
-  ): Promise<MedicationLogResponseDto[]> {
+  ): Promise<MedLogView[]> {
     return this.meds.listLogs(this.owner(ownerId), q);
   }
 
@@ -133,10 +142,7 @@ export class CarePeopleController {
   @ApiOperation({ summary: "The person's medication schedules (scope medication)" })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  schedules(
-    @Param('owner_id') ownerId: string,
-    @Query() q: PaginationQuery,
-  ): Promise<MedicationScheduleResponseDto[]> {
+  schedules(@Param('owner_id') ownerId: string, @Query() q: PaginationQuery): Promise<MedScheduleView[]> {
     return this.meds.listSchedules(this.owner(ownerId), q);
   }
 
@@ -148,10 +154,7 @@ export class CarePeopleController {
   })
   @ApiCreatedResponse({ type: MedicationLogResponseDto })
   @ApiErrors(400, OUTSIDE, 413, 422)
-  logDose(
-    @Param('owner_id') ownerId: string,
-    @Body() dto: MedicationLogCreateDto,
-  ): Promise<MedicationLogResponseDto> {
+  logDose(@Param('owner_id') ownerId: string, @Body() dto: MedicationLogCreateDto): Promise<MedLogView> {
     return this.meds.logDose(this.owner(ownerId), dto);
   }
 
@@ -160,7 +163,7 @@ export class CarePeopleController {
   @ApiOperation({ summary: "The person's food logs (scope food_water); as GET /api/food-logs" })
   @ApiOkResponse({ type: [FoodLogResponseDto] })
   @ApiErrors(OUTSIDE, 422)
-  foodLogs(@Param('owner_id') ownerId: string, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
+  foodLogs(@Param('owner_id') ownerId: string, @Query() q: FoodLogListQuery): Promise<FoodView[]> {
     return this.food.list(this.owner(ownerId), q);
   }
 
@@ -215,7 +218,7 @@ export class CarePeopleController {
   appointmentList(
     @Param('owner_id') ownerId: string,
     @Query() q: AppointmentListQuery,
-  ): Promise<AppointmentResponseDto[]> {
+  ): Promise<AppointmentView[]> {
     return this.appointments.list(this.owner(ownerId), q);
   }
 
@@ -229,7 +232,7 @@ export class CarePeopleController {
   contacts(
     @Param('owner_id') ownerId: string,
     @Query() q: EmergencyContactListQuery,
-  ): Promise<EmergencyContactResponseDto[]> {
+  ): Promise<ContactView[]> {
     return this.emergency.list(this.owner(ownerId), q);
   }
 }

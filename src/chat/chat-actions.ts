@@ -2,27 +2,18 @@ import type { AuthUser } from '../common/decorators.js';
 import { Clock } from '../common/clock.js';
 import { AppError } from '../common/errors.js';
 import { FoodLogCreateDto } from '../health-data/food/food.dto.js';
-import {
-  LabResultCreateDto,
-  LabResultListQuery,
-  type LabResultResponseDto,
-} from '../health-data/lab/lab.dto.js';
-import type { LabService } from '../health-data/lab/lab.service.js';
+import { LabResultCreateDto } from '../health-data/lab/lab.dto.js';
+import type { LabResultView, LabService } from '../health-data/lab/lab.service.js';
 import { LAB_TESTS, type LabTestKey } from '../health-data/lab/lab.record.js';
 import type { FoodService } from '../health-data/food/food.service.js';
-import {
-  MedicationLogCreateDto,
-  type MedicationResponseDto,
-} from '../health-data/medication/medication.dto.js';
+import { MedicationLogCreateDto } from '../health-data/medication/medication.dto.js';
+import type { MedicationView } from '../health-data/medication/medication.record.js';
 import type { MedicationService } from '../health-data/medication/medication.service.js';
 import { addDays, localDate, localHour, zonedIso } from '../health-data/records/time.js';
-import {
-  ExerciseLogDto,
-  WaterLogDto,
-  type WaterLogResponseDto,
-} from '../health-data/tracking/tracking.dto.js';
+import { ExerciseLogDto, WaterLogDto } from '../health-data/tracking/tracking.dto.js';
 import type { TrackingService } from '../health-data/tracking/tracking.service.js';
-import { VitalsCreateDto, type VitalsResponseDto } from '../health-data/vitals/vitals.dto.js';
+import { VitalsCreateDto } from '../health-data/vitals/vitals.dto.js';
+import type { VitalsView } from '../health-data/vitals/vitals.record.js';
 import type { VitalsService } from '../health-data/vitals/vitals.service.js';
 import { AlarmCreateDto } from '../reminders/alarms/alarms.dto.js';
 import type { AlarmsService } from '../reminders/alarms/alarms.service.js';
@@ -155,14 +146,14 @@ function onDay(iso: string, zone: string): string {
   return `${Number(z.slice(8, 10))} ${MONTHS[Number(z.slice(5, 7)) - 1]} ${z.slice(0, 4)}`;
 }
 
-function vitalValue(v: VitalsResponseDto, field: VitalField): string | null {
+function vitalValue(v: VitalsView, field: VitalField): string | null {
   if (field === 'blood_pressure') {
     return v.blood_pressure_systolic != null
       ? `${v.blood_pressure_systolic}${v.blood_pressure_diastolic != null ? `/${v.blood_pressure_diastolic}` : ''}`
       : null;
   }
-  const n = (v as unknown as Record<string, number | null | undefined>)[field];
-  if (n === null || n === undefined) return null;
+  const n = v[field];
+  if (n === null) return null;
   const unit = { blood_sugar: ' mg/dL', weight_kg: ' kg', heart_rate: ' bpm', temperature: ' °C', spo2: '%' }[
     field
   ];
@@ -205,7 +196,7 @@ export class ChatActions {
   async recordVitals(
     user: AuthUser,
     reading: VitalsReading,
-  ): Promise<{ record: VitalsResponseDto | null; invalid: string[] }> {
+  ): Promise<{ record: VitalsView | null; invalid: string[] }> {
     const body: Record<string, unknown> = {};
     for (const k of [
       'blood_pressure_systolic',
@@ -222,7 +213,7 @@ export class ChatActions {
       body.fasting = reading.sugar_context === 'fasting';
     const v = await validateAs(VitalsCreateDto, body);
     if ('invalid' in v) return { record: null, invalid: v.invalid };
-    return { record: await this.s.vitals.crud.create(user, v.ok as never), invalid: [] };
+    return { record: await this.s.vitals.create(user, v.ok), invalid: [] };
   }
 
   // ── food and water ───────────────────────────────────────────────────────────────────────────────
@@ -235,7 +226,7 @@ export class ChatActions {
     if (water) {
       const v = await validateAs(WaterLogDto, water);
       if ('ok' in v) {
-        const rec = await this.s.tracking.log<WaterLogResponseDto>('water', c.user, v.ok);
+        const rec = await this.s.tracking.log('water', c.user, v.ok);
         actions.push({ type: 'water_log', id: rec.id, summary: `water ${rec.amount_ml} ml` });
         const total = await this.waterToday(c);
         facts.push(`water today ${total.total} ml in ${total.entries} entries`);
@@ -248,7 +239,7 @@ export class ChatActions {
       const description = foodDescription(c.input.original);
       const v = await validateAs(FoodLogCreateDto, { description, meal_type: meal });
       if ('ok' in v) {
-        const rec = await this.s.food.crud.create(c.user, v.ok as never);
+        const rec = await this.s.food.create(c.user, v.ok);
         actions.push({ type: 'food_log', id: rec.id, summary: `${meal}: ${description}` });
         parts.push(c.r.foodLogged(MEAL_LABELS[c.style][meal], description));
       }
@@ -259,11 +250,7 @@ export class ChatActions {
 
   private async waterToday(c: Ctx): Promise<{ total: number; entries: number }> {
     const today = localDate(this.s.clock.now(), c.zone);
-    const logs = await this.s.tracking.history<WaterLogResponseDto>('water', c.user, {
-      date: today,
-      limit: 100,
-      offset: 0,
-    } as never);
+    const logs = await this.s.tracking.history('water', c.user, { date: today, limit: 100, offset: 0 });
     return { total: Math.round(logs.reduce((a, l) => a + Number(l.amount_ml), 0)), entries: logs.length };
   }
 
@@ -288,7 +275,7 @@ export class ChatActions {
    * through the REST route's DTO and service; null when the value, unit or day cannot be a lab result's.
    * Used by health turns and, without a reply, by emergency turns.
    */
-  async recordLab(user: AuthUser, r: LabReading, zone: string): Promise<LabResultResponseDto | null> {
+  async recordLab(user: AuthUser, r: LabReading, zone: string): Promise<LabResultView | null> {
     const today = localDate(this.s.clock.now(), zone);
     const day = r.day ? resolveDay(r.day, today) : null;
     const past = day && day !== today ? { taken_at: day } : {};
@@ -321,7 +308,7 @@ export class ChatActions {
   }
 
   private async lastLab(c: Ctx, test: LabTestKey): Promise<TurnResult> {
-    const [hit] = await this.s.lab.list(c.user, Object.assign(new LabResultListQuery(), { test, limit: 1 }));
+    const [hit] = await this.s.lab.list(c.user, { test, limit: 1, offset: 0 });
     if (!hit)
       return { actions: [], facts: [`no ${test} results`], draft: c.r.noReading(LAB_TESTS[test].name) };
     const value = `${hit.value} ${hit.unit_display}`;
@@ -336,7 +323,7 @@ export class ChatActions {
   private async exercise(c: Ctx, entry: ExerciseEntry): Promise<TurnResult> {
     const v = await validateAs(ExerciseLogDto, entry);
     if ('invalid' in v) return { actions: [], facts: [], draft: c.r.fallback() };
-    const rec = await this.s.tracking.log<{ id: string }>('exercise', c.user, v.ok);
+    const rec = await this.s.tracking.log('exercise', c.user, v.ok);
     const summary = `${entry.exercise_type} ${entry.duration_minutes} min`;
     return {
       actions: [{ type: 'exercise_log', id: rec.id, summary }],
@@ -422,12 +409,12 @@ export class ChatActions {
       case 'last_vital': {
         const field = q.field ?? 'blood_pressure';
         // The newest readings first; most people log the asked-for value often, so look further only when needed.
-        let hit: VitalsResponseDto | undefined;
+        let hit: VitalsView | undefined;
         for (const [offset, limit] of [
           [0, 10],
           [10, 100],
         ]) {
-          const page = await this.s.vitals.list(c.user, { limit, offset } as never);
+          const page = await this.s.vitals.list(c.user, { limit, offset });
           hit = page.find((v) => vitalValue(v, field) !== null);
           if (hit || page.length < limit) break;
         }
@@ -452,11 +439,11 @@ export class ChatActions {
       let total = 0;
       let days = 0;
       for (let i = 0; i < 7; i++) {
-        const logs = await this.s.tracking.history<WaterLogResponseDto>('water', c.user, {
+        const logs = await this.s.tracking.history('water', c.user, {
           date: addDays(from, i),
           limit: 100,
           offset: 0,
-        } as never);
+        });
         const sum = logs.reduce((a, l) => a + Number(l.amount_ml), 0);
         total += sum;
         if (sum > 0) days++;
@@ -472,7 +459,7 @@ export class ChatActions {
     }
     const L = VITAL_LABELS[c.style];
     const list = (
-      await this.s.vitals.list(c.user, { date_from: from, date_to: today, limit: 100, offset: 0 } as never)
+      await this.s.vitals.list(c.user, { date_from: from, date_to: today, limit: 100, offset: 0 })
     ).filter((v) => vitalValue(v, field) !== null);
     if (!list.length)
       return { actions: [], facts: [`no ${field} readings in 7 days`], draft: c.r.weekNoData(L[field]) };
@@ -487,7 +474,7 @@ export class ChatActions {
       const dia = list.map((v) => v.blood_pressure_diastolic).filter((x): x is number => x != null);
       summary = `${list.length} ${words3[0]}, ${words3[1]} ${mean(sys)}${dia.length ? `/${mean(dia)}` : ''}, ${words3[2]} ${Math.min(...sys)}, ${words3[3]} ${Math.max(...sys)}, ${words3[4]} ${vitalValue(list[0], field)}`;
     } else {
-      const xs = list.map((v) => Number((v as unknown as Record<string, number>)[field]));
+      const xs = list.map((v) => Number(v[field]));
       summary = `${list.length} ${words3[0]}, ${words3[1]} ${mean(xs)}, ${words3[2]} ${Math.min(...xs)}, ${words3[3]} ${Math.max(...xs)}, ${words3[4]} ${vitalValue(list[0], field)}`;
     }
     return {
@@ -499,13 +486,13 @@ export class ChatActions {
 
   // ── medicines ────────────────────────────────────────────────────────────────────────────────────
   private async todayDoses(c: Ctx): Promise<{
-    meds: MedicationResponseDto[];
+    meds: MedicationView[];
     lines: (DoseLine & { medication_id: string; due_at: string; status: string })[];
   }> {
     const today = localDate(this.s.clock.now(), c.zone);
     const [meds, adherence] = await Promise.all([
-      this.s.medication.listMedications(c.user, { active_only: true, limit: 100, offset: 0 } as never),
-      this.s.medication.adherence(c.user, { date_from: today, date_to: today } as never),
+      this.s.medication.listMedications(c.user, { active_only: true, limit: 100, offset: 0 }),
+      this.s.medication.adherence(c.user, { date_from: today, date_to: today }),
     ]);
     const byId = new Map(meds.map((m) => [m.id, m]));
     const lines = adherence.doses
@@ -542,7 +529,7 @@ export class ChatActions {
       active_only: true,
       limit: 100,
       offset: 0,
-    } as never);
+    });
     const dose = extractDoseTaken(
       text,
       meds.map((m) => m.name),
@@ -565,7 +552,7 @@ export class ChatActions {
    * logs the dose(s) due now: the untaken doses at the scheduled time nearest to now within 3 hours, else the
    * latest one already past today.
    */
-  private async logDoses(c: Ctx, meds: MedicationResponseDto[], names: string[]): Promise<TurnResult> {
+  private async logDoses(c: Ctx, meds: MedicationView[], names: string[]): Promise<TurnResult> {
     if (!meds.length) return { actions: [], facts: ['no medicines saved'], draft: c.r.noMedicines() };
     const now = this.s.clock.now().getTime();
     const { lines } = await this.todayDoses(c);

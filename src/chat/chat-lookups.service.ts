@@ -24,7 +24,7 @@ export class ChatLookupsService implements ChatLookups {
       limit: 1,
       offset: 0,
       use_cache: false,
-    } as never);
+    });
     return next
       ? {
           title: next.title,
@@ -43,7 +43,7 @@ export class ChatLookupsService implements ChatLookups {
   async primaryContact(
     user: AuthUser,
   ): Promise<{ name: string; phone: string; relationship: string | null } | null> {
-    const [first] = await this.emergency.list(user, { limit: 1, offset: 0, use_cache: true } as never);
+    const [first] = await this.emergency.list(user, { limit: 1, offset: 0, use_cache: true });
     return first?.is_primary
       ? { name: first.name, phone: first.phone, relationship: first.relationship ?? null }
       : null;

@@ -17,6 +17,7 @@ import { LabService } from './lab/lab.service.js';
 import { HealthController } from './legacy/health.controller.js';
 import { MedicationSchedulesController } from './medication/medication-schedules.controller.js';
 import { MedicationController } from './medication/medication.controller.js';
+import { MedicationReadModel } from './medication/medication.read-model.js';
 import { MedicationService } from './medication/medication.service.js';
 import { MeditationController } from './meditation/meditation.controller.js';
 import { MeditationService } from './meditation/meditation.service.js';
@@ -31,7 +32,7 @@ import { VitalsService } from './vitals/vitals.service.js';
 /**
  * Every health route of the original API over the LocusGraphGateway (provided globally by LocusGraphModule),
  * through the typed record layer (records/). Exports what other modules need: the user's time zone
- * (ProfileService.timezoneOf), the record layer, medication adherence, the emergency-alert channel
+ * (ProfileService.timezoneOf), the record layer, medication adherence and its read model for reminders, the emergency-alert channel
  * and the account export's extra sections.
  */
 @Module({
@@ -60,6 +61,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     LabService,
     TrackingService,
     MedicationService,
+    MedicationReadModel,
     MeditationService,
     AppointmentsService,
     EmergencyService,
@@ -74,6 +76,7 @@ import { VitalsService } from './vitals/vitals.service.js';
     RecordStore,
     ProfileService,
     MedicationService,
+    MedicationReadModel,
     EmergencyService,
     EmergencyAlertChannel,
     VitalsService,

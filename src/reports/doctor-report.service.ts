@@ -197,29 +197,19 @@ export class DoctorReportService {
     ownerId: string,
     opts: { days: ReportDays; lang: ReportLang; labs?: boolean },
   ): Promise<DoctorReport> {
-    const gw = this.store.gateway;
     const zone = await this.store.zoneOf(ownerId);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const to = localDate(now, zone);
     const from = addDays(to, -(opts.days - 1));
     const range = localDayRange(zone, { date_from: from, date_to: to });
-    const list = async (type: string, ranged = true): Promise<StoredRecord[]> =>
-      (
-        await gw.list({
-          userId: ownerId,
-          type,
-          ...(ranged ? range : {}),
-          order: 'asc',
-          limit: 10_000,
-          countTotal: false,
-        })
-      ).items;
+    const list = (type: string, ranged = true): Promise<StoredRecord[]> =>
+      this.store.recordsOf(ownerId, type, ranged ? range : {});
 
     const labsFrom = new Date(range.to!.getTime() - LAB_LOOKBACK_DAYS * 86400_000);
     const [account, profileRec, meds, schedules, vitals, sleep, exercise, alerts, chat, adherence, labs] =
       await Promise.all([
         this.auth.me(ownerId),
-        gw.get(`profile:${ownerId}`),
+        this.store.profileOf(ownerId),
         list('medication', false),
         list('med_schedule', false),
         list('vitals'),
@@ -230,15 +220,7 @@ export class DoctorReportService {
         this.medication.adherence({ id: ownerId } as AuthUser, { date_from: from, date_to: to }),
         opts.labs === false
           ? null
-          : gw.list({
-              userId: ownerId,
-              type: 'lab_result',
-              from: labsFrom,
-              to: range.to,
-              order: 'asc',
-              limit: 10_000,
-              countTotal: false,
-            }),
+          : this.store.recordsOf(ownerId, 'lab_result', { from: labsFrom, to: range.to }),
       ]);
     const profile = profileRec?.userId === ownerId ? profileRec.payload : {};
     const strings = (k: string): string[] =>
@@ -339,7 +321,7 @@ export class DoctorReportService {
         minutes_per_week: exercise.length ? Math.round((minutes / opts.days) * 7) : null,
       },
       alarms,
-      labs: labs ? labSection(labs.items, profile.hba1c_target) : null,
+      labs: labs ? labSection(labs, profile.hba1c_target) : null,
     };
   }
 }

@@ -49,17 +49,16 @@ export class AccountService {
    */
   async erase(userId: string): Promise<void> {
     await this.auth.logoutAll(userId);
-    await this.store.gateway.deleteAllForUser(userId);
+    await this.store.eraseUser(userId);
     await Promise.all(USER_NAMESPACES.map((ns) => this.cache.bump(`user:${userId}:${ns}`)));
-    this.store.forgetZone(userId);
     await this.auth.deleteUser(userId);
   }
 
   async export(userId: string): Promise<StreamableFile> {
     const account = await this.auth.me(userId);
     const zone = await this.store.zoneOf(userId);
-    const records = this.store.gateway.exportRecords({ userId });
-    const exportedAt = this.store.clock.now().toISOString();
+    const records = this.store.exportRecords(userId);
+    const exportedAt = this.store.now().toISOString();
     const extra = Object.entries(await this.sections.collect(userId))
       .map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)},`)
       .join('');

@@ -1,16 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOperation } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { BatchResultDto } from '../batch/batch.js';
+import { RecordController } from '../records/record-controller.js';
 import {
   AppointmentCreateDto,
   AppointmentListQuery,
@@ -19,30 +12,38 @@ import {
 } from './appointments.dto.js';
 import { AppointmentsService } from './appointments.service.js';
 
-@ApiTags('appointments')
-@ApiBearerAuth()
-@Controller('api/appointments')
+@RecordController<AppointmentsController>({
+  path: 'api/appointments',
+  tag: 'appointments',
+  param: 'appointment_id',
+  resource: (c) => c.appointments,
+  dto: {
+    response: AppointmentResponseDto,
+    create: AppointmentCreateDto,
+    update: AppointmentUpdateDto,
+    list: AppointmentListQuery,
+  },
+  routes: {
+    list: {
+      summary: 'Your appointments: upcoming (soonest first), past (latest first) or all (by time)',
+      errors: [422],
+    },
+    create: {
+      summary: 'Add an appointment (409 when a similar one exists at about the same time)',
+      errors: [400, 409, 413, 422],
+    },
+    get: { summary: 'One appointment', errors: [404] },
+    update: {
+      summary:
+        'Change an appointment: only the fields sent change; null clears doctor, location, notes, reminder',
+      errors: [400, 404, 409, 413, 422],
+    },
+    remove: { summary: 'Erase an appointment', errors: [404] },
+  },
+  order: ['list', 'create', 'batch', 'get', 'update', 'remove'],
+})
 export class AppointmentsController {
-  constructor(private readonly appointments: AppointmentsService) {}
-
-  @Get()
-  @ApiOperation({
-    summary: 'Your appointments: upcoming (soonest first), past (latest first) or all (by time)',
-  })
-  @ApiOkResponse({ type: [AppointmentResponseDto] })
-  @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: AppointmentListQuery): Promise<AppointmentResponseDto[]> {
-    return this.appointments.list(user, q);
-  }
-
-  @Post()
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Add an appointment (409 when a similar one exists at about the same time)' })
-  @ApiCreatedResponse({ type: AppointmentResponseDto })
-  @ApiErrors(400, 409, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: AppointmentCreateDto): Promise<AppointmentResponseDto> {
-    return this.appointments.create(user, dto);
-  }
+  constructor(readonly appointments: AppointmentsService) {}
 
   @Post('batch')
   @HttpCode(201)
@@ -54,37 +55,5 @@ export class AppointmentsController {
   @ApiErrors(400, 413, 422)
   batch(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<BatchResultDto> {
     return this.appointments.createMany(user, body);
-  }
-
-  @Get(':appointment_id')
-  @ApiOperation({ summary: 'One appointment' })
-  @ApiOkResponse({ type: AppointmentResponseDto })
-  @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('appointment_id') id: string): Promise<AppointmentResponseDto> {
-    return this.appointments.crud.get(user, id);
-  }
-
-  @Put(':appointment_id')
-  @ApiOperation({
-    summary:
-      'Change an appointment: only the fields sent change; null clears doctor, location, notes, reminder',
-  })
-  @ApiOkResponse({ type: AppointmentResponseDto })
-  @ApiErrors(400, 404, 409, 413, 422)
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('appointment_id') id: string,
-    @Body() dto: AppointmentUpdateDto,
-  ): Promise<AppointmentResponseDto> {
-    return this.appointments.update(user, id, dto);
-  }
-
-  @Delete(':appointment_id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Erase an appointment' })
-  @ApiNoContentResponse({ description: 'Erased' })
-  @ApiErrors(404)
-  remove(@CurrentUser() user: AuthUser, @Param('appointment_id') id: string): Promise<void> {
-    return this.appointments.remove(user, id);
   }
 }

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { IsDateTimeInput, Trim } from '../records/dto.js';
+import type { AppointmentView } from './appointments.record.js';
 
 export const QUERY_TYPES = ['upcoming', 'past', 'all'] as const;
 
@@ -98,7 +99,7 @@ export class AppointmentListQuery extends PaginationQuery {
   use_cache: boolean = true;
 }
 
-export class AppointmentResponseDto {
+export class AppointmentResponseDto implements AppointmentView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() title: string;

@@ -4,16 +4,13 @@ import { conflict } from '../../common/errors.js';
 import { CacheService } from '../../infra/cache.service.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDto } from '../batch/batch.js';
-import { RecordCrud } from '../records/record-crud.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
-import {
-  AppointmentCreateDto,
-  type AppointmentListQuery,
-  type AppointmentResponseDto,
-  type AppointmentUpdateDto,
-} from './appointments.dto.js';
-import { APPOINTMENT, type AppointmentPayload } from './appointments.record.js';
+import type { Page } from '../records/queries.js';
+import type { RecordInput } from '../records/record-repository.js';
+import { RecordService } from '../records/record-service.js';
+import { AppointmentCreateDto, type QUERY_TYPES } from './appointments.dto.js';
+import { APPOINTMENT, type AppointmentPayload, type AppointmentView } from './appointments.record.js';
 import { DUPLICATE_WINDOW_MS, isDuplicate, type AppointmentLike } from './duplicates.js';
 
 const DUPLICATE = 'Similar appointment already exists at the same time';
@@ -22,6 +19,11 @@ const CACHE_MAX = 500;
 
 type Row = StoredRecord<AppointmentPayload>;
 
+export interface AppointmentQuery extends Page {
+  query_type: (typeof QUERY_TYPES)[number];
+  use_cache: boolean;
+}
+
 /**
  * Appointments. Rules of their own: duplicate detection around the new time (409), `query_type`
  * upcoming/past/all against the current time, and a per-user cache of the whole list (invalidated on
@@ -29,27 +31,25 @@ type Row = StoredRecord<AppointmentPayload>;
  * on time even when served from the cache).
  */
 @Injectable()
-export class AppointmentsService {
-  readonly crud: RecordCrud<AppointmentPayload, AppointmentResponseDto>;
-
+export class AppointmentsService extends RecordService<AppointmentPayload> {
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
   ) {
-    this.crud = new RecordCrud(store, APPOINTMENT);
+    super(store, APPOINTMENT);
   }
 
   private ns(userId: string): string {
     return `user:${userId}:appointments`;
   }
 
-  private render(rows: Row[], zone: string): AppointmentResponseDto[] {
-    return rows.map((r) => this.crud.repo.render(r, zone) as unknown as AppointmentResponseDto);
+  private render(rows: Row[], zone: string): AppointmentView[] {
+    return rows.map((r) => this.crud.repo.render(r, zone));
   }
 
-  async list(user: AuthUser, q: AppointmentListQuery): Promise<AppointmentResponseDto[]> {
+  override async list(user: AuthUser, q: AppointmentQuery): Promise<AppointmentView[]> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     if (q.use_cache) {
       const all = await this.cache.wrap(this.ns(c.userId), 'all', () =>
         this.crud.repo.list(c, { order: 'asc', limit: CACHE_MAX + 1 }),
@@ -72,25 +72,29 @@ export class AppointmentsService {
     return this.render(rows, c.zone);
   }
 
-  async create(user: AuthUser, dto: AppointmentCreateDto): Promise<AppointmentResponseDto> {
+  override async create(user: AuthUser, dto: RecordInput<AppointmentPayload>): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const payload = this.crud.repo.buildPayload(c, dto);
     await this.checkDuplicate(c, payload);
-    const rec = await this.store.gateway.store(this.crud.repo.createRequest(c, payload));
+    const [rec] = await this.store.commit([this.crud.repo.createRequest(c, payload)]);
     await this.cache.bump(this.ns(c.userId));
-    return this.crud.repo.render(rec, c.zone) as unknown as AppointmentResponseDto;
+    return this.crud.repo.render(rec, c.zone);
   }
 
-  async update(user: AuthUser, id: string, dto: AppointmentUpdateDto): Promise<AppointmentResponseDto> {
+  override async update(
+    user: AuthUser,
+    id: string,
+    dto: RecordInput<AppointmentPayload>,
+  ): Promise<AppointmentView> {
     const c = await this.store.caller(user);
     const rec = await this.crud.repo.update(c, id, dto, {
       check: (next) => this.checkDuplicate(c, next, id),
     });
     await this.cache.bump(this.ns(c.userId));
-    return this.crud.repo.render(rec, c.zone) as unknown as AppointmentResponseDto;
+    return this.crud.repo.render(rec, c.zone);
   }
 
-  async remove(user: AuthUser, id: string): Promise<void> {
+  override async remove(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
     await this.crud.repo.delete(c, id);
     await this.cache.bump(this.ns(c.userId));
@@ -109,7 +113,7 @@ export class AppointmentsService {
       accepted.push(payload);
       return this.crud.repo.createRequest(c, payload, { links: { related_to: [context] } });
     });
-    if (writes.length) await this.store.gateway.storeMany(writes);
+    await this.store.commit(writes);
     await this.cache.bump(this.ns(c.userId));
     return batchResult(context, outcomes);
   }

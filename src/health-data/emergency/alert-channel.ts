@@ -1,19 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AlertDelivery } from './emergency.record.js';
+import type { AlertPayload } from './emergency.record.js';
 
 /** What the notification channel receives for each alert (ids and contacts; the alert text is for the message). */
-export interface EmergencyAlertMessage {
-  alertId: string;
-  userId: string;
-  type: string;
-  severity: string;
-  description: string;
-  location: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  createdAt: Date;
-  deliveries: AlertDelivery[];
-}
+export type EmergencyAlertMessage = Pick<
+  AlertPayload,
+  'type' | 'severity' | 'description' | 'location' | 'latitude' | 'longitude' | 'deliveries'
+> & { alertId: string; userId: string; createdAt: Date };
 
 export type EmergencyAlertHandler = (alert: EmergencyAlertMessage) => void | Promise<void>;
 

@@ -1,15 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
+import { RecordController } from '../records/record-controller.js';
 import {
   ContactBatchResultDto,
   EmergencyAlertDto,
@@ -19,38 +12,37 @@ import {
   EmergencyContactResponseDto,
   EmergencyContactUpdateDto,
 } from './emergency.dto.js';
+import type { AlertView } from './emergency.record.js';
 import { EmergencyService } from './emergency.service.js';
 
-@ApiTags('emergency')
-@ApiBearerAuth()
-@Controller('api/emergency-contacts')
+@RecordController<EmergencyContactsController>({
+  path: 'api/emergency-contacts',
+  tag: 'emergency',
+  param: 'contact_id',
+  resource: (c) => c.emergency,
+  dto: {
+    response: EmergencyContactResponseDto,
+    create: EmergencyContactCreateDto,
+    update: EmergencyContactUpdateDto,
+    list: EmergencyContactListQuery,
+  },
+  routes: {
+    list: { summary: 'Your emergency contacts: primary first, then by name', errors: [422] },
+    create: {
+      summary: 'Add a contact (400 bad phone, 409 same phone or name; a new primary demotes the old one)',
+      errors: [400, 409, 413, 422],
+    },
+    get: { summary: 'One contact', errors: [404] },
+    update: {
+      summary: 'Change a contact: only the fields sent change; same phone/primary rules as create',
+      errors: [400, 404, 409, 413, 422],
+    },
+    remove: { summary: 'Erase a contact (400 for the last one)', errors: [400, 404] },
+  },
+  order: ['list', 'create', 'batch', 'get', 'update', 'remove'],
+})
 export class EmergencyContactsController {
-  constructor(private readonly emergency: EmergencyService) {}
-
-  @Get()
-  @ApiOperation({ summary: 'Your emergency contacts: primary first, then by name' })
-  @ApiOkResponse({ type: [EmergencyContactResponseDto] })
-  @ApiErrors(422)
-  list(
-    @CurrentUser() user: AuthUser,
-    @Query() q: EmergencyContactListQuery,
-  ): Promise<EmergencyContactResponseDto[]> {
-    return this.emergency.list(user, q);
-  }
-
-  @Post()
-  @HttpCode(201)
-  @ApiOperation({
-    summary: 'Add a contact (400 bad phone, 409 same phone or name; a new primary demotes the old one)',
-  })
-  @ApiCreatedResponse({ type: EmergencyContactResponseDto })
-  @ApiErrors(400, 409, 413, 422)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: EmergencyContactCreateDto,
-  ): Promise<EmergencyContactResponseDto> {
-    return this.emergency.create(user, dto);
-  }
+  constructor(readonly emergency: EmergencyService) {}
 
   @Post('batch')
   @HttpCode(201)
@@ -62,37 +54,6 @@ export class EmergencyContactsController {
   @ApiErrors(400, 413, 422)
   batch(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<ContactBatchResultDto> {
     return this.emergency.createMany(user, body);
-  }
-
-  @Get(':contact_id')
-  @ApiOperation({ summary: 'One contact' })
-  @ApiOkResponse({ type: EmergencyContactResponseDto })
-  @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('contact_id') id: string): Promise<EmergencyContactResponseDto> {
-    return this.emergency.contacts.get(user, id);
-  }
-
-  @Put(':contact_id')
-  @ApiOperation({
-    summary: 'Change a contact: only the fields sent change; same phone/primary rules as create',
-  })
-  @ApiOkResponse({ type: EmergencyContactResponseDto })
-  @ApiErrors(400, 404, 409, 413, 422)
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('contact_id') id: string,
-    @Body() dto: EmergencyContactUpdateDto,
-  ): Promise<EmergencyContactResponseDto> {
-    return this.emergency.update(user, id, dto);
-  }
-
-  @Delete(':contact_id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Erase a contact (400 for the last one)' })
-  @ApiNoContentResponse({ description: 'Erased' })
-  @ApiErrors(400, 404)
-  remove(@CurrentUser() user: AuthUser, @Param('contact_id') id: string): Promise<void> {
-    return this.emergency.remove(user, id);
   }
 }
 
@@ -110,7 +71,7 @@ export class EmergencyAlertController {
   })
   @ApiCreatedResponse({ type: EmergencyAlertResponseDto })
   @ApiErrors(400, 413, 422)
-  alert(@CurrentUser() user: AuthUser, @Body() dto: EmergencyAlertDto): Promise<EmergencyAlertResponseDto> {
+  alert(@CurrentUser() user: AuthUser, @Body() dto: EmergencyAlertDto): Promise<AlertView> {
     return this.emergency.raiseAlert(user, dto);
   }
 }

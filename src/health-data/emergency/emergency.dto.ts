@@ -17,6 +17,7 @@ import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
 import { BatchItemResultDto } from '../batch/batch.js';
 import { PHONE_PATTERN } from './phone.js';
+import type { AlertDelivery, AlertView, ContactView } from './emergency.record.js';
 
 /** Delivery channels of an emergency contact, shared by create and update (all optional, null clears). */
 export class ContactChannelsDto {
@@ -116,7 +117,7 @@ export class EmergencyContactListQuery extends PaginationQuery {
   use_cache: boolean = true;
 }
 
-export class EmergencyContactResponseDto {
+export class EmergencyContactResponseDto implements ContactView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() name: string;
@@ -200,11 +201,11 @@ export class AlertDeliveryDto {
   @ApiProperty() phone: string;
   @ApiProperty({ nullable: true, type: String }) relationship: string | null;
   @ApiProperty() is_primary: boolean;
-  @ApiProperty({ enum: ['pending', 'sent', 'delivered', 'failed'] }) status: string;
+  @ApiProperty({ enum: ['pending', 'sent', 'delivered', 'failed'] }) status: AlertDelivery['status'];
   @ApiProperty() updated_at: string;
 }
 
-export class EmergencyAlertResponseDto {
+export class EmergencyAlertResponseDto implements AlertView {
   @ApiProperty() id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty({ enum: ALERT_TYPES }) type: string;

@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 export interface ContactPayload {
   [k: string]: unknown;
@@ -36,12 +36,15 @@ export interface AlertPayload {
   user_id: string;
 }
 
+export type ContactView = RecordView<ContactPayload>;
+export type AlertView = RecordView<AlertPayload>;
+
 /** `emergency_contact:<id>`; `relationship`, `email`, `webhook_url` can be cleared; name/phone keep their value on null. */
 export const EMERGENCY_CONTACT: RecordSpec<ContactPayload> = {
   type: 'emergency_contact',
   notFound: 'Emergency contact not found',
   kind: 'fact',
-  fields: ['name', 'relationship', 'phone', 'is_primary', 'email', 'webhook_url'],
+  fields: fieldsOf<ContactPayload>()('name', 'relationship', 'phone', 'is_primary', 'email', 'webhook_url'),
   clearable: ['relationship', 'email', 'webhook_url'],
   defaults: { is_primary: false },
   updatedAt: true,
@@ -52,7 +55,16 @@ export const EMERGENCY_ALERT: RecordSpec<AlertPayload> = {
   type: 'emergency_alert',
   notFound: 'Emergency alert not found',
   kind: 'action',
-  fields: ['type', 'severity', 'description', 'location', 'latitude', 'longitude', 'status', 'deliveries'],
+  fields: fieldsOf<AlertPayload>()(
+    'type',
+    'severity',
+    'description',
+    'location',
+    'latitude',
+    'longitude',
+    'status',
+    'deliveries',
+  ),
   defaults: { deliveries: [] },
   updatedAt: false,
 };

@@ -6,17 +6,17 @@ import type { StoredRecord, StoreRequest } from '../../locusgraph/locusgraph.typ
 import { RecordConflictError } from '../../locusgraph/locusgraph.errors.js';
 import { batchContext, batchResult, planBatch, validateBatch } from '../batch/batch.js';
 import { RecordCrud } from '../records/record-crud.js';
+import { RecordService } from '../records/record-service.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import { zonedIso } from '../records/time.js';
 import { EmergencyAlertChannel } from './alert-channel.js';
+import type { Page } from '../records/queries.js';
+import type { RecordInput } from '../records/record-repository.js';
 import {
   EmergencyContactCreateDto,
   type ContactBatchResultDto,
   type EmergencyAlertDto,
-  type EmergencyAlertResponseDto,
-  type EmergencyContactListQuery,
-  type EmergencyContactResponseDto,
   type EmergencyContactUpdateDto,
 } from './emergency.dto.js';
 import {
@@ -24,13 +24,19 @@ import {
   EMERGENCY_CONTACT,
   type AlertDelivery,
   type AlertPayload,
+  type AlertView,
   type ContactPayload,
+  type ContactView,
 } from './emergency.record.js';
 import { nameKey, phoneKey, phoneProblem } from './phone.js';
 
 type Contact = StoredRecord<ContactPayload>;
 /** Most contacts per user (the list is cached and sorted whole). */
 const MAX_CONTACTS = 200;
+
+export interface ContactQuery extends Page {
+  use_cache: boolean;
+}
 const DUPLICATE_PHONE = 'Emergency contact with this phone number already exists';
 const DUPLICATE_NAME = 'Emergency contact with this name already exists';
 
@@ -48,16 +54,15 @@ const byPrimaryThenName = (a: Contact, b: Contact): number =>
  * the EmergencyAlertChannel.
  */
 @Injectable()
-export class EmergencyService {
-  readonly contacts: RecordCrud<ContactPayload, EmergencyContactResponseDto>;
-  readonly alerts: RecordCrud<AlertPayload, EmergencyAlertResponseDto>;
+export class EmergencyService extends RecordService<ContactPayload> {
+  private readonly alerts: RecordCrud<AlertPayload>;
 
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
     private readonly channel: EmergencyAlertChannel,
   ) {
-    this.contacts = new RecordCrud(store, EMERGENCY_CONTACT);
+    super(store, EMERGENCY_CONTACT);
     this.alerts = new RecordCrud(store, EMERGENCY_ALERT);
   }
 
@@ -68,15 +73,15 @@ export class EmergencyService {
   /** Every contact of the caller, primary first then by name. */
   private async all(c: Caller, useCache = true): Promise<Contact[]> {
     const load = async (): Promise<Contact[]> =>
-      (await this.contacts.repo.all(c, undefined, MAX_CONTACTS)).sort(byPrimaryThenName);
+      (await this.crud.repo.all(c, undefined, MAX_CONTACTS)).sort(byPrimaryThenName);
     return useCache ? this.cache.wrap(this.ns(c.userId), 'all', load) : load();
   }
 
-  private render(rows: Contact[], zone: string): EmergencyContactResponseDto[] {
-    return rows.map((r) => this.contacts.repo.render(r, zone) as unknown as EmergencyContactResponseDto);
+  private render(rows: Contact[], zone: string): ContactView[] {
+    return rows.map((r) => this.crud.repo.render(r, zone));
   }
 
-  async list(user: AuthUser, q: EmergencyContactListQuery): Promise<EmergencyContactResponseDto[]> {
+  override async list(user: AuthUser, q: ContactQuery): Promise<ContactView[]> {
     const c = await this.store.caller(user);
     return this.render((await this.all(c, q.use_cache)).slice(q.offset, q.offset + q.limit), c.zone);
   }
@@ -98,10 +103,10 @@ export class EmergencyService {
   private demotions(existing: Contact[], keepId?: string): StoreRequest[] {
     return existing
       .filter((e) => e.payload.is_primary && e.id !== keepId)
-      .map((e) => this.contacts.repo.replaceRequest(e, { ...e.payload, is_primary: false }));
+      .map((e) => this.crud.repo.replaceRequest(e, { ...e.payload, is_primary: false }));
   }
 
-  async create(user: AuthUser, dto: EmergencyContactCreateDto): Promise<EmergencyContactResponseDto> {
+  override async create(user: AuthUser, dto: EmergencyContactCreateDto): Promise<ContactView> {
     const c = await this.store.caller(user);
     const problem = phoneProblem(dto.phone);
     if (problem) throw badRequest(problem);
@@ -109,14 +114,11 @@ export class EmergencyService {
       const existing = await this.all(c, false);
       if (existing.length >= MAX_CONTACTS) throw badRequest(`At most ${MAX_CONTACTS} emergency contacts`);
       this.checkUnique(existing, dto);
-      const req = this.contacts.repo.createRequest(c, this.contacts.repo.buildPayload(c, dto));
+      const req = this.crud.repo.createRequest(c, this.crud.repo.buildPayload(c, dto));
       try {
-        const [rec] = await this.store.gateway.storeMany([
-          req,
-          ...(dto.is_primary ? this.demotions(existing) : []),
-        ]);
+        const [rec] = await this.store.commit([req, ...(dto.is_primary ? this.demotions(existing) : [])]);
         await this.cache.bump(this.ns(c.userId));
-        return this.contacts.repo.render(rec as Contact, c.zone) as unknown as EmergencyContactResponseDto;
+        return this.crud.repo.render(rec as Contact, c.zone);
       } catch (e) {
         if (e instanceof RecordConflictError && attempt < 3) continue; // a primary changed meanwhile
         throw e;
@@ -124,17 +126,17 @@ export class EmergencyService {
     }
   }
 
-  async update(
+  override async update(
     user: AuthUser,
     id: string,
-    dto: EmergencyContactUpdateDto,
-  ): Promise<EmergencyContactResponseDto> {
+    dto: EmergencyContactUpdateDto & RecordInput<ContactPayload>,
+  ): Promise<ContactView> {
     const c = await this.store.caller(user);
     if (dto.phone !== undefined && dto.phone !== null) {
       const problem = phoneProblem(dto.phone);
       if (problem) throw badRequest(problem);
     }
-    const rec = await this.contacts.repo.update(c, id, dto, {
+    const rec = await this.crud.repo.update(c, id, dto, {
       check: async (next, current) => {
         const existing = await this.all(c, false);
         this.checkUnique(existing, next, id);
@@ -142,14 +144,14 @@ export class EmergencyService {
       },
     });
     await this.cache.bump(this.ns(c.userId));
-    return this.contacts.repo.render(rec, c.zone) as unknown as EmergencyContactResponseDto;
+    return this.crud.repo.render(rec, c.zone);
   }
 
-  async remove(user: AuthUser, id: string): Promise<void> {
+  override async remove(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
-    await this.contacts.repo.get(c, id);
+    await this.crud.repo.get(c, id);
     if ((await this.all(c, false)).length <= 1) throw badRequest('Cannot delete the last emergency contact');
-    await this.contacts.repo.delete(c, id);
+    await this.crud.repo.delete(c, id);
     await this.cache.bump(this.ns(c.userId));
   }
 
@@ -174,9 +176,9 @@ export class EmergencyService {
       this.checkUnique(known, dto);
       const primary = Boolean(dto.is_primary) && primaries === 0;
       if (primary) primaries++;
-      const req = this.contacts.repo.createRequest(
+      const req = this.crud.repo.createRequest(
         c,
-        this.contacts.repo.buildPayload(c, { ...dto, is_primary: primary }),
+        this.crud.repo.buildPayload(c, { ...dto, is_primary: primary }),
         {
           links: { related_to: [context] },
         },
@@ -185,16 +187,16 @@ export class EmergencyService {
       return req;
     });
     if (primaries) writes.push(...this.demotions(existing));
-    if (writes.length) await this.store.gateway.storeMany(writes);
+    await this.store.commit(writes);
     await this.cache.bump(this.ns(c.userId));
     return { ...batchResult(context, outcomes), primary_contacts: primaries };
   }
 
   // --------------------------------------------------------------------------------------------- alerts
 
-  async raiseAlert(user: AuthUser, dto: EmergencyAlertDto): Promise<EmergencyAlertResponseDto> {
+  async raiseAlert(user: AuthUser, dto: EmergencyAlertDto): Promise<AlertView> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const contacts = await this.all(c, false);
     const deliveries: AlertDelivery[] = contacts.map((k) => ({
       contact_id: k.id,
@@ -236,7 +238,7 @@ export class EmergencyService {
       {},
       {
         check: (next) => {
-          const at = this.store.clock.now().toISOString();
+          const at = this.store.now().toISOString();
           next.deliveries = next.deliveries.map((d) =>
             d.contact_id === contactId ? { ...d, status, updated_at: at } : d,
           );
@@ -248,8 +250,8 @@ export class EmergencyService {
     );
   }
 
-  private renderAlert(rec: StoredRecord<AlertPayload>, zone: string): EmergencyAlertResponseDto {
-    const out = this.alerts.repo.render(rec, zone) as unknown as EmergencyAlertResponseDto;
+  private renderAlert(rec: StoredRecord<AlertPayload>, zone: string): AlertView {
+    const out = this.alerts.repo.render(rec, zone);
     out.deliveries = out.deliveries.map((d) => ({ ...d, updated_at: zonedIso(d.updated_at, zone) }));
     return out;
   }

@@ -50,16 +50,14 @@ export class FhirExportService {
     account: { name: string; email?: string },
     opts: Omit<FhirExportOptions, 'shape'>,
   ): AsyncGenerator<FhirResource> {
-    const gw = this.store.gateway;
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const c: MapContext = { userId, zone: await this.store.zoneOf(userId) };
     const want = new Set<string>(opts.types?.length ? opts.types : FHIR_TYPES);
     const since = opts.since?.getTime() ?? -Infinity;
     const fresh = (r: StoredRecord | null): boolean => !!r && r.updatedAt.getTime() >= since;
-    const all = async (type: string): Promise<StoredRecord[]> =>
-      (await gw.list({ userId, type, limit: 10_000, order: 'asc', countTotal: false })).items;
+    const all = async (type: string): Promise<StoredRecord[]> => this.store.recordsOf(userId, type);
 
-    const profile = await gw.get(`profile:${userId}`);
+    const profile = await this.store.profileOf(userId);
     const contacts = await all('emergency_contact');
     // The Patient always heads a full export (everything references it); with `since`, only when it changed.
     if (since === -Infinity || fresh(profile) || contacts.some(fresh)) {
@@ -86,7 +84,7 @@ export class FhirExportService {
 
     const types = new Set(Object.keys(RECORD_TYPES).filter((t) => want.has(RECORD_TYPES[t])));
     if (types.size) {
-      for await (const rec of gw.exportRecords({ userId })) {
+      for await (const rec of this.store.exportRecords(userId)) {
         if (!types.has(rec.type) || !fresh(rec)) continue;
         yield* recordToFhir(rec, c, now);
       }
@@ -119,7 +117,7 @@ export class FhirExportService {
   /** The export as a streamed HTTP body (Bundle JSON or NDJSON). */
   stream(userId: string, account: { name: string; email?: string }, opts: FhirExportOptions): StreamableFile {
     const resources = this.resources(userId, account, opts);
-    const timestamp = this.store.clock.now().toISOString();
+    const timestamp = this.store.now().toISOString();
     async function* bundle(): AsyncGenerator<string> {
       yield `{"resourceType":"Bundle","id":"${randomUUID()}","type":"collection","timestamp":"${timestamp}","entry":[`;
       let sep = '';

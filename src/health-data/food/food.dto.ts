@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsBoundedNumber } from '../../common/validators.js';
 import { DayListQuery, IsDateTimeInput } from '../records/dto.js';
+import { MEAL_TYPES, type FoodView, type MealType } from './food.record.js';
 
-export const MEAL_TYPES = ['breakfast', 'lunch', 'dinner', 'snack', 'other'] as const;
-export type MealType = (typeof MEAL_TYPES)[number];
+export { MEAL_TYPES, type MealType };
 const mealMessage = `meal_type must be one of ${MEAL_TYPES.join(', ')}`;
 
 /** Per entry: a large festive meal stays far below these; anything above is a typo or garbage. */
@@ -72,7 +72,7 @@ export class FoodLogListQuery extends DayListQuery {
   meal_type?: MealType;
 }
 
-export class FoodLogResponseDto {
+export class FoodLogResponseDto implements FoodView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() description: string;

@@ -1,21 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
-import { RecordCrud } from '../records/record-crud.js';
+import type { DayQuery } from '../records/queries.js';
+import { RecordService } from '../records/record-service.js';
 import { RecordStore } from '../records/record-store.js';
 import { localDayRange } from '../records/time.js';
-import type { FoodLogListQuery, FoodLogResponseDto } from './food.dto.js';
-import { FOOD, type FoodPayload } from './food.record.js';
+import { FOOD, type FoodPayload, type FoodView, type MealType } from './food.record.js';
+
+export interface FoodQuery extends DayQuery {
+  meal_type?: MealType;
+}
 
 /** Food logs (`/api/food-logs` and the legacy `/api/health/food/*`). The only rule of its own: the list filters. */
 @Injectable()
-export class FoodService {
-  readonly crud: RecordCrud<FoodPayload, FoodLogResponseDto>;
-
+export class FoodService extends RecordService<FoodPayload> {
   constructor(store: RecordStore) {
-    this.crud = new RecordCrud(store, FOOD);
+    super(store, FOOD);
   }
 
-  list(user: AuthUser, q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
+  override list(user: AuthUser, q: FoodQuery): Promise<FoodView[]> {
     return this.crud.list(user, (c) => ({
       ...localDayRange(c.zone, q),
       ...(q.meal_type ? { where: { meal_type: q.meal_type } } : {}),

@@ -1,6 +1,8 @@
 import type { AdherenceCounts } from '../../schedule/adherence.js';
 import { hba1cPercent } from '../lab/lab.record.js';
 import { localDate, localHour } from '../records/time.js';
+import type { RecordFields } from '../records/record-spec.js';
+import type { VitalsPayload } from '../vitals/vitals.record.js';
 
 /**
  * Health insights computed from the user's own records (docs/product-decisions.md §4). Pure: records in, findings out.
@@ -37,18 +39,10 @@ export interface Finding {
   data_points: number;
 }
 
-export interface VitalsRow {
-  logged_at: string;
-  blood_pressure_systolic?: number | null;
-  blood_pressure_diastolic?: number | null;
-  heart_rate?: number | null;
-  blood_sugar?: number | null;
-  fasting?: boolean | null;
-  temperature?: number | null;
-  weight_kg?: number | null;
-  spo2?: number | null;
-}
+/** A vitals reading as the analysis reads it: the payload's fields, any measurement possibly absent. */
+export type VitalsRow = Pick<VitalsPayload, 'logged_at'> & Partial<RecordFields<VitalsPayload>>;
 
+/** Rows are the stored payloads (each type's `*.record.ts`); the analysis reads only the fields named here. */
 export interface InsightInput {
   zone: string;
   now: Date;

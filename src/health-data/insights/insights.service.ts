@@ -38,9 +38,9 @@ export class InsightsService {
     days: number,
   ): Promise<{ result: InsightResult; zone: string; now: Date }> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const from = new Date(now.getTime() - days * 86400_000);
-    const load = async (spec: RecordSpec): Promise<Payload[]> =>
+    const load = async <P extends Payload>(spec: RecordSpec<P>): Promise<P[]> =>
       (
         await this.store
           .repo(spec)
@@ -48,12 +48,12 @@ export class InsightsService {
       ).map((r) => r.payload);
     const today = localDate(now, c.zone);
     const [vitals, water, sleep, mood, exercise, food, adherence, profile, hba1c] = await Promise.all([
-      load(VITALS as RecordSpec),
+      load(VITALS),
       load(WATER),
       load(SLEEP),
       load(MOOD),
       load(EXERCISE),
-      load(FOOD as RecordSpec),
+      load(FOOD),
       this.medication.adherence(user, {
         date_from: addDays(today, -(Math.min(days, 92) - 1)),
         date_to: today,
@@ -71,12 +71,12 @@ export class InsightsService {
       zone: c.zone,
       now,
       windowDays: days,
-      vitals: vitals as unknown as InsightInput['vitals'],
-      water: water as InsightInput['water'],
-      sleep: sleep as InsightInput['sleep'],
-      mood: mood as InsightInput['mood'],
-      exercise: exercise as InsightInput['exercise'],
-      food: food as InsightInput['food'],
+      vitals,
+      water,
+      sleep,
+      mood,
+      exercise,
+      food,
       adherence: adherence.by_schedule.length ? adherence.overall : null,
       weightKg: profile?.payload.weight_kg ?? null,
       hba1c: hba1c.map((r) => r.payload).reverse(),

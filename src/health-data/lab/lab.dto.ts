@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { LabResultView } from './lab.service.js';
 import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { IsBoundedNumber } from '../../common/validators.js';
 import { DateRangeListQuery, IsDateTimeInput, Trim } from '../records/dto.js';
@@ -83,7 +84,7 @@ export class LabResultListQuery extends DateRangeListQuery {
   test?: LabTestKey;
 }
 
-export class LabResultResponseDto {
+export class LabResultResponseDto implements LabResultView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty({ enum: LAB_TEST_KEYS }) test: LabTestKey;

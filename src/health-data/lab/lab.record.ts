@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 /**
  * The lab-test catalogue (docs/health-data.md, "Lab results"): a closed set of the tests an Indian diabetes,
@@ -243,12 +243,14 @@ export interface LabPayload {
   user_id: string;
 }
 
+export type LabView = RecordView<LabPayload>;
+
 /** `lab_result:<id>` — one value of one test; `taken_at` is immutable (as vitals' `logged_at`). */
 export const LAB_RESULT: RecordSpec<LabPayload> = {
   type: 'lab_result',
   notFound: 'Lab result not found',
   kind: 'observation',
-  fields: ['test', 'value', 'unit', 'taken_at', 'lab_name'],
+  fields: fieldsOf<LabPayload>()('test', 'value', 'unit', 'taken_at', 'lab_name'),
   instants: ['taken_at'],
   occurredAt: 'taken_at',
   defaultNow: ['taken_at'],

@@ -1,14 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
 import { validationError } from '../../common/errors.js';
-import { RecordCrud } from '../records/record-crud.js';
+import type { DateRangeQuery } from '../records/queries.js';
 import type { RecordInput } from '../records/record-repository.js';
+import { RecordService } from '../records/record-service.js';
 import { RecordStore } from '../records/record-store.js';
 import { localDayRange } from '../records/time.js';
-import type { LabResultCreateDto, LabResultListQuery, LabResultResponseDto } from './lab.dto.js';
-import { LAB_RESULT, LAB_TESTS, labUnit, type LabPayload, type LabTestKey } from './lab.record.js';
+import {
+  LAB_RESULT,
+  LAB_TESTS,
+  labUnit,
+  type LabPayload,
+  type LabTestKey,
+  type LabView,
+} from './lab.record.js';
 
-type Rendered = Omit<LabResultResponseDto, 'loinc_code' | 'test_name' | 'unit_display'>;
+/** A new result: the test and value, optionally the unit (else the test's usual one), taken_at and lab name. */
+export type LabInput = Pick<LabPayload, 'test' | 'value'> &
+  Partial<Pick<LabPayload, 'unit' | 'taken_at' | 'lab_name'>>;
+
+/** A lab result as the API shows it: the record plus the catalogue's LOINC code and display names. */
+export type LabResultView = LabView & { loinc_code: string; test_name: string; unit_display: string };
+
+/** What the list takes: days in the user's zone, paging, and optionally one test. */
+export interface LabQuery extends DateRangeQuery {
+  test?: LabTestKey;
+}
 
 /**
  * Lab results (`/api/lab-results`): the record rules plus the catalogue's — the unit defaults to the test's usual
@@ -17,32 +34,26 @@ type Rendered = Omit<LabResultResponseDto, 'loinc_code' | 'test_name' | 'unit_di
  * and display names from the catalogue.
  */
 @Injectable()
-export class LabService {
-  readonly crud: RecordCrud<LabPayload, Rendered>;
-
+export class LabService extends RecordService<LabPayload> {
   constructor(store: RecordStore) {
-    this.crud = new RecordCrud(store, LAB_RESULT);
+    super(store, LAB_RESULT);
   }
 
-  async create(user: AuthUser, dto: LabResultCreateDto): Promise<LabResultResponseDto> {
+  override async create(user: AuthUser, dto: LabInput): Promise<LabResultView> {
     const unit = dto.unit ?? LAB_TESTS[dto.test].units[0].ucum;
     check({ test: dto.test, unit, value: dto.value });
     return withCatalogue(await this.crud.create(user, { ...dto, unit }));
   }
 
-  async get(user: AuthUser, id: string): Promise<LabResultResponseDto> {
+  override async get(user: AuthUser, id: string): Promise<LabResultView> {
     return withCatalogue(await this.crud.get(user, id));
   }
 
-  async update(user: AuthUser, id: string, dto: RecordInput<LabPayload>): Promise<LabResultResponseDto> {
+  override async update(user: AuthUser, id: string, dto: RecordInput<LabPayload>): Promise<LabResultView> {
     return withCatalogue(await this.crud.update(user, id, dto, check));
   }
 
-  remove(user: AuthUser, id: string): Promise<void> {
-    return this.crud.remove(user, id);
-  }
-
-  async list(user: AuthUser, q: LabResultListQuery): Promise<LabResultResponseDto[]> {
+  override async list(user: AuthUser, q: LabQuery): Promise<LabResultView[]> {
     const rows = await this.crud.list(user, (c) => ({
       ...localDayRange(c.zone, q),
       ...(q.test ? { where: { test: q.test } } : {}),
@@ -70,7 +81,7 @@ function check(p: Pick<LabPayload, 'test' | 'unit' | 'value'>): void {
 }
 
 /** A rendered record with the catalogue's names and code (a unit no longer in the catalogue keeps its code). */
-export function withCatalogue(r: Rendered): LabResultResponseDto {
+export function withCatalogue(r: LabView): LabResultView {
   const test = LAB_TESTS[r.test as LabTestKey];
   const u = test ? labUnit(r.test, r.unit) : undefined;
   return {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, Query, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
@@ -11,66 +11,56 @@ import {
   RecommendationsQuery,
 } from '../insights/insights.dto.js';
 import { InsightsService } from '../insights/insights.service.js';
-import { RelatedToQuery } from '../records/dto.js';
-import { relatedLinks } from '../records/record-crud.js';
+import { RecordRoutes, reorder, type RecordResource } from '../records/record-controller.js';
 import { VitalsCreateDto, VitalsListQuery, VitalsResponseDto } from '../vitals/vitals.dto.js';
 import { VitalsService } from '../vitals/vitals.service.js';
+
+/** A deprecated list and create (answering 200, as the original) of one resource under `/api/health`. */
+const legacyRoutes = (
+  resource: (c: HealthController) => RecordResource,
+  dto: { response: Type; create: Type; list: Type },
+  list: { name: string; path: string; summary: string },
+  create: { name: string; path: string; summary: string },
+) =>
+  RecordRoutes<HealthController>({
+    resource,
+    dto: { ...dto, relatedTo: true },
+    routes: {
+      list: { ...list, errors: [422], deprecated: true },
+      create: { ...create, status: 200, errors: [400, 413, 422], deprecated: true },
+    },
+  });
 
 /** The original's `/api/health` router: food and vitals over the same records as the newer routes (create answers 200), and insights. */
 @ApiTags('health')
 @ApiBearerAuth()
 @Controller('api/health')
+@legacyRoutes(
+  (c) => c.food,
+  { response: FoodLogResponseDto, create: FoodLogCreateDto, list: FoodLogListQuery },
+  { name: 'foodLogs', path: 'food/logs', summary: 'Food logs (same as GET /api/food-logs)' },
+  {
+    name: 'logFood',
+    path: 'food/log',
+    summary: 'Log a meal (200, as the original; same as POST /api/food-logs)',
+  },
+)
+@legacyRoutes(
+  (c) => c.vitals,
+  { response: VitalsResponseDto, create: VitalsCreateDto, list: VitalsListQuery },
+  { name: 'vitalsList', path: 'vitals', summary: 'Vitals readings (same as GET /api/vitals)' },
+  {
+    name: 'logVitals',
+    path: 'vitals',
+    summary: 'Log vitals (200, as the original; same as POST /api/vitals)',
+  },
+)
 export class HealthController {
   constructor(
-    private readonly food: FoodService,
-    private readonly vitals: VitalsService,
+    readonly food: FoodService,
+    readonly vitals: VitalsService,
     private readonly insightsService: InsightsService,
   ) {}
-
-  @Get('food/logs')
-  @ApiOperation({ summary: 'Food logs (same as GET /api/food-logs)', deprecated: true })
-  @ApiOkResponse({ type: [FoodLogResponseDto] })
-  @ApiErrors(422)
-  foodLogs(@CurrentUser() user: AuthUser, @Query() q: FoodLogListQuery): Promise<FoodLogResponseDto[]> {
-    return this.food.list(user, q);
-  }
-
-  @Post('food/log')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Log a meal (200, as the original; same as POST /api/food-logs)',
-    deprecated: true,
-  })
-  @ApiOkResponse({ type: FoodLogResponseDto })
-  @ApiErrors(400, 413, 422)
-  logFood(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: FoodLogCreateDto,
-    @Query() q: RelatedToQuery,
-  ): Promise<FoodLogResponseDto> {
-    return this.food.crud.create(user, dto, relatedLinks(q.related_to));
-  }
-
-  @Get('vitals')
-  @ApiOperation({ summary: 'Vitals readings (same as GET /api/vitals)', deprecated: true })
-  @ApiOkResponse({ type: [VitalsResponseDto] })
-  @ApiErrors(422)
-  vitalsList(@CurrentUser() user: AuthUser, @Query() q: VitalsListQuery): Promise<VitalsResponseDto[]> {
-    return this.vitals.list(user, q);
-  }
-
-  @Post('vitals')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Log vitals (200, as the original; same as POST /api/vitals)', deprecated: true })
-  @ApiOkResponse({ type: VitalsResponseDto })
-  @ApiErrors(400, 413, 422)
-  logVitals(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: VitalsCreateDto,
-    @Query() q: RelatedToQuery,
-  ): Promise<VitalsResponseDto> {
-    return this.vitals.crud.create(user, dto, relatedLinks(q.related_to));
-  }
 
   @Get('insights')
   @ApiOperation({ summary: 'Insights computed from your own records over a window (default 30 days)' })
@@ -93,3 +83,13 @@ export class HealthController {
     return this.insightsService.recommendations(user, q);
   }
 }
+
+// The deprecated food and vitals routes first, as the original listed them.
+reorder(HealthController.prototype, [
+  'foodLogs',
+  'logFood',
+  'vitalsList',
+  'logVitals',
+  'insights',
+  'recommendations',
+]);

@@ -1,16 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PaginationQuery } from '../../common/dto.js';
 import { CurrentUser, type AuthUser } from '../../common/decorators.js';
 import { ApiErrors } from '../../common/swagger.js';
 import { RelatedToQuery } from '../records/dto.js';
+import { RecordController } from '../records/record-controller.js';
 import {
   AdherenceQuery,
   AdherenceResponseDto,
@@ -25,29 +19,33 @@ import {
   MedicationUpdateDto,
 } from './medication.dto.js';
 import { MedicationService } from './medication.service.js';
+import type { MedLogView, MedScheduleView } from './medication.record.js';
 
-@ApiTags('medication')
-@ApiBearerAuth()
-@Controller('api/medication')
+@RecordController<MedicationController>({
+  path: 'api/medication',
+  tag: 'medication',
+  param: 'medication_id',
+  resource: (c) => c.meds.medicationRoutes,
+  dto: {
+    response: MedicationResponseDto,
+    create: MedicationCreateDto,
+    update: MedicationUpdateDto,
+    list: MedicationListQuery,
+  },
+  routes: {
+    list: { summary: 'Your medications, newest first', errors: [422] },
+    create: { summary: 'Add a medication', errors: [400, 413, 422] },
+    get: { summary: 'One medication', errors: [404] },
+    update: {
+      summary: 'Change a medication: only the fields sent change (an omitted active keeps its value)',
+      errors: [400, 404, 409, 413, 422],
+    },
+    remove: { summary: 'Erase a medication and its schedules (dose history stays)', errors: [404] },
+  },
+  order: ['list', 'create', 'log', 'logs', 'adherence', 'schedules', 'schedule', 'get', 'update', 'remove'],
+})
 export class MedicationController {
-  constructor(private readonly meds: MedicationService) {}
-
-  @Get()
-  @ApiOperation({ summary: 'Your medications, newest first' })
-  @ApiOkResponse({ type: [MedicationResponseDto] })
-  @ApiErrors(422)
-  list(@CurrentUser() user: AuthUser, @Query() q: MedicationListQuery): Promise<MedicationResponseDto[]> {
-    return this.meds.listMedications(user, q);
-  }
-
-  @Post()
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Add a medication' })
-  @ApiCreatedResponse({ type: MedicationResponseDto })
-  @ApiErrors(400, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: MedicationCreateDto): Promise<MedicationResponseDto> {
-    return this.meds.medications.create(user, dto);
-  }
+  constructor(readonly meds: MedicationService) {}
 
   @Post('log')
   @HttpCode(201)
@@ -58,7 +56,7 @@ export class MedicationController {
     @CurrentUser() user: AuthUser,
     @Body() dto: MedicationLogCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<MedicationLogResponseDto> {
+  ): Promise<MedLogView> {
     return this.meds.logDose(user, dto, q.related_to);
   }
 
@@ -66,10 +64,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'Dose history, newest first (medication and date range in your time zone)' })
   @ApiOkResponse({ type: [MedicationLogResponseDto] })
   @ApiErrors(422)
-  logs(
-    @CurrentUser() user: AuthUser,
-    @Query() q: MedicationLogListQuery,
-  ): Promise<MedicationLogResponseDto[]> {
+  logs(@CurrentUser() user: AuthUser, @Query() q: MedicationLogListQuery): Promise<MedLogView[]> {
     return this.meds.listLogs(user, q);
   }
 
@@ -88,10 +83,7 @@ export class MedicationController {
   @ApiOperation({ summary: 'Your medication schedules (same as GET /api/medication-schedules)' })
   @ApiOkResponse({ type: [MedicationScheduleResponseDto] })
   @ApiErrors(422)
-  schedules(
-    @CurrentUser() user: AuthUser,
-    @Query() q: PaginationQuery,
-  ): Promise<MedicationScheduleResponseDto[]> {
+  schedules(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MedScheduleView[]> {
     return this.meds.listSchedules(user, q);
   }
 
@@ -104,38 +96,7 @@ export class MedicationController {
     @CurrentUser() user: AuthUser,
     @Body() dto: MedicationScheduleCreateDto,
     @Query() q: RelatedToQuery,
-  ): Promise<MedicationScheduleResponseDto> {
+  ): Promise<MedScheduleView> {
     return this.meds.createSchedule(user, dto, q.related_to);
-  }
-
-  @Get(':medication_id')
-  @ApiOperation({ summary: 'One medication' })
-  @ApiOkResponse({ type: MedicationResponseDto })
-  @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('medication_id') id: string): Promise<MedicationResponseDto> {
-    return this.meds.medications.get(user, id);
-  }
-
-  @Put(':medication_id')
-  @ApiOperation({
-    summary: 'Change a medication: only the fields sent change (an omitted active keeps its value)',
-  })
-  @ApiOkResponse({ type: MedicationResponseDto })
-  @ApiErrors(400, 404, 409, 413, 422)
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('medication_id') id: string,
-    @Body() dto: MedicationUpdateDto,
-  ): Promise<MedicationResponseDto> {
-    return this.meds.medications.update(user, id, dto);
-  }
-
-  @Delete(':medication_id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Erase a medication and its schedules (dose history stays)' })
-  @ApiNoContentResponse({ description: 'Erased' })
-  @ApiErrors(404)
-  remove(@CurrentUser() user: AuthUser, @Param('medication_id') id: string): Promise<void> {
-    return this.meds.removeMedication(user, id);
   }
 }

@@ -22,6 +22,7 @@ import {
   NormaliseTimeOfDay,
   Trim,
 } from '../records/dto.js';
+import type { MedicationView, MedLogView, MedScheduleView } from './medication.record.js';
 
 // ------------------------------------------------------------------------------------------ medications
 
@@ -98,7 +99,7 @@ export class MedicationListQuery extends PaginationQuery {
   active_only: boolean = false;
 }
 
-export class MedicationResponseDto {
+export class MedicationResponseDto implements MedicationView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() name: string;
@@ -165,7 +166,7 @@ export class MedicationLogCreateDto extends RelatedToBody {
   notes?: string | null;
 }
 
-export class MedicationLogResponseDto {
+export class MedicationLogResponseDto implements MedLogView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() medication_id: string;
@@ -228,7 +229,7 @@ export class MedicationScheduleListQuery extends PaginationQuery {
   medication_id?: string;
 }
 
-export class MedicationScheduleResponseDto {
+export class MedicationScheduleResponseDto implements MedScheduleView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() medication_id: string;

@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 export interface MedicationPayload {
   [k: string]: unknown;
@@ -28,12 +28,17 @@ export interface MedSchedulePayload {
   user_id: string;
 }
 
+export type MedicationView = RecordView<MedicationPayload>;
+export type MedLogView = RecordView<MedLogPayload>;
+/** A schedule answers with the current name of its medication. */
+export type MedScheduleView = RecordView<MedSchedulePayload> & { medication_name: string | null };
+
 /** `medication:<id>`; `instructions` can be cleared; an omitted `active` keeps its value. */
 export const MEDICATION: RecordSpec<MedicationPayload> = {
   type: 'medication',
   notFound: 'Medication not found',
   kind: 'fact',
-  fields: ['name', 'dosage', 'frequency', 'instructions', 'active'],
+  fields: fieldsOf<MedicationPayload>()('name', 'dosage', 'frequency', 'instructions', 'active'),
   clearable: ['instructions'],
   defaults: { active: true },
   updatedAt: true,
@@ -44,7 +49,13 @@ export const MED_LOG: RecordSpec<MedLogPayload> = {
   type: 'med_log',
   notFound: 'Medication log not found',
   kind: 'observation',
-  fields: ['medication_id', 'medication_name', 'scheduled_time', 'taken_at', 'notes'],
+  fields: fieldsOf<MedLogPayload>()(
+    'medication_id',
+    'medication_name',
+    'scheduled_time',
+    'taken_at',
+    'notes',
+  ),
   instants: ['scheduled_time', 'taken_at'],
   occurredAt: 'taken_at',
   defaultNow: ['taken_at'],
@@ -57,7 +68,7 @@ export const MED_SCHEDULE: RecordSpec<MedSchedulePayload> = {
   type: 'med_schedule',
   notFound: 'Medication schedule not found',
   kind: 'routine',
-  fields: ['medication_id', 'time_of_day', 'days_of_week'],
+  fields: fieldsOf<MedSchedulePayload>()('medication_id', 'time_of_day', 'days_of_week'),
   clearable: ['days_of_week'],
   defaults: { days_of_week: [] },
   updatedAt: true,

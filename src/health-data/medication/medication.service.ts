@@ -3,21 +3,17 @@ import type { AuthUser } from '../../common/decorators.js';
 import { notFound, validationError } from '../../common/errors.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { classifyAdherence } from '../../schedule/adherence.js';
+import type { RecordResource } from '../records/record-controller.js';
 import { RecordCrud, relatedLinks } from '../records/record-crud.js';
+import type { RecordInput } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
 import { addDays, localDate, localDayRange, zonedIso } from '../records/time.js';
+import type { DateRangeQuery, Page } from '../records/queries.js';
 import type {
-  AdherenceQuery,
   AdherenceResponseDto,
-  MedicationListQuery,
   MedicationLogCreateDto,
-  MedicationLogListQuery,
-  MedicationLogResponseDto,
-  MedicationResponseDto,
   MedicationScheduleCreateDto,
-  MedicationScheduleListQuery,
-  MedicationScheduleResponseDto,
   MedicationScheduleUpdateDto,
 } from './medication.dto.js';
 import {
@@ -26,8 +22,28 @@ import {
   MEDICATION,
   type MedicationPayload,
   type MedLogPayload,
+  type MedicationView,
+  type MedLogView,
   type MedSchedulePayload,
+  type MedScheduleView,
 } from './medication.record.js';
+
+export interface MedicationQuery extends Page {
+  active_only?: boolean;
+}
+/** Dose logs of some days, optionally of one medication. */
+export interface MedLogQuery extends DateRangeQuery {
+  medication_id?: string;
+}
+export interface ScheduleQuery extends Page {
+  medication_id?: string;
+}
+/** Local calendar days (default the last 7), optionally one medication. */
+export interface AdherenceRange {
+  date_from?: string;
+  date_to?: string;
+  medication_id?: string;
+}
 
 const ONE_OF = 'Value error, Either medication_id or medication_name must be provided';
 const MAX_ADHERENCE_DAYS = 92;
@@ -40,9 +56,28 @@ const MAX_ADHERENCE_DAYS = 92;
  */
 @Injectable()
 export class MedicationService {
-  readonly medications: RecordCrud<MedicationPayload, MedicationResponseDto>;
-  readonly logs: RecordCrud<MedLogPayload, MedicationLogResponseDto>;
-  readonly schedules: RecordCrud<MedSchedulePayload, MedicationScheduleResponseDto>;
+  private readonly medications: RecordCrud<MedicationPayload>;
+  private readonly logs: RecordCrud<MedLogPayload>;
+  private readonly schedules: RecordCrud<MedSchedulePayload>;
+
+  /** `/api/medication`: the plain routes of medications (RecordController). */
+  readonly medicationRoutes: RecordResource = {
+    list: (user, q: MedicationQuery) => this.listMedications(user, q),
+    get: (user, id) => this.medications.get(user, id),
+    create: (user, dto: RecordInput<MedicationPayload>) => this.medications.create(user, dto),
+    update: (user, id, dto: RecordInput<MedicationPayload>) => this.medications.update(user, id, dto),
+    remove: (user, id) => this.removeMedication(user, id),
+  };
+
+  /** `/api/medication-schedules` (RecordController). */
+  readonly scheduleRoutes: RecordResource = {
+    list: (user, q: ScheduleQuery) => this.listSchedules(user, q),
+    get: (user, id) => this.getSchedule(user, id),
+    create: (user, dto: MedicationScheduleCreateDto) =>
+      this.createSchedule(user, { ...dto, related_to: undefined }),
+    update: (user, id, dto: MedicationScheduleUpdateDto) => this.updateSchedule(user, id, dto),
+    remove: (user, id) => this.schedules.remove(user, id),
+  };
 
   constructor(private readonly store: RecordStore) {
     this.medications = new RecordCrud(store, MEDICATION);
@@ -52,7 +87,7 @@ export class MedicationService {
 
   // ---------------------------------------------------------------------------------------- medications
 
-  listMedications(user: AuthUser, q: MedicationListQuery): Promise<MedicationResponseDto[]> {
+  listMedications(user: AuthUser, q: MedicationQuery): Promise<MedicationView[]> {
     return this.medications.list(user, () => ({
       ...(q.active_only ? { where: { active: true } } : {}),
       limit: q.limit,
@@ -63,8 +98,7 @@ export class MedicationService {
   async removeMedication(user: AuthUser, id: string): Promise<void> {
     const c = await this.store.caller(user);
     await this.medications.repo.delete(c, id);
-    for (const s of await this.schedules.repo.all(c, { medication_id: id }))
-      await this.store.gateway.delete(s.contextId);
+    await this.store.erase(...(await this.schedules.repo.all(c, { medication_id: id })));
   }
 
   /** The caller's medication by id or exact name; 422 when neither is given, 404 when not found. */
@@ -84,11 +118,7 @@ export class MedicationService {
 
   // ------------------------------------------------------------------------------------------- dose logs
 
-  async logDose(
-    user: AuthUser,
-    dto: MedicationLogCreateDto,
-    relatedTo?: string,
-  ): Promise<MedicationLogResponseDto> {
+  async logDose(user: AuthUser, dto: MedicationLogCreateDto, relatedTo?: string): Promise<MedLogView> {
     const c = await this.store.caller(user);
     const med = await this.resolve(c, dto);
     const links = relatedLinks(relatedTo ?? dto.related_to);
@@ -97,10 +127,10 @@ export class MedicationService {
       { ...dto, medication_id: med.id, medication_name: med.payload.name },
       { links },
     );
-    return this.logs.repo.render(rec, c.zone) as unknown as MedicationLogResponseDto;
+    return this.logs.repo.render(rec, c.zone);
   }
 
-  listLogs(user: AuthUser, q: MedicationLogListQuery): Promise<MedicationLogResponseDto[]> {
+  listLogs(user: AuthUser, q: MedLogQuery): Promise<MedLogView[]> {
     return this.logs.list(user, (c) => ({
       ...localDayRange(c.zone, q),
       ...(q.medication_id ? { where: { medication_id: q.medication_id } } : {}),
@@ -115,7 +145,7 @@ export class MedicationService {
     user: AuthUser,
     dto: MedicationScheduleCreateDto,
     relatedTo?: string,
-  ): Promise<MedicationScheduleResponseDto> {
+  ): Promise<MedScheduleView> {
     const c = await this.store.caller(user);
     const med = await this.resolve(c, dto);
     const links = relatedLinks(relatedTo ?? dto.related_to);
@@ -123,10 +153,7 @@ export class MedicationService {
     return this.renderSchedule(rec, c.zone, new Map([[med.id, med.payload.name]]));
   }
 
-  async listSchedules(
-    user: AuthUser,
-    q: MedicationScheduleListQuery,
-  ): Promise<MedicationScheduleResponseDto[]> {
+  async listSchedules(user: AuthUser, q: ScheduleQuery): Promise<MedScheduleView[]> {
     const c = await this.store.caller(user);
     const where = q.medication_id ? { medication_id: q.medication_id } : undefined;
     const items = await this.schedules.repo.list(c, { where, limit: q.limit, offset: q.offset });
@@ -137,7 +164,7 @@ export class MedicationService {
     return items.map((s) => this.renderSchedule(s, c.zone, names));
   }
 
-  async getSchedule(user: AuthUser, id: string): Promise<MedicationScheduleResponseDto> {
+  async getSchedule(user: AuthUser, id: string): Promise<MedScheduleView> {
     const c = await this.store.caller(user);
     const rec = await this.schedules.repo.get(c, id);
     return this.renderSchedule(rec, c.zone, await this.namesOf(c, [rec.payload.medication_id]));
@@ -147,7 +174,7 @@ export class MedicationService {
     user: AuthUser,
     id: string,
     dto: MedicationScheduleUpdateDto,
-  ): Promise<MedicationScheduleResponseDto> {
+  ): Promise<MedScheduleView> {
     const c = await this.store.caller(user);
     const patch: Record<string, unknown> = { ...dto };
     if (dto.medication_id || dto.medication_name) patch.medication_id = (await this.resolve(c, dto)).id;
@@ -166,23 +193,17 @@ export class MedicationService {
     rec: StoredRecord<MedSchedulePayload>,
     zone: string,
     names: Map<string, string>,
-  ): MedicationScheduleResponseDto {
-    const out = this.schedules.repo.render(rec, zone);
-    const { id, user_id, medication_id, ...rest } = out;
-    return {
-      id,
-      user_id,
-      medication_id,
-      medication_name: names.get(rec.payload.medication_id) ?? null,
-      ...rest,
-    } as unknown as MedicationScheduleResponseDto;
+  ): MedScheduleView {
+    const { id, user_id, medication_id, ...rest } = this.schedules.repo.render(rec, zone);
+    // The original's field order: the medication's current name right after its id.
+    return { id, user_id, medication_id, medication_name: names.get(medication_id) ?? null, ...rest };
   }
 
   // ------------------------------------------------------------------------------------------- adherence
 
-  async adherence(user: AuthUser, q: AdherenceQuery): Promise<AdherenceResponseDto> {
+  async adherence(user: AuthUser, q: AdherenceRange): Promise<AdherenceResponseDto> {
     const c = await this.store.caller(user);
-    const now = this.store.clock.now();
+    const now = this.store.now();
     const dateTo = q.date_to ?? localDate(now, c.zone);
     const dateFrom = q.date_from ?? addDays(dateTo, -6);
     if (dateFrom > dateTo)

@@ -19,13 +19,23 @@ import {
   MeditationSessionListQuery,
   MeditationSessionResponseDto,
 } from './meditation.dto.js';
+import { RecordRoutes } from '../records/record-controller.js';
 import { MeditationService } from './meditation.service.js';
+import type { SessionView } from './meditation.record.js';
 
 @ApiTags('meditation')
 @ApiBearerAuth()
 @Controller('api/meditation')
+@RecordRoutes<MeditationController>({
+  resource: (c) => c.meditation.logRoutes,
+  dto: { create: MeditationLogCreateDto, response: MeditationLogResponseDto, list: PaginationQuery },
+  routes: {
+    create: { name: 'log', path: 'log', summary: 'Log a session you did', errors: [400, 404, 413, 422] },
+    list: { name: 'history', path: 'history', summary: 'Your meditation logs, newest first', errors: [422] },
+  },
+})
 export class MeditationController {
-  constructor(private readonly meditation: MeditationService) {}
+  constructor(readonly meditation: MeditationService) {}
 
   @Get('sessions')
   @ApiOperation({
@@ -33,10 +43,7 @@ export class MeditationController {
   })
   @ApiOkResponse({ type: [MeditationSessionResponseDto] })
   @ApiErrors(422)
-  sessions(
-    @CurrentUser() user: AuthUser,
-    @Query() q: MeditationSessionListQuery,
-  ): Promise<MeditationSessionResponseDto[]> {
+  sessions(@CurrentUser() user: AuthUser, @Query() q: MeditationSessionListQuery): Promise<SessionView[]> {
     return this.meditation.listSessions(user, q);
   }
 
@@ -44,10 +51,7 @@ export class MeditationController {
   @ApiOperation({ summary: 'One session: built-in, or one of yours' })
   @ApiOkResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(404)
-  session(
-    @CurrentUser() user: AuthUser,
-    @Param('session_id') id: string,
-  ): Promise<MeditationSessionResponseDto> {
+  session(@CurrentUser() user: AuthUser, @Param('session_id') id: string): Promise<SessionView> {
     return this.meditation.getSession(user, id);
   }
 
@@ -68,10 +72,7 @@ export class MeditationController {
   })
   @ApiCreatedResponse({ type: MeditationSessionResponseDto })
   @ApiErrors(400, 409, 413, 422)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: MeditationSessionCreateDto,
-  ): Promise<MeditationSessionResponseDto> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: MeditationSessionCreateDto): Promise<SessionView> {
     return this.meditation.createSession(user, dto);
   }
 
@@ -85,22 +86,5 @@ export class MeditationController {
   @ApiErrors(400, 413, 422)
   batch(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<BatchResultDto> {
     return this.meditation.createSessions(user, body);
-  }
-
-  @Post('log')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Log a session you did' })
-  @ApiCreatedResponse({ type: MeditationLogResponseDto })
-  @ApiErrors(400, 404, 413, 422)
-  log(@CurrentUser() user: AuthUser, @Body() dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
-    return this.meditation.log(user, dto);
-  }
-
-  @Get('history')
-  @ApiOperation({ summary: 'Your meditation logs, newest first' })
-  @ApiOkResponse({ type: [MeditationLogResponseDto] })
-  @ApiErrors(422)
-  history(@CurrentUser() user: AuthUser, @Query() q: PaginationQuery): Promise<MeditationLogResponseDto[]> {
-    return this.meditation.history(user, q);
   }
 }

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { PaginationQuery, ToBoolean } from '../../common/dto.js';
 import { Trim } from '../records/dto.js';
+import type { MeditationLogView, SessionView } from './meditation.record.js';
 
 export class MeditationSessionCreateDto {
   @ApiProperty({ example: 'Morning breathing', minLength: 1, maxLength: 200 })
@@ -85,7 +86,7 @@ export class MeditationSessionListQuery extends PaginationQuery {
   use_cache: boolean = true;
 }
 
-export class MeditationSessionResponseDto {
+export class MeditationSessionResponseDto implements SessionView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({
     nullable: true,
@@ -102,7 +103,7 @@ export class MeditationSessionResponseDto {
   @ApiProperty() created_at: string;
 }
 
-export class MeditationLogResponseDto {
+export class MeditationLogResponseDto implements MeditationLogView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() session_id: string;

@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 export interface SessionPayload {
   [k: string]: unknown;
@@ -8,6 +8,19 @@ export interface SessionPayload {
   duration_minutes: number;
   category: string | null;
 }
+
+export interface MeditationLogPayload {
+  [k: string]: unknown;
+  session_id: string;
+  duration_minutes: number;
+  completed: boolean;
+  logged_at: string;
+  user_id: string;
+}
+
+export type MeditationLogView = RecordView<MeditationLogPayload>;
+/** A session answers with its owner's id, null on the catalogue. */
+export type SessionView = Omit<RecordView<SessionPayload>, 'user_id'> & { user_id: string | null };
 
 /**
  * `meditation_session:<id>` with no owner (userId null) — the built-in catalogue, visible to every user.
@@ -19,7 +32,7 @@ export const MEDITATION_SESSION: RecordSpec<SessionPayload> = {
   kind: 'knowledge',
   source: 'document',
   shared: true,
-  fields: ['title', 'description', 'audio_url', 'duration_minutes', 'category'],
+  fields: fieldsOf<SessionPayload>()('title', 'description', 'audio_url', 'duration_minutes', 'category'),
   updatedAt: false,
 };
 
@@ -34,11 +47,11 @@ export const MEDITATION_USER_SESSION: RecordSpec<SessionPayload> = {
 };
 
 /** `meditation_log:<id>` — a session done by a user, `logged_at` = when it was logged. */
-export const MEDITATION_LOG: RecordSpec = {
+export const MEDITATION_LOG: RecordSpec<MeditationLogPayload> = {
   type: 'meditation_log',
   notFound: 'Meditation log not found',
   kind: 'observation',
-  fields: ['session_id', 'duration_minutes', 'completed', 'logged_at'],
+  fields: fieldsOf<MeditationLogPayload>()('session_id', 'duration_minutes', 'completed', 'logged_at'),
   instants: ['logged_at'],
   occurredAt: 'logged_at',
   defaultNow: ['logged_at'],

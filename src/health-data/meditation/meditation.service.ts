@@ -4,24 +4,27 @@ import { badRequest, conflict, notFound } from '../../common/errors.js';
 import type { StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { CacheService } from '../../infra/cache.service.js';
 import { batchContext, batchResult, planBatch, validateBatch, type BatchResultDto } from '../batch/batch.js';
+import type { RecordResource } from '../records/record-controller.js';
 import { RecordCrud } from '../records/record-crud.js';
-import { RecordRepository } from '../records/record-repository.js';
+import type { RecordRepository } from '../records/record-repository.js';
 import type { Caller } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
-import type { PaginationQuery } from '../../common/dto.js';
-import {
-  MeditationSessionCreateDto,
-  type MeditationLogCreateDto,
-  type MeditationLogResponseDto,
-  type MeditationSessionListQuery,
-  type MeditationSessionResponseDto,
-} from './meditation.dto.js';
+import type { Page } from '../records/queries.js';
+import { MeditationSessionCreateDto, type MeditationLogCreateDto } from './meditation.dto.js';
 import {
   MEDITATION_LOG,
   MEDITATION_SESSION,
   MEDITATION_USER_SESSION,
+  type MeditationLogPayload,
+  type MeditationLogView,
   type SessionPayload,
+  type SessionView,
 } from './meditation.record.js';
+
+export interface SessionQuery extends Page {
+  category?: string;
+  use_cache: boolean;
+}
 
 const CACHE_NS = 'meditation:sessions';
 const CATALOGUE_MAX = 1000;
@@ -43,20 +46,25 @@ const newestFirst = (a: StoredRecord, b: StoredRecord): number =>
 export class MeditationService {
   private readonly catalogue: RecordRepository<SessionPayload>;
   private readonly own: RecordRepository<SessionPayload>;
-  readonly logs: RecordCrud<Record<string, unknown>, MeditationLogResponseDto>;
+  private readonly logs: RecordCrud<MeditationLogPayload>;
+
+  /** Session logs as the generic controller's resource (`log`, `history`). */
+  readonly logRoutes: RecordResource = {
+    create: (user, dto: MeditationLogCreateDto) => this.log(user, dto),
+    list: (user, q: Page) => this.history(user, q),
+  };
 
   constructor(
     private readonly store: RecordStore,
     private readonly cache: CacheService,
   ) {
     this.catalogue = store.repo(MEDITATION_SESSION);
-    // Built directly: RecordStore keeps one repository per type, and both kinds share the type.
-    this.own = new RecordRepository(MEDITATION_USER_SESSION, store.gateway, store.clock);
+    this.own = store.repo(MEDITATION_USER_SESSION);
     this.logs = new RecordCrud(store, MEDITATION_LOG);
   }
 
   /** The catalogue and the caller's own sessions, merged newest first, then paged. */
-  async listSessions(user: AuthUser, q: MeditationSessionListQuery): Promise<MeditationSessionResponseDto[]> {
+  async listSessions(user: AuthUser, q: SessionQuery): Promise<SessionView[]> {
     const c = await this.store.caller(user);
     const window = q.offset + q.limit;
     const where = q.category ? { category: q.category } : undefined;
@@ -70,15 +78,12 @@ export class MeditationService {
       .map((r) => this.render(r, c.zone));
   }
 
-  async getSession(user: AuthUser, id: string): Promise<MeditationSessionResponseDto> {
+  async getSession(user: AuthUser, id: string): Promise<SessionView> {
     const c = await this.store.caller(user);
     return this.render(await this.find(c, id), c.zone);
   }
 
-  async createSession(
-    user: AuthUser,
-    dto: MeditationSessionCreateDto,
-  ): Promise<MeditationSessionResponseDto> {
+  async createSession(user: AuthUser, dto: MeditationSessionCreateDto): Promise<SessionView> {
     const c = await this.store.caller(user);
     this.checkUrl(dto.audio_url);
     if ((await this.titles(c)).has(titleKey(dto.title))) throw conflict(DUPLICATE);
@@ -98,7 +103,7 @@ export class MeditationService {
         links: { related_to: [context] },
       });
     });
-    if (writes.length) await this.store.gateway.storeMany(writes);
+    await this.store.commit(writes);
     return batchResult(context, outcomes);
   }
 
@@ -107,16 +112,13 @@ export class MeditationService {
     await this.own.delete(await this.store.caller(user), id);
   }
 
-  async log(user: AuthUser, dto: MeditationLogCreateDto): Promise<MeditationLogResponseDto> {
+  async log(user: AuthUser, dto: MeditationLogCreateDto): Promise<MeditationLogView> {
     const c = await this.store.caller(user);
     await this.find(c, dto.session_id);
-    return this.logs.repo.render(
-      await this.logs.repo.create(c, { ...dto, logged_at: undefined }),
-      c.zone,
-    ) as unknown as MeditationLogResponseDto;
+    return this.logs.repo.render(await this.logs.repo.create(c, { ...dto, logged_at: undefined }), c.zone);
   }
 
-  history(user: AuthUser, q: PaginationQuery): Promise<MeditationLogResponseDto[]> {
+  history(user: AuthUser, q: Page): Promise<MeditationLogView[]> {
     return this.logs.list(user, () => ({ limit: q.limit, offset: q.offset }));
   }
 
@@ -158,8 +160,8 @@ export class MeditationService {
   }
 
   /** One shape for both kinds: `user_id` is the owner's id, null for the catalogue. */
-  private render(rec: StoredRecord<SessionPayload>, zone: string): MeditationSessionResponseDto {
+  private render(rec: StoredRecord<SessionPayload>, zone: string): SessionView {
     const repo = rec.userId === null ? this.catalogue : this.own;
-    return { id: rec.id, user_id: rec.userId, ...repo.render(rec, zone) } as MeditationSessionResponseDto;
+    return { ...repo.render(rec, zone), user_id: rec.userId };
   }
 }

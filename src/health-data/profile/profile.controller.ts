@@ -1,49 +1,27 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '../../common/decorators.js';
-import { ApiErrors } from '../../common/swagger.js';
+import { RecordController } from '../records/record-controller.js';
 import { ProfileDto, ProfileResponseDto } from './profile.dto.js';
 import { ProfileService } from './profile.service.js';
 
-@ApiTags('profile')
-@ApiBearerAuth()
-@Controller('api/profile')
+/** One profile per user: the routes take no id. */
+@RecordController<ProfileController>({
+  path: 'api/profile',
+  tag: 'profile',
+  resource: (c) => c.profiles,
+  dto: { response: ProfileResponseDto, create: ProfileDto, update: ProfileDto },
+  routes: {
+    get: { summary: 'Your profile (all fields null/empty when none was saved yet)' },
+    create: {
+      summary: 'Create your profile (200, as the original); 400 when one exists — use PUT',
+      status: 200,
+      errors: [400, 413, 422],
+    },
+    update: {
+      summary: 'Create or update your profile: only the fields sent change; null clears a field',
+      errors: [400, 413, 422],
+    },
+    remove: { summary: 'Erase your profile (idempotent)' },
+  },
+})
 export class ProfileController {
-  constructor(private readonly profiles: ProfileService) {}
-
-  @Get()
-  @ApiOperation({ summary: 'Your profile (all fields null/empty when none was saved yet)' })
-  @ApiOkResponse({ type: ProfileResponseDto })
-  @ApiErrors()
-  get(@CurrentUser() user: AuthUser): Promise<ProfileResponseDto> {
-    return this.profiles.get(user);
-  }
-
-  @Post()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Create your profile (200, as the original); 400 when one exists — use PUT' })
-  @ApiOkResponse({ type: ProfileResponseDto })
-  @ApiErrors(400, 413, 422)
-  create(@CurrentUser() user: AuthUser, @Body() dto: ProfileDto): Promise<ProfileResponseDto> {
-    return this.profiles.create(user, dto);
-  }
-
-  @Put()
-  @ApiOperation({
-    summary: 'Create or update your profile: only the fields sent change; null clears a field',
-  })
-  @ApiOkResponse({ type: ProfileResponseDto })
-  @ApiErrors(400, 413, 422)
-  update(@CurrentUser() user: AuthUser, @Body() dto: ProfileDto): Promise<ProfileResponseDto> {
-    return this.profiles.update(user, dto);
-  }
-
-  @Delete()
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Erase your profile (idempotent)' })
-  @ApiNoContentResponse({ description: 'Erased' })
-  @ApiErrors()
-  remove(@CurrentUser() user: AuthUser): Promise<void> {
-    return this.profiles.remove(user);
-  }
+  constructor(readonly profiles: ProfileService) {}
 }

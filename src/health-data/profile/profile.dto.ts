@@ -3,6 +3,8 @@ import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, Valida
 import { IsBoundedNumber } from '../../common/validators.js';
 import { IsCalendarDate, Trim } from '../records/dto.js';
 import { isValidZone } from '../records/time.js';
+import type { RecordFields } from '../records/record-spec.js';
+import type { ProfilePayload } from './profile.record.js';
 
 /** `POST` and `PUT /api/profile` (the original's ProfileBase, plus `timezone`). Unknown keys are ignored. */
 export class ProfileDto {
@@ -84,7 +86,7 @@ export class ProfileDto {
   hba1c_target?: number | null;
 }
 
-export class ProfileResponseDto {
+export class ProfileResponseDto implements RecordFields<ProfilePayload> {
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty({ nullable: true, type: String, example: '1958-04-12' }) date_of_birth: string | null;
   @ApiProperty({ nullable: true, type: String }) gender: string | null;

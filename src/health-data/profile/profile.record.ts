@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 export interface ProfilePayload {
   [k: string]: unknown;
@@ -15,35 +15,28 @@ export interface ProfilePayload {
   hba1c_target: number | null;
 }
 
+export type ProfileView = RecordView<ProfilePayload>;
+
+const FIELDS = fieldsOf<ProfilePayload>()(
+  'date_of_birth',
+  'gender',
+  'height_cm',
+  'weight_kg',
+  'blood_type',
+  'allergies',
+  'medical_conditions',
+  'dietary_preferences',
+  'timezone',
+  'hba1c_target',
+);
+
 /** `profile:<user_id>` — one per user; every field can be cleared with null (arrays become []). */
 export const PROFILE: RecordSpec<ProfilePayload> = {
   type: 'profile',
   notFound: 'Profile not found',
   kind: 'fact',
-  fields: [
-    'date_of_birth',
-    'gender',
-    'height_cm',
-    'weight_kg',
-    'blood_type',
-    'allergies',
-    'medical_conditions',
-    'dietary_preferences',
-    'timezone',
-    'hba1c_target',
-  ],
-  clearable: [
-    'date_of_birth',
-    'gender',
-    'height_cm',
-    'weight_kg',
-    'blood_type',
-    'allergies',
-    'medical_conditions',
-    'dietary_preferences',
-    'timezone',
-    'hba1c_target',
-  ],
+  fields: FIELDS,
+  clearable: FIELDS,
   defaults: { allergies: [], medical_conditions: [], dietary_preferences: [] },
   updatedAt: true,
 };

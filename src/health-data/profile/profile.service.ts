@@ -62,7 +62,8 @@ export class ProfileService {
 
   async remove(user: AuthUser): Promise<void> {
     const caller = await this.store.caller(user);
-    if (await this.repo.find(caller, user.id)) await this.store.gateway.delete(this.repo.contextId(user.id));
+    const rec = await this.repo.find(caller, user.id);
+    if (rec) await this.store.erase(rec);
     this.store.forgetZone(user.id);
   }
 
@@ -86,7 +87,7 @@ export class ProfileService {
       dietary_preferences: p.dietary_preferences ?? [],
       timezone: zone,
       hba1c_target: p.hba1c_target ?? null,
-      updated_at: zonedIso(rec ? rec.updatedAt : this.store.clock.now(), zone),
+      updated_at: zonedIso(rec ? rec.updatedAt : this.store.now(), zone),
     };
   }
 }

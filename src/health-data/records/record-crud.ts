@@ -1,7 +1,7 @@
 import type { AuthUser } from '../../common/decorators.js';
 import type { Payload, RecordLinks } from '../../locusgraph/locusgraph.types.js';
 import type { RecordInput, RecordListQuery, RecordRepository } from './record-repository.js';
-import type { Caller, RecordSpec } from './record-spec.js';
+import type { Caller, RecordSpec, RecordView } from './record-spec.js';
 import type { RecordStore } from './record-store.js';
 
 /** Links of a new record from the original's `related_to` query parameter (and/or body list). */
@@ -13,10 +13,10 @@ export function relatedLinks(
 }
 
 /**
- * The plain create/get/list/update/delete of one resource for one caller, rendered as response bodies.
- * Services use it for everything that has no rule of its own and add only what is specific.
+ * The plain create/get/list/update/delete of one resource for one caller, rendered as response bodies
+ * (`RecordView<P>`). Services use it for everything that has no rule of its own and add only what is specific.
  */
-export class RecordCrud<P extends Payload, R> {
+export class RecordCrud<P extends Payload> {
   readonly repo: RecordRepository<P>;
 
   constructor(
@@ -30,27 +30,32 @@ export class RecordCrud<P extends Payload, R> {
     return this.store.caller(user);
   }
 
-  async create(user: AuthUser, dto: RecordInput<P>, links?: Partial<RecordLinks>): Promise<R> {
+  async create(user: AuthUser, dto: RecordInput<P>, links?: Partial<RecordLinks>): Promise<RecordView<P>> {
     const c = await this.caller(user);
-    return this.repo.render(await this.repo.create(c, dto, { links }), c.zone) as R;
+    return this.repo.render(await this.repo.create(c, dto, { links }), c.zone);
   }
 
-  async get(user: AuthUser, id: string): Promise<R> {
+  async get(user: AuthUser, id: string): Promise<RecordView<P>> {
     const c = await this.caller(user);
-    return this.repo.render(await this.repo.get(c, id), c.zone) as R;
+    return this.repo.render(await this.repo.get(c, id), c.zone);
   }
 
   /** `query` builds the list query from the caller (its zone turns local days into instants). */
-  async list(user: AuthUser, query: (c: Caller) => RecordListQuery): Promise<R[]> {
+  async list(user: AuthUser, query: (c: Caller) => RecordListQuery): Promise<RecordView<P>[]> {
     const c = await this.caller(user);
     const items = await this.repo.list(c, query(c));
-    return items.map((r) => this.repo.render(r, c.zone) as R);
+    return items.map((r) => this.repo.render(r, c.zone));
   }
 
   /** `check` sees the merged payload (rules across fields) and may throw a 4xx. */
-  async update(user: AuthUser, id: string, dto: RecordInput<P>, check?: (next: P) => void): Promise<R> {
+  async update(
+    user: AuthUser,
+    id: string,
+    dto: RecordInput<P>,
+    check?: (next: P) => void,
+  ): Promise<RecordView<P>> {
     const c = await this.caller(user);
-    return this.repo.render(await this.repo.update(c, id, dto, { check }), c.zone) as R;
+    return this.repo.render(await this.repo.update(c, id, dto, { check }), c.zone);
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {

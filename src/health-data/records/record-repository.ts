@@ -5,26 +5,20 @@ import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locus
 import type { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import type {
   FilterValue,
+  ListQuery,
   Payload,
   RecordLinks,
   StoredRecord,
   StoreRequest,
 } from '../../locusgraph/locusgraph.types.js';
-import type { Caller, RecordSpec } from './record-spec.js';
+import type { Caller, PayloadField, RecordSpec, RecordView } from './record-spec.js';
 import { parseInstant, zonedIso } from './time.js';
 
-/** A list of one caller's records of one type (filtered by owner and type before paging, newest first). */
-export interface RecordListQuery {
-  from?: Date;
-  to?: Date;
-  where?: Record<string, FilterValue>;
-  order?: 'asc' | 'desc';
-  limit: number;
-  offset?: number;
-}
+/** A list of one caller's records of one type (the store's query; owner and type come from the caller and spec). */
+export type RecordListQuery = Pick<ListQuery, 'from' | 'to' | 'where' | 'order' | 'limit' | 'offset'>;
 
-/** A request body (DTO) whose fields are read by name; only the spec's fields are taken. */
-export type RecordInput<P> = P | object;
+/** A request body (DTO or plain object) whose fields are read by name; only the spec's fields are taken. */
+export type RecordInput<P> = { readonly [K in PayloadField<P>]?: unknown };
 
 export interface WriteOptions {
   links?: Partial<RecordLinks>;
@@ -224,7 +218,7 @@ export class RecordRepository<P extends Payload> {
   }
 
   /** The response body of a record, times in `zone`. Works on records read back from the cache too. */
-  render(rec: StoredRecord<P>, zone: string): Record<string, unknown> {
+  render(rec: StoredRecord<P>, zone: string): RecordView<P> {
     const out: Record<string, unknown> = { id: rec.id };
     if (!this.spec.shared) out.user_id = rec.userId;
     const payload = rec.payload as Record<string, unknown>;
@@ -235,6 +229,7 @@ export class RecordRepository<P extends Payload> {
     }
     out.created_at = zonedIso(rec.createdAt, zone);
     if (this.spec.updatedAt) out.updated_at = zonedIso(rec.updatedAt, zone);
-    return out;
+    // Built field by field from the spec, whose `fields` list every payload field (fieldsOf).
+    return out as RecordView<P>;
   }
 }

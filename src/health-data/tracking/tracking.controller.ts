@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '../../common/decorators.js';
-import { ApiErrors } from '../../common/swagger.js';
+import { Controller, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RecordRoutes } from '../records/record-controller.js';
 import {
   DayHistoryQuery,
   ExerciseLogDto,
@@ -14,82 +13,63 @@ import {
   WaterLogDto,
   WaterLogResponseDto,
 } from './tracking.dto.js';
-import { TrackingService } from './tracking.service.js';
+import { TrackingService, type TrackingKind } from './tracking.service.js';
+
+/** `POST <kind>/log` (handler `<kind>`) and `GET <kind>/history` (handler `<kind>History`) of one log type. */
+const logRoutes = (
+  kind: TrackingKind,
+  dto: { create: Type; response: Type; list: Type },
+  summaries: { log: string; history: string },
+) =>
+  RecordRoutes<TrackingController>({
+    resource: (c) => c.tracking.resource(kind),
+    dto,
+    routes: {
+      create: { name: kind, path: `${kind}/log`, summary: summaries.log, errors: [400, 413, 422] },
+      list: { name: `${kind}History`, path: `${kind}/history`, summary: summaries.history, errors: [422] },
+    },
+  });
 
 @ApiTags('tracking')
 @ApiBearerAuth()
 @Controller('api/tracking')
 export class TrackingController {
-  constructor(private readonly tracking: TrackingService) {}
-
-  @Post('water/log')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Log water intake' })
-  @ApiCreatedResponse({ type: WaterLogResponseDto })
-  @ApiErrors(400, 413, 422)
-  water(@CurrentUser() user: AuthUser, @Body() dto: WaterLogDto): Promise<WaterLogResponseDto> {
-    return this.tracking.log('water', user, dto);
-  }
-
-  @Get('water/history')
-  @ApiOperation({ summary: 'Water logs, newest first (optionally one day in your time zone)' })
-  @ApiOkResponse({ type: [WaterLogResponseDto] })
-  @ApiErrors(422)
-  waterHistory(@CurrentUser() user: AuthUser, @Query() q: DayHistoryQuery): Promise<WaterLogResponseDto[]> {
-    return this.tracking.history('water', user, q);
-  }
-
-  @Post('sleep/log')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Log a night of sleep (end after start, at most 24 h)' })
-  @ApiCreatedResponse({ type: SleepLogResponseDto })
-  @ApiErrors(400, 413, 422)
-  sleep(@CurrentUser() user: AuthUser, @Body() dto: SleepLogDto): Promise<SleepLogResponseDto> {
-    return this.tracking.log('sleep', user, dto);
-  }
-
-  @Get('sleep/history')
-  @ApiOperation({ summary: 'Sleep logs by start day, newest first (date range in your time zone)' })
-  @ApiOkResponse({ type: [SleepLogResponseDto] })
-  @ApiErrors(422)
-  sleepHistory(@CurrentUser() user: AuthUser, @Query() q: RangeHistoryQuery): Promise<SleepLogResponseDto[]> {
-    return this.tracking.history('sleep', user, q);
-  }
-
-  @Post('exercise/log')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Log exercise' })
-  @ApiCreatedResponse({ type: ExerciseLogResponseDto })
-  @ApiErrors(400, 413, 422)
-  exercise(@CurrentUser() user: AuthUser, @Body() dto: ExerciseLogDto): Promise<ExerciseLogResponseDto> {
-    return this.tracking.log('exercise', user, dto);
-  }
-
-  @Get('exercise/history')
-  @ApiOperation({ summary: 'Exercise logs, newest first (optionally one day in your time zone)' })
-  @ApiOkResponse({ type: [ExerciseLogResponseDto] })
-  @ApiErrors(422)
-  exerciseHistory(
-    @CurrentUser() user: AuthUser,
-    @Query() q: DayHistoryQuery,
-  ): Promise<ExerciseLogResponseDto[]> {
-    return this.tracking.history('exercise', user, q);
-  }
-
-  @Post('mood/log')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Log mood and energy' })
-  @ApiCreatedResponse({ type: MoodLogResponseDto })
-  @ApiErrors(400, 413, 422)
-  mood(@CurrentUser() user: AuthUser, @Body() dto: MoodLogDto): Promise<MoodLogResponseDto> {
-    return this.tracking.log('mood', user, dto);
-  }
-
-  @Get('mood/history')
-  @ApiOperation({ summary: 'Mood logs, newest first (date range in your time zone)' })
-  @ApiOkResponse({ type: [MoodLogResponseDto] })
-  @ApiErrors(422)
-  moodHistory(@CurrentUser() user: AuthUser, @Query() q: RangeHistoryQuery): Promise<MoodLogResponseDto[]> {
-    return this.tracking.history('mood', user, q);
-  }
+  constructor(readonly tracking: TrackingService) {}
 }
+
+const LOGS: [TrackingKind, Type, Type, Type, string, string][] = [
+  [
+    'water',
+    WaterLogDto,
+    WaterLogResponseDto,
+    DayHistoryQuery,
+    'Log water intake',
+    'Water logs, newest first (optionally one day in your time zone)',
+  ],
+  [
+    'sleep',
+    SleepLogDto,
+    SleepLogResponseDto,
+    RangeHistoryQuery,
+    'Log a night of sleep (end after start, at most 24 h)',
+    'Sleep logs by start day, newest first (date range in your time zone)',
+  ],
+  [
+    'exercise',
+    ExerciseLogDto,
+    ExerciseLogResponseDto,
+    DayHistoryQuery,
+    'Log exercise',
+    'Exercise logs, newest first (optionally one day in your time zone)',
+  ],
+  [
+    'mood',
+    MoodLogDto,
+    MoodLogResponseDto,
+    RangeHistoryQuery,
+    'Log mood and energy',
+    'Mood logs, newest first (date range in your time zone)',
+  ],
+];
+for (const [kind, create, response, list, log, history] of LOGS)
+  logRoutes(kind, { create, response, list }, { log, history })(TrackingController);

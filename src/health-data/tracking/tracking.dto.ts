@@ -19,10 +19,18 @@ const oneOf = (field: string, values: readonly string[]) => ({
   message: `${field} must be one of ${values.join(', ')}`,
 });
 
-export const SLEEP_QUALITIES = ['poor', 'fair', 'good', 'excellent'] as const;
-export const INTENSITIES = ['low', 'moderate', 'high', 'vigorous'] as const;
-export const MOODS = ['very_bad', 'bad', 'neutral', 'good', 'very_good'] as const;
-export const ENERGY_LEVELS = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
+import {
+  ENERGY_LEVELS,
+  INTENSITIES,
+  MOODS,
+  SLEEP_QUALITIES,
+  type ExerciseView,
+  type MoodView,
+  type SleepView,
+  type WaterView,
+} from './tracking.record.js';
+
+export { ENERGY_LEVELS, INTENSITIES, MOODS, SLEEP_QUALITIES };
 
 class LoggedAt {
   @ApiPropertyOptional({
@@ -117,32 +125,32 @@ class Base {
   @ApiProperty({ format: 'uuid' }) user_id: string;
 }
 
-export class WaterLogResponseDto extends Base {
+export class WaterLogResponseDto extends Base implements WaterView {
   @ApiProperty() amount_ml: number;
   @ApiProperty() logged_at: string;
   @ApiProperty() created_at: string;
 }
 
-export class SleepLogResponseDto extends Base {
+export class SleepLogResponseDto extends Base implements SleepView {
   @ApiProperty() sleep_start: string;
   @ApiProperty() sleep_end: string;
-  @ApiProperty({ enum: SLEEP_QUALITIES }) quality: string;
+  @ApiProperty({ enum: SLEEP_QUALITIES }) quality: (typeof SLEEP_QUALITIES)[number];
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
   @ApiProperty() created_at: string;
 }
 
-export class ExerciseLogResponseDto extends Base {
+export class ExerciseLogResponseDto extends Base implements ExerciseView {
   @ApiProperty() exercise_type: string;
   @ApiProperty() duration_minutes: number;
   @ApiProperty({ nullable: true, type: Number }) calories_burned: number | null;
-  @ApiProperty({ enum: INTENSITIES }) intensity: string;
+  @ApiProperty({ enum: INTENSITIES }) intensity: (typeof INTENSITIES)[number];
   @ApiProperty() logged_at: string;
   @ApiProperty() created_at: string;
 }
 
-export class MoodLogResponseDto extends Base {
-  @ApiProperty({ enum: MOODS }) mood: string;
-  @ApiProperty({ enum: ENERGY_LEVELS }) energy_level: string;
+export class MoodLogResponseDto extends Base implements MoodView {
+  @ApiProperty({ enum: MOODS }) mood: (typeof MOODS)[number];
+  @ApiProperty({ enum: ENERGY_LEVELS }) energy_level: (typeof ENERGY_LEVELS)[number];
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
   @ApiProperty() logged_at: string;
   @ApiProperty() created_at: string;

@@ -1,51 +1,78 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
 import { validationError } from '../../common/errors.js';
-import type { Payload } from '../../locusgraph/locusgraph.types.js';
+import type { DateRangeQuery, DayQuery } from '../records/queries.js';
+import type { RecordResource } from '../records/record-controller.js';
 import { RecordCrud } from '../records/record-crud.js';
+import type { RecordInput } from '../records/record-repository.js';
+import type { RecordView } from '../records/record-spec.js';
 import { RecordStore } from '../records/record-store.js';
-import type { RecordSpec } from '../records/record-spec.js';
 import { localDayRange, parseInstant } from '../records/time.js';
-import type { DayHistoryQuery, RangeHistoryQuery, SleepLogDto } from './tracking.dto.js';
-import { EXERCISE, MOOD, SLEEP, WATER } from './tracking.record.js';
+import {
+  EXERCISE,
+  MOOD,
+  SLEEP,
+  WATER,
+  type ExercisePayload,
+  type MoodPayload,
+  type SleepPayload,
+  type WaterPayload,
+} from './tracking.record.js';
 
-export type TrackingKind = 'water' | 'sleep' | 'exercise' | 'mood';
-const SPECS: Record<TrackingKind, RecordSpec> = {
-  water: WATER,
-  sleep: SLEEP,
-  exercise: EXERCISE,
-  mood: MOOD,
-};
+/** The payload of each tracking log. */
+export interface TrackingPayloads {
+  water: WaterPayload;
+  sleep: SleepPayload;
+  exercise: ExercisePayload;
+  mood: MoodPayload;
+}
+export type TrackingKind = keyof TrackingPayloads;
+type Cruds = { [K in TrackingKind]: RecordCrud<TrackingPayloads[K]> };
+
 const MAX_SLEEP_MS = 24 * 3600_000;
 
 /** Water, sleep, exercise and mood logs: create and history. Sleep must end after it starts (within 24 h). */
 @Injectable()
 export class TrackingService {
-  private readonly cruds: Record<TrackingKind, RecordCrud<Payload, unknown>>;
+  private readonly cruds: Cruds;
 
   constructor(store: RecordStore) {
     this.cruds = {
-      water: new RecordCrud(store, SPECS.water),
-      sleep: new RecordCrud(store, SPECS.sleep),
-      exercise: new RecordCrud(store, SPECS.exercise),
-      mood: new RecordCrud(store, SPECS.mood),
+      water: new RecordCrud(store, WATER),
+      sleep: new RecordCrud(store, SLEEP),
+      exercise: new RecordCrud(store, EXERCISE),
+      mood: new RecordCrud(store, MOOD),
     };
   }
 
-  async log<R>(kind: TrackingKind, user: AuthUser, dto: object): Promise<R> {
-    if (kind === 'sleep') await this.checkSleep(user, dto as SleepLogDto);
-    return (await this.cruds[kind].create(user, dto as Payload)) as R;
+  /** One log type as the generic controller's resource: `<kind>/log` and `<kind>/history`. */
+  resource(kind: TrackingKind): RecordResource {
+    return {
+      create: (user, dto) => this.log(kind, user, dto),
+      list: (user, q: DayQuery | DateRangeQuery) => this.history(kind, user, q),
+    };
   }
 
-  async history<R>(kind: TrackingKind, user: AuthUser, q: DayHistoryQuery | RangeHistoryQuery): Promise<R[]> {
-    return (await this.cruds[kind].list(user, (c) => ({
-      ...localDayRange(c.zone, q),
-      limit: q.limit,
-      offset: q.offset,
-    }))) as R[];
+  async log<K extends TrackingKind>(
+    kind: K,
+    user: AuthUser,
+    dto: RecordInput<TrackingPayloads[K]>,
+  ): Promise<RecordView<TrackingPayloads[K]>> {
+    if (kind === 'sleep') await this.checkSleep(user, dto);
+    const crud: RecordCrud<TrackingPayloads[K]> = this.cruds[kind];
+    return crud.create(user, dto);
   }
 
-  private async checkSleep(user: AuthUser, dto: SleepLogDto): Promise<void> {
+  history<K extends TrackingKind>(
+    kind: K,
+    user: AuthUser,
+    q: DayQuery | DateRangeQuery,
+  ): Promise<RecordView<TrackingPayloads[K]>[]> {
+    const crud: RecordCrud<TrackingPayloads[K]> = this.cruds[kind];
+    return crud.list(user, (c) => ({ ...localDayRange(c.zone, q), limit: q.limit, offset: q.offset }));
+  }
+
+  private async checkSleep(user: AuthUser, dto: RecordInput<SleepPayload>): Promise<void> {
     const { zone } = await this.cruds.sleep.caller(user);
     const start = parseInstant(dto.sleep_start, zone);
     const end = parseInstant(dto.sleep_end, zone);

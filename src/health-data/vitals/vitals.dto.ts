@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { IsAbove, IsBoundedNumber } from '../../common/validators.js';
 import { DateRangeListQuery, IsDateTimeInput } from '../records/dto.js';
+import type { VitalsView } from './vitals.record.js';
 
 const num = { allowNaN: false, allowInfinity: false };
 
@@ -93,7 +94,7 @@ export class VitalsUpdateDto extends VitalsFields {}
 
 export class VitalsListQuery extends DateRangeListQuery {}
 
-export class VitalsResponseDto {
+export class VitalsResponseDto implements VitalsView {
   @ApiProperty({ example: 'f2ea5ecd24e3' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty({ nullable: true, type: Number }) blood_pressure_systolic: number | null;

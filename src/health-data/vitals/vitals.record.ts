@@ -1,4 +1,4 @@
-import type { RecordSpec } from '../records/record-spec.js';
+import { fieldsOf, type RecordSpec, type RecordView } from '../records/record-spec.js';
 
 export interface VitalsPayload {
   [k: string]: unknown;
@@ -13,6 +13,9 @@ export interface VitalsPayload {
   logged_at: string;
   user_id: string;
 }
+
+/** A vitals reading as the API answers it. */
+export type VitalsView = RecordView<VitalsPayload>;
 
 const MEASUREMENTS = [
   'blood_pressure_systolic',
@@ -30,7 +33,7 @@ export const VITALS: RecordSpec<VitalsPayload> = {
   type: 'vitals',
   notFound: 'Vitals entry not found',
   kind: 'observation',
-  fields: [...MEASUREMENTS, 'logged_at'],
+  fields: fieldsOf<VitalsPayload>()(...MEASUREMENTS, 'logged_at'),
   instants: ['logged_at'],
   occurredAt: 'logged_at',
   defaultNow: ['logged_at'],

@@ -1,23 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/decorators.js';
-import { RecordCrud } from '../records/record-crud.js';
-import { RecordStore } from '../records/record-store.js';
-import { localDayRange } from '../records/time.js';
 import { validationError } from '../../common/errors.js';
-import type { VitalsListQuery, VitalsResponseDto, VitalsUpdateDto } from './vitals.dto.js';
-import { VITALS, type VitalsPayload } from './vitals.record.js';
+import type { RecordInput } from '../records/record-repository.js';
+import { RecordService } from '../records/record-service.js';
+import { RecordStore } from '../records/record-store.js';
+import { VITALS, type VitalsPayload, type VitalsView } from './vitals.record.js';
 
-/** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): only the record rules and a date range. */
+/** Vitals readings (`/api/vitals` and the legacy `/api/health/vitals`): the record rules and one check across fields. */
 @Injectable()
-export class VitalsService {
-  readonly crud: RecordCrud<VitalsPayload, VitalsResponseDto>;
-
+export class VitalsService extends RecordService<VitalsPayload> {
   constructor(store: RecordStore) {
-    this.crud = new RecordCrud(store, VITALS);
+    super(store, VITALS);
   }
 
   /** A PUT may send one pressure: the rule of the DTO (systolic above diastolic) is checked on the result. */
-  update(user: AuthUser, id: string, dto: VitalsUpdateDto): Promise<VitalsResponseDto> {
+  override update(user: AuthUser, id: string, dto: RecordInput<VitalsPayload>): Promise<VitalsView> {
     return this.crud.update(user, id, dto, (next) => {
       const { blood_pressure_systolic: sys, blood_pressure_diastolic: dia } = next;
       if (typeof sys === 'number' && typeof dia === 'number' && sys <= dia)
@@ -26,9 +23,5 @@ export class VitalsService {
           'blood_pressure_systolic must be greater than blood_pressure_diastolic',
         );
     });
-  }
-
-  list(user: AuthUser, q: VitalsListQuery): Promise<VitalsResponseDto[]> {
-    return this.crud.list(user, (c) => ({ ...localDayRange(c.zone, q), limit: q.limit, offset: q.offset }));
   }
 }

@@ -4,7 +4,7 @@ import type { RecordChange } from '../../common/record-events.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
-import { splitContextId, type StoredRecord } from '../../locusgraph/locusgraph.types.js';
+import { splitContextId } from '../../locusgraph/locusgraph.types.js';
 import { WebhookService } from '../delivery/webhook.service.js';
 import { NotificationsService, type NewNotification } from '../notifications/notifications.service.js';
 import { reminderMetrics } from '../reminder.metrics.js';
@@ -21,6 +21,7 @@ import { missedDoseMessage } from '../alarm-messages.js';
 import { nextOccurrence, occurrencesBetween, type Occurrence } from '../../schedule/occurrence.js';
 import { DueQueue } from './due-queue.js';
 import { isSourceType, ReminderSources, type Memo, type ReminderSource } from './sources.js';
+import { MedicationReadModel } from '../../health-data/medication/medication.read-model.js';
 import { RecordStore } from '../../health-data/records/record-store.js';
 
 /** Context types whose changes reschedule reminders. */
@@ -114,6 +115,7 @@ export class ReminderScheduler {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly due: DueQueue,
     private readonly sources: ReminderSources,
+    private readonly medications: MedicationReadModel,
     private readonly zones: RecordStore,
     private readonly notifications: NotificationsService,
     private readonly webhooks: WebhookService,
@@ -525,28 +527,13 @@ export class ReminderScheduler {
     const key = rec.payload.key;
     const zone = rec.payload.zone ?? (await this.zones.zoneOf(spec.userId));
     const localDate = key.slice(key.lastIndexOf('@') + 1, key.lastIndexOf('@') + 11);
-    const schedules = await this.sources.schedulesOfMedication(spec.userId, spec.medicationId);
-    const logs = await this.gateway.list({
-      userId: spec.userId,
-      type: 'med_log',
-      where: { medication_id: spec.medicationId },
-      from: new Date(`${addDays(localDate, -2)}T00:00:00Z`),
-      order: 'asc',
-      limit: 1000,
-    });
+    const history = await this.medications.doseHistory(
+      spec.userId,
+      spec.medicationId,
+      new Date(`${addDays(localDate, -2)}T00:00:00Z`),
+    );
     const result = classifyAdherence({
-      schedules: schedules.map((s: StoredRecord) => ({
-        id: s.id,
-        medication_id: String(s.payload.medication_id ?? ''),
-        time_of_day: String(s.payload.time_of_day ?? ''),
-        days_of_week: Array.isArray(s.payload.days_of_week) ? (s.payload.days_of_week as string[]) : [],
-      })),
-      logs: logs.items.map((l) => ({
-        id: l.id,
-        medication_id: typeof l.payload.medication_id === 'string' ? l.payload.medication_id : null,
-        taken_at: (l.payload.taken_at as string | undefined) ?? l.occurredAt,
-        scheduled_time: (l.payload.scheduled_time as string | null | undefined) ?? null,
-      })),
+      ...history,
       zone,
       fromDate: localDate,
       toDate: localDate,

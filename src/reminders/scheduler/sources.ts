@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MedicationReadModel } from '../../health-data/medication/medication.read-model.js';
 import { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
 import { splitContextId, type Payload, type StoredRecord } from '../../locusgraph/locusgraph.types.js';
 import { appointmentMessage, defaultAlarmMessage, medicationMessage } from '../alarm-messages.js';
@@ -60,7 +61,10 @@ export class ReminderSources {
   private readonly generation = new Map<string, number>();
   private epoch = 0;
 
-  constructor(private readonly gateway: LocusGraphGateway) {}
+  constructor(
+    private readonly gateway: LocusGraphGateway,
+    private readonly medications: MedicationReadModel,
+  ) {}
 
   /**
    * Remembers source records between passes. Only correct when every write to them passes through this
@@ -153,13 +157,11 @@ export class ReminderSources {
   }
 
   private async medSchedule(rec: StoredRecord, memo?: Memo): Promise<ReminderSource> {
-    const p = rec.payload;
-    const medicationId = str(p.medication_id);
-    const med = medicationId ? await this.get(`medication:${medicationId}`, memo) : null;
-    const medOk = !!med && med.userId === rec.userId && !dead(med.payload);
-    const name = (med && str(med.payload.name)) ?? str(p.medication_name) ?? 'your medicine';
-    const dosage = med ? str(med.payload.dosage) : null;
-    const rule = !medOk || dead(p) ? null : weeklyRule(p.time_of_day, p.days_of_week ?? []);
+    const dose = await this.medications.reminderOf(rec, (id) => this.get(id, memo));
+    const { medicationId, dosage } = dose;
+    const name = dose.name ?? 'your medicine';
+    const rule =
+      !dose.medicationLive || dead(rec.payload) ? null : weeklyRule(dose.time_of_day, dose.days_of_week);
     return {
       contextId: rec.contextId,
       type: 'med_schedule',
@@ -167,7 +169,9 @@ export class ReminderSources {
       rule,
       medicationId,
       medicationName: name,
-      deps: medicationId ? [rec.contextId, `medication:${medicationId}`] : [rec.contextId],
+      deps: medicationId
+        ? [rec.contextId, this.medications.medicationContextId(medicationId)]
+        : [rec.contextId],
       content: () => ({
         title: name,
         message: medicationMessage(name, dosage),
@@ -218,13 +222,7 @@ export class ReminderSources {
   }
 
   /** Medication schedules of one medication (a medication change re-syncs them). */
-  async schedulesOfMedication(userId: string, medicationId: string): Promise<StoredRecord[]> {
-    const page = await this.gateway.list({
-      userId,
-      type: 'med_schedule',
-      where: { medication_id: medicationId },
-      limit: 500,
-    });
-    return page.items;
+  schedulesOfMedication(userId: string, medicationId: string): Promise<StoredRecord[]> {
+    return this.medications.schedulesOf(userId, medicationId);
   }
 }
