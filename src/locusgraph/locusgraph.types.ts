@@ -48,8 +48,8 @@ export type LinkType = (typeof LINK_TYPES)[number];
 
 /** Links from a record to other contexts (context ids, forward references allowed). */
 export interface RecordLinks {
-  related_to: string[];
-  extends: string[];
+  related_to: readonly string[];
+  extends: readonly string[];
 }
 
 /** JSON payload of a record (≤ 64 KB serialised, UTF-8 bytes). */

@@ -39,7 +39,7 @@ export function recordToJson(r: StoredRecord): RecordJson {
     occurred_at: r.occurredAt.toISOString(),
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
-    links: { related_to: r.links.related_to, extends: r.links.extends },
+    links: { related_to: [...r.links.related_to], extends: [...r.links.extends] },
     payload: r.payload,
   };
 }

@@ -151,8 +151,8 @@ export function linksToJson(l: RecordLinks): string | null {
 
 /** The links of a record without any (most records): one shared, frozen value instead of three objects per row. */
 const NO_LINKS: RecordLinks = Object.freeze({
-  related_to: Object.freeze([]) as unknown as string[],
-  extends: Object.freeze([]) as unknown as string[],
+  related_to: Object.freeze([]),
+  extends: Object.freeze([]),
 });
 
 export function linksFromJson(v: string | RecordLinks | null): RecordLinks {
