@@ -75,11 +75,15 @@ export interface TestUser {
 
 let counter = 0;
 
+/** Registration fields a test may choose (the rest are generated). */
+export interface UserFields {
+  email?: string;
+  password?: string;
+  name?: string;
+}
+
 /** Registers a fresh user through the API and returns its tokens. */
-export async function registerUser(
-  t: TestApp,
-  overrides: { email?: string; password?: string; name?: string } = {},
-): Promise<TestUser> {
+export async function registerUser(t: TestApp, overrides: UserFields = {}): Promise<TestUser> {
   const email = overrides.email ?? `user${Date.now()}${counter++}@example.com`;
   const password = overrides.password ?? 'correct horse battery';
   const res = await t.http
@@ -95,6 +99,67 @@ export async function registerUser(
     refreshToken: res.body.refresh_token,
     auth: { Authorization: `Bearer ${res.body.access_token}` },
   };
+}
+
+/**
+ * A stand-in for a value a suite creates in `beforeAll`: reading any property forwards to `get()`, so the suite
+ * can name it at collection time (`const { t, u } = appSuite()`) and use it unchanged inside its tests.
+ */
+export function late<T extends object>(get: () => T | undefined, what: string): T {
+  const real = (): T => {
+    const v = get();
+    if (!v) throw new Error(`${what} is read before the suite's beforeAll ran`);
+    return v;
+  };
+  return new Proxy({} as T, {
+    get(_, key) {
+      const v = real();
+      const out = Reflect.get(v, key, v) as unknown;
+      return typeof out === 'function' ? (out as (...a: unknown[]) => unknown).bind(v) : out;
+    },
+    has: (_, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(real(), key);
+      return d && { ...d, configurable: true };
+    },
+  });
+}
+
+export interface AppSuite {
+  /** The suite's app (started before the suite's tests, closed after them). */
+  t: TestApp;
+  /** The first registered user. */
+  u: TestUser;
+  /** All registered users, in order (`const { t, users: [a, b] } = appSuite({ users: 2 })`). */
+  users: TestUser[];
+}
+
+export interface AppSuiteOptions {
+  /** Extra environment; a function is called in beforeAll (for values known only then, e.g. a stand-in's port). */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** How many users to register (default 1), or each one's registration fields. */
+  users?: number | UserFields[];
+}
+
+/**
+ * For a suite: one test app (createTestApp with `env`) started in beforeAll with `users` fresh users, closed in
+ * afterAll. Further beforeAll hooks of the suite run after it and can seed data.
+ */
+export function appSuite(options: AppSuiteOptions = {}): AppSuite {
+  const { users: wanted = 1, env } = options;
+  const fields = typeof wanted === 'number' ? Array.from({ length: wanted }, () => ({})) : wanted;
+  const count = fields.length;
+  const state: { t?: TestApp; users: TestUser[] } = { users: [] };
+  beforeAll(async () => {
+    state.t = await createTestApp({ env: typeof env === 'function' ? env() : env });
+    for (const f of fields) state.users.push(await registerUser(state.t, f));
+  });
+  afterAll(async () => {
+    await state.t?.close();
+  });
+  const users = Array.from({ length: count }, (_, i) => late(() => state.users[i], `user ${i}`));
+  return { t: late(() => state.t, 'the test app'), u: users[0], users };
 }
 
 /** True when a suite that needs an external service must run: in CI a missing service is a failure, not a skip. */

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../../support/app.js';
 import { expectQueryBounds } from '../../support/health.js';
 
 const ago = (days: number): string => new Date(Date.now() - days * 86400_000).toISOString();
 
 describe('GET /api/health/insights and /api/health/recommendations (from the user records)', () => {
-  let t: TestApp;
-  let u: TestUser;
+  const { t, u } = appSuite();
   beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
     for (const [d, sys, dia, spo2] of [
       [3, 150, 96, 93],
       [2, 132, 84, 97],
@@ -24,9 +21,6 @@ describe('GET /api/health/insights and /api/health/recommendations (from the use
       .post('/api/tracking/water/log')
       .set(u.auth)
       .send({ amount_ml: 600, logged_at: ago(1) });
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('401 without a token', async () => {

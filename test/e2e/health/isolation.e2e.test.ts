@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite } from '../../support/app.js';
 
 /**
  * Per-user isolation, generated from the OpenAPI document: user A owns one record of every kind; for every
@@ -7,15 +7,13 @@ import { createTestApp, registerUser, type TestApp, type TestUser } from '../../
  * 404 (never 403, never a change); no GET list of B (every /api GET without a path id) contains A's data.
  */
 describe('isolation between users (from GET /docs-json)', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
+  const {
+    t,
+    users: [a, b],
+  } = appSuite({ users: 2 });
   const idOf: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
     // The care-circle routes of A's data (/api/care/people/{owner_id}/…): B is not in A's circle.
     idOf.owner_id = a.id;
     const post = async (path: string, body: unknown): Promise<{ id: string }> => {
@@ -70,9 +68,6 @@ describe('isolation between users (from GET /docs-json)', () => {
       (await post('/api/emergency/alert', { type: 'fall', severity: 'low', description: 'iso alert' })).id,
     ];
     for (const [i, id] of aIds.entries()) idOf[`other_${i}`] = id;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('B gets 404 with every method on every route holding one of A ids, and A still has them', async () => {

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../../support/app.js';
 import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
 
 const inDays = (d: number, minutes = 0): string =>
   new Date(Date.now() + d * 86400_000 + minutes * 60_000).toISOString();
 
 describe('meditation and appointments', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, u } = appSuite();
 
   it('401 without a token', async () => {
     for (const [m, p] of [

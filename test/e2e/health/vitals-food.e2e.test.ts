@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite } from '../../support/app.js';
 import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
 
 describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, u } = appSuite();
 
   it('401 without a token on every vitals and food route', async () => {
     for (const [m, p] of [
