@@ -8,7 +8,7 @@ import { PostgresEventStore } from '../../src/locusgraph/embedded/postgres-event
 import { SqliteEventStore } from '../../src/locusgraph/embedded/sqlite-event-store.js';
 import { UserErasedError } from '../../src/locusgraph/locusgraph.errors.js';
 import { EVENT_STORE } from '../../src/locusgraph/locusgraph.module.js';
-import { createTestApp, registerUser, requireService, type TestApp } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, requireService, type TestApp } from '../support/app.js';
 import { createTempDatabase } from '../support/postgres.js';
 
 /**
@@ -88,13 +88,7 @@ async function storeRace(store: EmbeddedEventStore): Promise<RaceResult> {
 }
 
 describe('account erasure racing writes of the same user (SQLite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it(`leaves no acknowledged record behind (${RUNS} runs, ${WRITERS} concurrent writes each)`, async () => {
     const results: RaceResult[] = [];

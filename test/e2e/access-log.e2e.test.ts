@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { conformance, fetchOpenApi } from '../support/openapi.js';
 
 interface Entry {
@@ -16,17 +16,10 @@ interface Entry {
 }
 
 describe('health-data access log (GET /api/auth/me/access-log)', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const {
+    t,
+    users: [a, b],
+  } = appSuite({ users: 2 });
 
   const log = async (u: TestUser, q = 'limit=100'): Promise<Entry[]> => {
     const res = await t.http.get(`/api/auth/me/access-log?${q}`).set(u.auth);

@@ -1,15 +1,9 @@
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, createTestApp, registerUser } from '../support/app.js';
 
 describe('auth routes (whole app over HTTP, real SQLite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'loopback' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = appSuite({ env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'loopback' }, users: 0 });
 
   it('registers (201, bearer pair), stores e-mail lower-cased and refuses a duplicate with 409', async () => {
     const res = await t.http

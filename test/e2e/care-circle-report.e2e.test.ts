@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { link } from '../support/care.js';
 
 /** A caregiver brings the person's report to the doctor: only with every category the report shows granted. */
 describe("care circle: the doctor's report of a person one cares for", () => {
-  let t: TestApp;
-  let owner: TestUser;
+  const { t, u: owner } = appSuite({ users: [{ name: 'Kamala' }] });
   let full: TestUser;
   let partial: TestUser;
   let stranger: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    owner = await registerUser(t, { name: 'Kamala' });
     [full, partial, stranger] = await Promise.all([registerUser(t), registerUser(t), registerUser(t)]);
     await link(t, owner, full, {
       role: 'caregiver',
@@ -25,7 +22,6 @@ describe("care circle: the doctor's report of a person one cares for", () => {
       .send({ blood_pressure_systolic: 165, blood_pressure_diastolic: 100, heart_rate: 88 });
     expect(r.status).toBe(201);
   });
-  afterAll(async () => t.close());
 
   const report = (u: TestUser, accept = 'application/json') =>
     t.http.get(`/api/care/people/${owner.id}/reports/summary?days=30`).set(u.auth).set('Accept', accept);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { invite, link, manualClock } from '../support/care.js';
 import type { ManualClock } from '../support/manual-clock.js';
 
@@ -7,18 +7,16 @@ const DAY = 86_400_000;
 const VITALS = { role: 'viewer' as const, scopes: ['vitals'] };
 
 describe('care circle: invitations and links', () => {
-  let t: TestApp;
+  const { t } = appSuite({ users: 0 });
   let clock: ManualClock;
   let owner: TestUser;
   let member: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp();
     clock = manualClock(t, Date.now());
     owner = await registerUser(t, { name: 'Asha' });
     member = await registerUser(t, { name: 'Ravi' });
   });
-  afterAll(() => t.close());
 
   const people = async (u: TestUser) => (await t.http.get('/api/care/people').set(u.auth)).body;
   const circle = async (u: TestUser) => (await t.http.get('/api/care/circle').set(u.auth)).body;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appWithStandIn, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, appWithStandIn, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { OpenAiStandIn } from '../support/openai-stand-in.js';
 import { draftOf, type ReceivedRequest } from '../support/stand-in-server.js';
 
@@ -283,11 +283,7 @@ describe("the model's second opinion", () => {
 });
 
 describe('follow-ups after an alarm, and the alarm in the history', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CHAT_RATE_PER_MINUTE: '1000' } });
-  });
-  afterAll(async () => t.close());
+  const { t } = appSuite({ env: { CHAT_RATE_PER_MINUTE: '1000' }, users: 0 });
 
   it('"yes" after an alarm gets the safety line first; without an alarm it does not', async () => {
     const u = await registerUser(t);

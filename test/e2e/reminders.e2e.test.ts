@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
 
 const DAY_MSG = 'Invalid day: monday. Use 3-letter lowercase format (mon, tue, wed, thu, fri, sat, sun)';
@@ -22,17 +22,10 @@ async function appointmentDueIn(t: TestApp, u: TestUser, inMs: number, title = '
 }
 
 describe('alarms routes', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const {
+    t,
+    users: [a, b],
+  } = appSuite({ users: 2 });
 
   it('creates an alarm (201) with defaults, the original fields and when it fires next in the user zone', async () => {
     const res = await t.http

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { fakeWav, SarvamStandIn, spokenText } from '../support/sarvam-stand-in.js';
 import { collector, ofType } from '../support/ws-client.js';
 
@@ -10,13 +10,7 @@ function wsUrl(t: TestApp, query = ''): string {
 }
 
 describe('voice without SARVAM_API_KEY', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => t.close());
+  const { t, u } = appSuite();
 
   it('every voice route answers 503 with a clear message', async () => {
     for (const path of ['/api/voice/stream', '/api/voice/conversation']) {

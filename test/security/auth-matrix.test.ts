@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import {
   exampleBody,
   fetchOpenApi,
@@ -20,20 +20,16 @@ import {
  * where the API can create them, random ids otherwise — and leaves A's record untouched.
  */
 describe('auth matrix from the OpenAPI document', () => {
-  let t: TestApp;
+  const { t } = appSuite({ users: 0 });
   let doc: OpenApiDoc;
   let ops: Operation[];
   let a: TestUser;
   let b: TestUser;
   beforeAll(async () => {
-    t = await createTestApp();
     doc = await fetchOpenApi(t);
     ops = operations(doc).filter((o) => o.path.startsWith('/api/'));
     a = await registerUser(t);
     b = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const send = (o: Operation, path: string, token: string | null, body?: unknown) => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { link } from '../support/care.js';
 import { exampleBody, fetchOpenApi, fillPath, operations, type Operation } from '../support/openapi.js';
 
@@ -10,7 +10,7 @@ import { exampleBody, fetchOpenApi, fillPath, operations, type Operation } from 
  * lacks the category — exactly as for an id that does not exist. Invitation ids of another pair are 404 too.
  */
 describe('care-circle BOLA matrix from the OpenAPI document', () => {
-  let t: TestApp;
+  const { t } = appSuite({ users: 0 });
   let careOps: Operation[];
   let doc: Awaited<ReturnType<typeof fetchOpenApi>>;
   let owner: TestUser;
@@ -18,7 +18,6 @@ describe('care-circle BOLA matrix from the OpenAPI document', () => {
   const users: Record<string, TestUser> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
     doc = await fetchOpenApi(t);
     careOps = operations(doc).filter((o) => o.path.startsWith('/api/care/people/{owner_id}/'));
     owner = await registerUser(t);
@@ -36,7 +35,6 @@ describe('care-circle BOLA matrix from the OpenAPI document', () => {
     // A grant of lab_results only: no route of this API serves it yet, so every care route is outside it.
     await link(t, owner, users.noScope, { scopes: ['lab_results'] });
   });
-  afterAll(() => t.close());
 
   it('every care operation on a real person: 404 for everyone outside a grant', async () => {
     expect(careOps.length).toBeGreaterThanOrEqual(13);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../support/app.js';
 
 /**
  * Erasure must leave nothing readable on disk: after `DELETE /api/auth/me` no byte sequence of the user's
@@ -39,13 +39,7 @@ function hits(dataDir: string, needles: string[]): Record<string, string[]> {
 const anywhere = (h: Record<string, string[]>): Set<string> => new Set(Object.values(h).flat());
 
 describe('account erasure leaves no remnant in the data files (SQLite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it('no marker of the food logs and mood notes, and not the e-mail, in any file after DELETE /api/auth/me', async () => {
     const email = `remnant-${hex(6)}@example.com`;

@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { exampleBody, fetchOpenApi, fillPath, operations, type OpenApiDoc } from '../support/openapi.js';
 import { fakeWav, SarvamStandIn } from '../support/sarvam-stand-in.js';
 
 /** Security review as tests: tokens, headers, limits and CORS of the whole app over HTTP. */
 
 describe('tokens: only HS256 access tokens signed with our key', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, u } = appSuite();
 
   it('refuses alg none, another algorithm with our secret, a wrong key, a tampered payload and a stale token version', async () => {
     const claims = jwt.decode(u.accessToken) as jwt.JwtPayload;
@@ -73,14 +65,9 @@ describe('tokens: only HS256 access tokens signed with our key', () => {
 });
 
 describe('rate limits', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({
-      env: { LOGIN_MAX_FAILURES: '3', CHAT_RATE_PER_MINUTE: '3', RATE_LIMIT_PER_MINUTE: '40' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
+  const { t } = appSuite({
+    env: { LOGIN_MAX_FAILURES: '3', CHAT_RATE_PER_MINUTE: '3', RATE_LIMIT_PER_MINUTE: '40' },
+    users: 0,
   });
 
   it('login: failures per account from one address → 429 with Retry-After, even with the right password', async () => {
@@ -186,12 +173,9 @@ describe('request size limits (413) on every body and upload route of the OpenAP
 });
 
 describe('CORS', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CORS_ORIGINS: 'https://app.podd.example,http://localhost:3000' } });
-  });
-  afterAll(async () => {
-    await t.close();
+  const { t } = appSuite({
+    env: { CORS_ORIGINS: 'https://app.podd.example,http://localhost:3000' },
+    users: 0,
   });
 
   it('allows the configured origins and refuses any other', async () => {

@@ -1,20 +1,12 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonBudgetViolation } from '../../src/common/json-body.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { fetchOpenApi, type OpenApiDoc } from '../support/openapi.js';
 
 /** Hostile and implausible input: refused cheaply, with the documented status, and documented as enforced. */
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await createTestApp();
-  u = await registerUser(t);
-});
-afterAll(async () => {
-  await t.close();
-});
+const { t, u } = appSuite();
 
 const json = (path: string, body: string, method: 'post' | 'put' = 'post') =>
   t.http[method](path).set('content-type', 'application/json').send(body);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../support/app.js';
 
 /**
  * Nothing secret or medical reaches the logs: a realistic session over many routes with distinctive values
@@ -8,13 +8,7 @@ import { createTestApp, registerUser, type TestApp } from '../support/app.js';
  * line is scanned for each of them.
  */
 describe('log hygiene over a realistic session', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOG_LEVEL: 'debug', LOGIN_MAX_FAILURES: '2' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = appSuite({ env: { LOG_LEVEL: 'debug', LOGIN_MAX_FAILURES: '2' }, users: 0 });
 
   it('no password, token, secret or health value appears in any log line', async () => {
     const password = 'pw-Secret-Horse-4711';

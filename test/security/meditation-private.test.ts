@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { ids } from '../support/health.js';
 
 /**
@@ -9,18 +9,16 @@ import { ids } from '../support/health.js';
  * catalogue (changed only by seed) is listed to everyone and deletable by no one.
  */
 describe('meditation sessions: own sessions private, built-in catalogue read-only', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
+  const {
+    t,
+    users: [a, b],
+  } = appSuite({ users: 2 });
   let builtIn: string;
   let gateway: LocusGraphGateway;
 
   const sessions = (u: TestUser, query = '') => t.http.get(`/api/meditation/sessions${query}`).set(u.auth);
 
   beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
     gateway = t.app.get(LocusGraphGateway);
     // A seed writes the catalogue straight to the store, with no owner.
     const seeded = await gateway.store({
@@ -38,9 +36,6 @@ describe('meditation sessions: own sessions private, built-in catalogue read-onl
       occurredAt: new Date(Date.now() - 86400_000),
     });
     builtIn = seeded.id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it("B never sees, reads, logs, deletes or collides with A's session", async () => {

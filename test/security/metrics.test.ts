@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/app-config.js';
 import { link } from '../support/care.js';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { metricValue } from '../support/metrics.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 describe('GET /metrics with METRICS_TOKEN', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { METRICS_TOKEN: TOKEN } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ env: { METRICS_TOKEN: TOKEN }, users: 0 });
 
   it('answers 401 without the bearer token or with a wrong one, 200 with it', async () => {
     const none = await t.http.get('/metrics');
@@ -42,13 +36,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 });
 
 describe('emergency alert metrics', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it('count deliveries per channel and outcome, with no e-mail or user id in any label', async () => {
     const sender = await registerUser(t);

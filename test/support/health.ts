@@ -62,3 +62,22 @@ export async function expectQueryBounds(
 }
 
 export const ids = (body: { id: string }[]): string[] => body.map((r) => r.id);
+
+/** A route as `'<METHOD> <path>'`, e.g. `'POST /api/medication/log'`. */
+export type Route = `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}`;
+
+/** The five routes of a CRUD resource: list, create, and get/replace/delete of a well-formed id. */
+export const crudRoutes = (base: `/${string}`): Route[] => [
+  `GET ${base}`,
+  `POST ${base}`,
+  ...(['GET', 'PUT', 'DELETE'] as const).map((m): Route => `${m} ${base}/abcdefabcdef`),
+];
+
+/** Each route answers 401 without a token (an empty JSON body on every method). */
+export async function expectUnauthenticated(t: TestApp, routes: Route[]): Promise<void> {
+  for (const route of routes) {
+    const [method, path] = route.split(' ');
+    const m = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    expect((await t.http[m](path).send({})).status, route).toBe(401);
+  }
+}
