@@ -33,9 +33,9 @@ describe("doctor's report (GET /api/reports/summary)", () => {
   });
 
   const pdf = async (q: string, headers: Record<string, string> = {}): Promise<string> => {
-    const res = await t.http
+    const res = await t
+      .as(u)
       .get(`/api/reports/summary?${q}`)
-      .set(u.auth)
       .set({ Accept: 'application/pdf', ...headers })
       .buffer(true)
       .parse(binary as never);
@@ -67,7 +67,7 @@ describe("doctor's report (GET /api/reports/summary)", () => {
     expect(txt).toContain('Medication adherence');
 
     // The adherence figures equal the adherence service's (the same classifier over the same 90 days).
-    const json = await t.http.get('/api/reports/summary?days=90').set(u.auth);
+    const json = await t.as(u).get('/api/reports/summary?days=90');
     expect(json.status).toBe(200);
     const metformin = json.body.adherence.medicines.find((m: { name: string }) => m.name === 'Metformin');
     expect(metformin.missed).toBeGreaterThan(10);
@@ -77,9 +77,9 @@ describe("doctor's report (GET /api/reports/summary)", () => {
       ),
     );
     const to = json.body.period.to as string;
-    const api = await t.http
-      .get(`/api/medication/adherence?date_from=${json.body.period.from}&date_to=${to}`)
-      .set(u.auth);
+    const api = await t
+      .as(u)
+      .get(`/api/medication/adherence?date_from=${json.body.period.from}&date_to=${to}`);
     expect(json.body.adherence.overall.missed).toBe(api.body.overall.missed);
     expect(json.body.adherence.overall.on_time_percent).toBe(api.body.overall.on_time_percent);
 
@@ -111,20 +111,20 @@ describe("doctor's report (GET /api/reports/summary)", () => {
   });
 
   it('text/html: the same content as HTML, with inline SVG charts', async () => {
-    const res = await t.http.get('/api/reports/summary?days=90').set(u.auth).set('Accept', 'text/html');
+    const res = await t.as(u).get('/api/reports/summary?days=90').set('Accept', 'text/html');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.text).toContain('Metformin');
     expect(res.text).toContain(`${seeded.highBp.systolic}/${seeded.highBp.diastolic} mmHg`);
     expect((res.text.match(/<svg /g) ?? []).length).toBe(3);
-    const hi = await t.http.get('/api/reports/summary?lang=hi').set(u.auth).set('Accept', 'text/html');
+    const hi = await t.as(u).get('/api/reports/summary?lang=hi').set('Accept', 'text/html');
     expect(hi.text).toContain(STRINGS.hi.adherence);
     expect(hi.text).toContain('<html lang="hi">');
   });
 
   it('bad days or lang → 422; no token → 401', async () => {
     for (const q of ['days=45', 'days=abc', 'lang=fr']) {
-      const res = await t.http.get(`/api/reports/summary?${q}`).set(u.auth);
+      const res = await t.as(u).get(`/api/reports/summary?${q}`);
       expect(res.status, q).toBe(422);
       expect(res.body.detail[0].loc[0]).toBe('query');
     }
@@ -133,11 +133,11 @@ describe("doctor's report (GET /api/reports/summary)", () => {
 
   it('a user with no records still gets a report (nothing out of range, no charts)', async () => {
     const other = await registerUser(t, { name: 'New User' });
-    const res = await t.http.get('/api/reports/summary').set(other.auth);
+    const res = await t.as(other).get('/api/reports/summary');
     expect(res.status).toBe(200);
     expect(res.body.out_of_range).toEqual([]);
     expect(res.body.adherence.overall).toBeNull();
-    const html = await t.http.get('/api/reports/summary').set(other.auth).set('Accept', 'text/html');
+    const html = await t.as(other).get('/api/reports/summary').set('Accept', 'text/html');
     expect(html.text).not.toContain('Metformin');
   });
 });

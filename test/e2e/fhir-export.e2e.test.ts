@@ -51,9 +51,9 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
   const days = 30;
 
   const get = (q: string, accept = 'application/fhir+json') =>
-    t.http
+    t
+      .as(u)
       .get(`/api/auth/me/export?${q}`)
-      .set(u.auth)
       .set('Accept', accept)
       .buffer(true)
       .parse((res, cb) => {
@@ -222,7 +222,7 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
       );
 
     for (const q of ['format=fhir&types=Banana', 'format=fhir&since=yesterday', 'format=xml']) {
-      const bad = await t.http.get(`/api/auth/me/export?${q}`).set(u.auth);
+      const bad = await t.as(u).get(`/api/auth/me/export?${q}`);
       expect(bad.status, q).toBe(422);
       expect(Array.isArray(bad.body.detail)).toBe(true);
     }
@@ -230,7 +230,7 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
 
   it('another user exports only their own (empty) data; no token → 401', async () => {
     const other = await registerUser(t);
-    const res = await t.http.get('/api/auth/me/export?format=fhir').set(other.auth).buffer(true);
+    const res = await t.as(other).get('/api/auth/me/export?format=fhir').buffer(true);
     const b = JSON.parse(parseBuffer(res as never) || JSON.stringify(res.body));
     expect(b.entry.map((e: any) => e.resource.resourceType)).toEqual(['Patient']);
     expect((await t.http.get('/api/auth/me/export?format=fhir')).status).toBe(401);

@@ -88,7 +88,7 @@ describe('auth matrix from the OpenAPI document', () => {
     console.log(`auth matrix: ${checked} authenticated operations × ${tokens.length} bad credentials → 401`);
     expect(wrong).toEqual([]);
     // The real token still works (the matrix did not lock the account).
-    expect((await t.http.get('/api/auth/me').set(a.auth)).status).toBe(200);
+    expect((await t.as(a).get('/api/auth/me')).status).toBe(200);
   });
 
   it("another user's ids → 404 on every operation with an id in its path; the owner's record is untouched", async () => {
@@ -135,7 +135,7 @@ describe('auth matrix from the OpenAPI document', () => {
     for (const p of real) {
       const get = withIds.find((o) => o.method === 'get' && o.pathParams.at(-1) === p);
       if (!get) continue;
-      const res = await t.http.get(fillPath(get.path, { [p]: ids[p] })).set(a.auth);
+      const res = await t.as(a).get(fillPath(get.path, { [p]: ids[p] }));
       expect(res.status, get.label).toBe(200);
       expect(res.body.user_id).toBe(a.id);
     }

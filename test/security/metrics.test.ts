@@ -43,17 +43,15 @@ describe('emergency alert metrics', () => {
     const son = await registerUser(t);
     // In-app delivery to another account goes through an accepted care-circle link, never a contact's e-mail.
     await link(t, sender, son, { role: 'caregiver', scopes: ['emergency'], notify: ['emergency_alert'] });
-    const add = (body: Record<string, unknown>) =>
-      t.http.post('/api/emergency-contacts').set(sender.auth).send(body);
+    const add = (body: Record<string, unknown>) => t.as(sender).post('/api/emergency-contacts', body);
     expect((await add({ name: 'Son', phone: '+919876543210', email: son.email })).status).toBe(201);
     expect((await add({ name: 'Aunt', phone: '+919811111111' })).status).toBe(201);
     const inApp = 'podd_care_notifications_total{kind="emergency_alert",outcome="sent"}';
     const unreachable = 'podd_emergency_alerts_total{channel="none",outcome="failed"}';
     const before = (await t.http.get('/metrics')).text;
-    const alert = await t.http
-      .post('/api/emergency/alert')
-      .set(sender.auth)
-      .send({ type: 'fall', severity: 'high', description: 'Fell' });
+    const alert = await t
+      .as(sender)
+      .post('/api/emergency/alert', { type: 'fall', severity: 'high', description: 'Fell' });
     expect(alert.status).toBe(201);
     let after = before;
     for (

@@ -48,15 +48,15 @@ export async function expectQueryBounds(
   outside: string[],
 ): Promise<void> {
   for (const v of inside) {
-    const res = await t.http
-      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`)
-      .set(user.auth);
+    const res = await t
+      .as(user)
+      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`);
     expect(res.status, `${field}=${v}: ${JSON.stringify(res.body)}`).toBe(200);
   }
   for (const v of outside) {
-    const res = await t.http
-      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`)
-      .set(user.auth);
+    const res = await t
+      .as(user)
+      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`);
     expect(res.status, `${field}=${v}`).toBe(422);
   }
 }
@@ -80,4 +80,15 @@ export async function expectUnauthenticated(t: TestApp, routes: Route[]): Promis
     const m = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     expect((await t.http[m](path).send({})).status, route).toBe(401);
   }
+}
+
+/** A 422 whose only validation issue is on body field `field`, with this message and type. */
+export function expectOneIssue(
+  res: { status: number; body: { detail?: unknown } },
+  field: string,
+  msg: string,
+  type: string,
+): void {
+  expect(res.status).toBe(422);
+  expect(res.body.detail).toEqual([{ loc: ['body', field], msg, type }]);
 }

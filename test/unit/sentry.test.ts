@@ -112,10 +112,9 @@ describe('a forced 500 through the whole app (SENTRY_DSN set)', () => {
       );
     const before = received.length;
     try {
-      const res = await t.http
-        .post('/api/vitals')
-        .set(user.auth)
-        .send({ weight_kg: 71.3, heart_rate: 97, notes: 'private-note-about-dizziness' });
+      const res = await t
+        .as(user)
+        .post('/api/vitals', { weight_kg: 71.3, heart_rate: 97, notes: 'private-note-about-dizziness' });
       expect(res.status).toBe(500);
       expect(res.body).toEqual({ detail: 'Internal server error', code: 'INTERNAL_ERROR' });
     } finally {

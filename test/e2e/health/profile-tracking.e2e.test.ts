@@ -6,7 +6,7 @@ describe('profile and tracking', () => {
   const { t, u } = appSuite();
 
   it('profile: empty GET, POST 200 then 400, PUT merges, AB+ valid, timezone changes how times are shown, DELETE 204', async () => {
-    const empty = await t.http.get('/api/profile').set(u.auth);
+    const empty = await t.as(u).get('/api/profile');
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({
       user_id: u.id,
@@ -14,17 +14,14 @@ describe('profile and tracking', () => {
       allergies: [],
       timezone: 'Asia/Kolkata',
     });
-    const created = await t.http
-      .post('/api/profile')
-      .set(u.auth)
-      .send({
-        date_of_birth: '1958-04-12',
-        gender: 'M',
-        height_cm: 170,
-        blood_type: 'AB+',
-        allergies: ['penicillin'],
-        name: 'ignored',
-      });
+    const created = await t.as(u).post('/api/profile', {
+      date_of_birth: '1958-04-12',
+      gender: 'M',
+      height_cm: 170,
+      blood_type: 'AB+',
+      allergies: ['penicillin'],
+      name: 'ignored',
+    });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
       date_of_birth: '1958-04-12',
@@ -34,13 +31,12 @@ describe('profile and tracking', () => {
       medical_conditions: [],
     });
     expect(created.body).not.toHaveProperty('name');
-    const again = await t.http.post('/api/profile').set(u.auth).send({ gender: 'F' });
+    const again = await t.as(u).post('/api/profile', { gender: 'F' });
     expect(again.status).toBe(400);
     expect(again.body).toEqual({ detail: 'Profile already exists. Use PUT to update.', code: 'BAD_REQUEST' });
-    const put = await t.http
-      .put('/api/profile')
-      .set(u.auth)
-      .send({ weight_kg: 70, gender: null, timezone: 'America/New_York' });
+    const put = await t
+      .as(u)
+      .put('/api/profile', { weight_kg: 70, gender: null, timezone: 'America/New_York' });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
       weight_kg: 70,
@@ -51,20 +47,17 @@ describe('profile and tracking', () => {
       timezone: 'America/New_York',
     });
     expect(put.body.updated_at).toMatch(/-0[45]:00$/);
-    const w = await t.http
-      .post('/api/tracking/water/log')
-      .set(u.auth)
-      .send({ amount_ml: 250, logged_at: '2026-07-01T12:00:00Z' });
+    const w = await t
+      .as(u)
+      .post('/api/tracking/water/log', { amount_ml: 250, logged_at: '2026-07-01T12:00:00Z' });
     expect(w.body.logged_at).toBe('2026-07-01T08:00:00.000-04:00');
-    expect((await t.http.put('/api/profile').set(u.auth).send({ timezone: 'Mars/Olympus' })).status).toBe(
-      422,
-    );
-    expect((await t.http.delete('/api/profile').set(u.auth)).status).toBe(204);
-    const after = await t.http.get('/api/profile').set(u.auth);
+    expect((await t.as(u).put('/api/profile', { timezone: 'Mars/Olympus' })).status).toBe(422);
+    expect((await t.as(u).delete('/api/profile')).status).toBe(204);
+    const after = await t.as(u).get('/api/profile');
     expect(after.body).toMatchObject({ blood_type: null, timezone: 'Asia/Kolkata' });
-    expect((await t.http.post('/api/profile').set(u.auth).send({ gender: 'F' })).status).toBe(200);
+    expect((await t.as(u).post('/api/profile', { gender: 'F' })).status).toBe(200);
     const putNew = await registerUser(t);
-    const upsert = await t.http.put('/api/profile').set(putNew.auth).send({ blood_type: 'O-' });
+    const upsert = await t.as(putNew).put('/api/profile', { blood_type: 'O-' });
     expect(upsert.status).toBe(200);
     expect(upsert.body.blood_type).toBe('O-');
   });
@@ -90,10 +83,9 @@ describe('profile and tracking', () => {
 
   it('water, sleep, exercise, mood: create 201 with defaults, histories filtered by day in the user zone, newest first', async () => {
     const v = await registerUser(t);
-    const w1 = await t.http
-      .post('/api/tracking/water/log')
-      .set(v.auth)
-      .send({ amount_ml: 300, logged_at: '2026-03-01T07:00:00+05:30' });
+    const w1 = await t
+      .as(v)
+      .post('/api/tracking/water/log', { amount_ml: 300, logged_at: '2026-03-01T07:00:00+05:30' });
     expect(w1.status).toBe(201);
     expect(w1.body).toEqual({
       id: w1.body.id,
@@ -102,20 +94,17 @@ describe('profile and tracking', () => {
       logged_at: '2026-03-01T07:00:00.000+05:30',
       created_at: w1.body.created_at,
     });
-    const w2 = await t.http.post('/api/tracking/water/log').set(v.auth).send({ amount_ml: 200 });
+    const w2 = await t.as(v).post('/api/tracking/water/log', { amount_ml: 200 });
     expect(w2.status).toBe(201);
-    expect(ids((await t.http.get('/api/tracking/water/history').set(v.auth)).body)).toEqual([
-      w2.body.id,
-      w1.body.id,
-    ]);
-    expect(ids((await t.http.get('/api/tracking/water/history?date=2026-03-01').set(v.auth)).body)).toEqual([
+    expect(ids((await t.as(v).get('/api/tracking/water/history')).body)).toEqual([w2.body.id, w1.body.id]);
+    expect(ids((await t.as(v).get('/api/tracking/water/history?date=2026-03-01')).body)).toEqual([
       w1.body.id,
     ]);
 
-    const s = await t.http
-      .post('/api/tracking/sleep/log')
-      .set(v.auth)
-      .send({ sleep_start: '2026-02-28T22:30:00+05:30', sleep_end: '2026-03-01T06:00:00+05:30' });
+    const s = await t.as(v).post('/api/tracking/sleep/log', {
+      sleep_start: '2026-02-28T22:30:00+05:30',
+      sleep_end: '2026-03-01T06:00:00+05:30',
+    });
     expect(s.status).toBe(201);
     expect(s.body).toMatchObject({
       quality: 'good',
@@ -123,19 +112,15 @@ describe('profile and tracking', () => {
       sleep_start: '2026-02-28T22:30:00.000+05:30',
     });
     expect(
-      ids(
-        (await t.http.get('/api/tracking/sleep/history?date_from=2026-02-28&date_to=2026-02-28').set(v.auth))
-          .body,
-      ),
+      ids((await t.as(v).get('/api/tracking/sleep/history?date_from=2026-02-28&date_to=2026-02-28')).body),
     ).toEqual([s.body.id]);
-    expect((await t.http.get('/api/tracking/sleep/history?date_from=2026-03-01').set(v.auth)).body).toEqual(
-      [],
-    );
+    expect((await t.as(v).get('/api/tracking/sleep/history?date_from=2026-03-01')).body).toEqual([]);
 
-    const e = await t.http
-      .post('/api/tracking/exercise/log')
-      .set(v.auth)
-      .send({ exercise_type: 'walking', duration_minutes: 30, intensity: 'moderate' });
+    const e = await t.as(v).post('/api/tracking/exercise/log', {
+      exercise_type: 'walking',
+      duration_minutes: 30,
+      intensity: 'moderate',
+    });
     expect(e.status).toBe(201);
     expect(e.body).toMatchObject({
       exercise_type: 'walking',
@@ -143,18 +128,16 @@ describe('profile and tracking', () => {
       calories_burned: null,
       intensity: 'moderate',
     });
-    expect(ids((await t.http.get('/api/tracking/exercise/history').set(v.auth)).body)).toEqual([e.body.id]);
+    expect(ids((await t.as(v).get('/api/tracking/exercise/history')).body)).toEqual([e.body.id]);
 
-    const m = await t.http
-      .post('/api/tracking/mood/log')
-      .set(v.auth)
-      .send({ mood: 'good', energy_level: 'high', logged_at: '2026-03-03T10:00:00+05:30' });
+    const m = await t.as(v).post('/api/tracking/mood/log', {
+      mood: 'good',
+      energy_level: 'high',
+      logged_at: '2026-03-03T10:00:00+05:30',
+    });
     expect(m.status).toBe(201);
     expect(
-      ids(
-        (await t.http.get('/api/tracking/mood/history?date_from=2026-03-03&date_to=2026-03-03').set(v.auth))
-          .body,
-      ),
+      ids((await t.as(v).get('/api/tracking/mood/history?date_from=2026-03-03&date_to=2026-03-03')).body),
     ).toEqual([m.body.id]);
   });
 

@@ -6,7 +6,7 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
   const { t, u } = appSuite();
 
   it('creates vitals (201; legacy 200), lists newest first, gets, merges on PUT, deletes (204, then 404)', async () => {
-    const a = await t.http.post('/api/vitals').set(u.auth).send({
+    const a = await t.as(u).post('/api/vitals', {
       blood_pressure_systolic: 128,
       blood_pressure_diastolic: 82,
       heart_rate: 72,
@@ -22,24 +22,23 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
     });
     expect(a.body.id).toMatch(/^[0-9a-f]{12}$/);
     // A naive time is read in the user's zone (default Asia/Kolkata).
-    const b = await t.http
-      .post('/api/health/vitals')
-      .set(u.auth)
-      .send({ spo2: 97, logged_at: '2026-03-02T08:00:00' });
+    const b = await t.as(u).post('/api/health/vitals', { spo2: 97, logged_at: '2026-03-02T08:00:00' });
     expect(b.status).toBe(200);
     expect(b.body.logged_at).toBe('2026-03-02T08:00:00.000+05:30');
-    const empty = await t.http.post('/api/vitals').set(u.auth).send({ logged_at: '2026-02-01T08:00:00Z' });
+    const empty = await t.as(u).post('/api/vitals', { logged_at: '2026-02-01T08:00:00Z' });
     expect(empty.status).toBe(201);
-    const list = await t.http.get('/api/vitals').set(u.auth);
+    const list = await t.as(u).get('/api/vitals');
     expect(list.status).toBe(200);
     expect(ids(list.body)).toEqual([b.body.id, a.body.id, empty.body.id]);
-    const legacy = await t.http.get('/api/health/vitals?date_from=2026-03-01&date_to=2026-03-01').set(u.auth);
+    const legacy = await t.as(u).get('/api/health/vitals?date_from=2026-03-01&date_to=2026-03-01');
     expect(ids(legacy.body)).toEqual([a.body.id]);
-    expect(ids((await t.http.get('/api/vitals?limit=1&offset=1').set(u.auth)).body)).toEqual([a.body.id]);
-    const put = await t.http
-      .put(`/api/vitals/${a.body.id}`)
-      .set(u.auth)
-      .send({ heart_rate: 80, spo2: 96, blood_pressure_diastolic: null, logged_at: '2020-01-01T00:00:00Z' });
+    expect(ids((await t.as(u).get('/api/vitals?limit=1&offset=1')).body)).toEqual([a.body.id]);
+    const put = await t.as(u).put(`/api/vitals/${a.body.id}`, {
+      heart_rate: 80,
+      spo2: 96,
+      blood_pressure_diastolic: null,
+      logged_at: '2020-01-01T00:00:00Z',
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
       heart_rate: 80,
@@ -48,22 +47,18 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
       blood_pressure_diastolic: null,
       logged_at: a.body.logged_at,
     });
-    expect((await t.http.get(`/api/vitals/${a.body.id}`).set(u.auth)).body).toEqual(put.body);
-    expect((await t.http.put(`/api/vitals/${a.body.id}`).set(u.auth).send({ heart_rate: 400 })).status).toBe(
-      422,
-    );
-    const del = await t.http.delete(`/api/vitals/${a.body.id}`).set(u.auth);
+    expect((await t.as(u).get(`/api/vitals/${a.body.id}`)).body).toEqual(put.body);
+    expect((await t.as(u).put(`/api/vitals/${a.body.id}`, { heart_rate: 400 })).status).toBe(422);
+    const del = await t.as(u).delete(`/api/vitals/${a.body.id}`);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    const gone = await t.http.get(`/api/vitals/${a.body.id}`).set(u.auth);
+    const gone = await t.as(u).get(`/api/vitals/${a.body.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body).toEqual({ detail: 'Vitals entry not found', code: 'NOT_FOUND' });
-    expect((await t.http.delete(`/api/vitals/${a.body.id}`).set(u.auth)).status).toBe(404);
-    expect((await t.http.put(`/api/vitals/${a.body.id}`).set(u.auth).send({ heart_rate: 70 })).status).toBe(
-      404,
-    );
-    expect(ids((await t.http.get('/api/vitals').set(u.auth)).body)).not.toContain(a.body.id);
-    expect((await t.http.get('/api/vitals/not:an:id').set(u.auth)).status).toBe(404);
+    expect((await t.as(u).delete(`/api/vitals/${a.body.id}`)).status).toBe(404);
+    expect((await t.as(u).put(`/api/vitals/${a.body.id}`, { heart_rate: 70 })).status).toBe(404);
+    expect(ids((await t.as(u).get('/api/vitals')).body)).not.toContain(a.body.id);
+    expect((await t.as(u).get('/api/vitals/not:an:id')).status).toBe(404);
   });
 
   it('validates every vitals bound just inside and just outside', async () => {
@@ -90,13 +85,11 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
     await expectQueryBounds(t, u, p, 'limit', ['1', '100'], ['0', '101', 'x']);
     await expectQueryBounds(t, u, p, 'offset', ['0', '5'], ['-1']);
     await expectQueryBounds(t, u, p, 'date_from', ['2026-03-01'], ['2026-02-30', '03/01/2026']);
-    expect(
-      (await t.http.post(p).set(u.auth).set('content-type', 'application/json').send('{bad')).status,
-    ).toBe(400);
+    expect((await t.as(u).post(p).set('content-type', 'application/json').send('{bad')).status).toBe(400);
   });
 
   it('food logs: create (201; legacy 200), meal_type filter, date in the user zone, merge rules, 404 text', async () => {
-    const lunch = await t.http.post('/api/food-logs').set(u.auth).send({
+    const lunch = await t.as(u).post('/api/food-logs', {
       description: 'dal rice',
       meal_type: 'lunch',
       calories: 450,
@@ -111,24 +104,20 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
       user_id: u.id,
     });
     // 2026-03-01T20:00Z is 2 March 01:30 in Kolkata: it belongs to 2 March for this user.
-    const late = await t.http
-      .post('/api/health/food/log?related_to=vitals:abcdefabcdef')
-      .set(u.auth)
-      .send({ description: 'milk', meal_type: 'snack', logged_at: '2026-03-01T20:00:00Z' });
+    const late = await t.as(u).post('/api/health/food/log?related_to=vitals:abcdefabcdef', {
+      description: 'milk',
+      meal_type: 'snack',
+      logged_at: '2026-03-01T20:00:00Z',
+    });
     expect(late.status).toBe(200);
     expect(late.body.logged_at).toBe('2026-03-02T01:30:00.000+05:30');
-    const day1 = await t.http.get('/api/food-logs?date=2026-03-01').set(u.auth);
+    const day1 = await t.as(u).get('/api/food-logs?date=2026-03-01');
     expect(ids(day1.body)).toEqual([lunch.body.id]);
-    const day2 = await t.http.get('/api/health/food/logs?date=2026-03-02').set(u.auth);
+    const day2 = await t.as(u).get('/api/health/food/logs?date=2026-03-02');
     expect(ids(day2.body)).toEqual([late.body.id]);
-    expect(ids((await t.http.get('/api/food-logs?meal_type=snack').set(u.auth)).body)).toEqual([
-      late.body.id,
-    ]);
-    expect((await t.http.get('/api/food-logs?meal_type=brunch').set(u.auth)).status).toBe(422);
-    const put = await t.http
-      .put(`/api/food-logs/${lunch.body.id}`)
-      .set(u.auth)
-      .send({ calories: null, protein_g: 12 });
+    expect(ids((await t.as(u).get('/api/food-logs?meal_type=snack')).body)).toEqual([late.body.id]);
+    expect((await t.as(u).get('/api/food-logs?meal_type=brunch')).status).toBe(422);
+    const put = await t.as(u).put(`/api/food-logs/${lunch.body.id}`, { calories: null, protein_g: 12 });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
       description: 'dal rice',
@@ -137,11 +126,9 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
       meal_type: 'lunch',
       logged_at: lunch.body.logged_at,
     });
-    expect(
-      (await t.http.put(`/api/food-logs/${lunch.body.id}`).set(u.auth).send({ meal_type: 'brunch' })).status,
-    ).toBe(422);
-    expect((await t.http.delete(`/api/food-logs/${lunch.body.id}`).set(u.auth)).status).toBe(204);
-    const gone = await t.http.get(`/api/food-logs/${lunch.body.id}`).set(u.auth);
+    expect((await t.as(u).put(`/api/food-logs/${lunch.body.id}`, { meal_type: 'brunch' })).status).toBe(422);
+    expect((await t.as(u).delete(`/api/food-logs/${lunch.body.id}`)).status).toBe(204);
+    const gone = await t.as(u).get(`/api/food-logs/${lunch.body.id}`);
     expect(gone.body).toEqual({ detail: 'Food log entry not found', code: 'NOT_FOUND' });
   });
 
@@ -171,14 +158,12 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
       ['x', 'a'.repeat(1000)],
       ['', 'a'.repeat(1001), undefined],
     );
-    const missing = await t.http.post('/api/food-logs').set(u.auth).send({});
+    const missing = await t.as(u).post('/api/food-logs', {});
     expect(missing.status).toBe(422);
     expect(missing.body.detail).toEqual(
       expect.arrayContaining([{ loc: ['body', 'description'], msg: 'Field required', type: 'missing' }]),
     );
     await expectQueryBounds(t, u, '/api/food-logs', 'related_to', [], []);
-    expect((await t.http.post('/api/food-logs?related_to=notacontext').set(u.auth).send(base)).status).toBe(
-      422,
-    );
+    expect((await t.as(u).post('/api/food-logs?related_to=notacontext', base)).status).toBe(422);
   });
 });

@@ -322,60 +322,45 @@ describe('merge on update', () => {
 });
 
 describe('compare-and-swap', () => {
+  /** Updates `id` while `race` runs between each read and write (another request's change); counts the attempts. */
+  const updateDuring = async (
+    id: string,
+    patch: Partial<Note>,
+    race: (attempt: number) => Promise<unknown>,
+  ) => {
+    let attempts = 0;
+    const check = async () => void (await race(++attempts));
+    const result = notes().update(KOLKATA, id, patch, { check });
+    return { result, attempts: async () => (await result.catch(() => null), attempts) };
+  };
+
   it('a concurrent change between read and write is re-read and merged again (both changes survive)', async () => {
     const rec = await notes().create(KOLKATA, { title: 'cas', note: 'n' });
-    let calls = 0;
-    const next = await notes().update(
-      KOLKATA,
-      rec.id,
-      { title: 'mine' },
-      {
-        check: async () => {
-          // The first attempt loses the race to another writer of another field.
-          if (++calls === 1) await notes().update(KOLKATA, rec.id, { note: 'theirs' });
-        },
-      },
-    );
-    expect(calls).toBe(2);
+    // The first attempt loses the race to another writer of another field.
+    const run = await updateDuring(rec.id, { title: 'mine' }, async (attempt) => {
+      if (attempt === 1) await notes().update(KOLKATA, rec.id, { note: 'theirs' });
+    });
+    expect(await run.attempts()).toBe(2);
+    const next = await run.result;
     expect(next.payload).toMatchObject({ title: 'mine', note: 'theirs' });
     expect(next.version).toBe(rec.version + 2);
   });
 
   it('three lost races in a row end in a 409 CONFLICT, and the last concurrent value stays', async () => {
     const rec = await notes().create(KOLKATA, { title: 'busy' });
-    let calls = 0;
-    await expect(
-      notes().update(
-        KOLKATA,
-        rec.id,
-        { title: 'never' },
-        {
-          check: async () => {
-            calls++;
-            await notes().update(KOLKATA, rec.id, { note: `other ${calls}` });
-          },
-        },
-      ),
-    ).rejects.toMatchObject({ status: 409, code: 'CONFLICT' });
-    expect(calls).toBe(3);
+    const run = await updateDuring(rec.id, { title: 'never' }, (attempt) =>
+      notes().update(KOLKATA, rec.id, { note: `other ${attempt}` }),
+    );
+    await expect(run.result).rejects.toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(await run.attempts()).toBe(3);
     const after = await notes().get(KOLKATA, rec.id);
     expect(after.payload).toMatchObject({ title: 'busy', note: 'other 3' });
   });
 
   it('a record deleted between read and write is a 404', async () => {
     const rec = await notes().create(KOLKATA, { title: 'vanishing' });
-    await expect(
-      notes().update(
-        KOLKATA,
-        rec.id,
-        { title: 'x' },
-        {
-          check: async () => {
-            await gateway.delete(rec.contextId);
-          },
-        },
-      ),
-    ).rejects.toMatchObject({ status: 404, detail: 'Note not found' });
+    const run = await updateDuring(rec.id, { title: 'x' }, () => gateway.delete(rec.contextId));
+    await expect(run.result).rejects.toMatchObject({ status: 404, detail: 'Note not found' });
   });
 });
 

@@ -15,22 +15,40 @@ import {
 
 const ms = (d: Date | null | undefined) => d?.toISOString();
 
-describe('parseInstant', () => {
-  it.each([
-    // [sent, zone, instant]
-    ['2026-03-01T08:00:00+05:30', 'America/New_York', '2026-03-01T02:30:00.000Z'],
-    ['2026-03-01T08:00:00Z', 'Asia/Kolkata', '2026-03-01T08:00:00.000Z'],
-    ['2026-03-01T08:00:00-0500', 'Asia/Kolkata', '2026-03-01T13:00:00.000Z'],
-    ['2026-03-01T08:00', 'Asia/Kolkata', '2026-03-01T02:30:00.000Z'],
-    ['2026-03-01 08:00', 'Asia/Kolkata', '2026-03-01T02:30:00.000Z'],
-    ['2026-03-01', 'Asia/Kolkata', '2026-02-28T18:30:00.000Z'],
-    ['2026-03-01T08:00:00.123456', 'UTC', '2026-03-01T08:00:00.123Z'],
-    // New York: naive times on both sides of the spring-forward change take that day's offset.
-    ['2026-03-08T01:30', 'America/New_York', '2026-03-08T06:30:00.000Z'],
-    ['2026-03-08T04:00', 'America/New_York', '2026-03-08T08:00:00.000Z'],
-  ])('%s read in %s is %s', (sent, zone, instant) => {
-    expect(ms(parseInstant(sent, zone))).toBe(instant);
-  });
+describe('parseInstant and zonedIso: read in the user zone, rendered in it', () => {
+  const NY = 'America/New_York';
+  /** [sent, zone, the instant, shown in that zone] */
+  const offsetsAndNaive = [
+    ['2026-03-01T08:00:00+05:30', NY, '2026-03-01T02:30:00.000Z', '2026-02-28T21:30:00.000-05:00'],
+    ['2026-03-01T08:00:00Z', 'Asia/Kolkata', '2026-03-01T08:00:00.000Z', '2026-03-01T13:30:00.000+05:30'],
+    ['2026-03-01T08:00:00-0500', 'Asia/Kolkata', '2026-03-01T13:00:00.000Z', '2026-03-01T18:30:00.000+05:30'],
+    ['2026-03-01T08:00', 'Asia/Kolkata', '2026-03-01T02:30:00.000Z', '2026-03-01T08:00:00.000+05:30'],
+    ['2026-03-01 08:00', 'Asia/Kolkata', '2026-03-01T02:30:00.000Z', '2026-03-01T08:00:00.000+05:30'],
+    ['2026-03-01', 'Asia/Kolkata', '2026-02-28T18:30:00.000Z', '2026-03-01T00:00:00.000+05:30'],
+    ['2026-03-01T08:00:00.123456', 'UTC', '2026-03-01T08:00:00.123Z', '2026-03-01T08:00:00.123+00:00'],
+    ['2026-01-01T00:00:00Z', 'Asia/Kathmandu', '2026-01-01T00:00:00.000Z', '2026-01-01T05:45:00.000+05:45'],
+  ];
+  /** New York around its 2026 changes: [sent, the instant, shown]. */
+  const newYorkChanges = [
+    // Spring forward: naive times on both sides take that day's offset; the instant of the change itself.
+    { sent: '2026-03-08T01:30', utc: '2026-03-08T06:30:00.000Z', shown: '2026-03-08T01:30:00.000-05:00' },
+    { sent: '2026-03-08T04:00', utc: '2026-03-08T08:00:00.000Z', shown: '2026-03-08T04:00:00.000-04:00' },
+    { sent: '2026-03-08T06:59:59Z', utc: '2026-03-08T06:59:59.000Z', shown: '2026-03-08T01:59:59.000-05:00' },
+    { sent: '2026-03-08T07:00:00Z', utc: '2026-03-08T07:00:00.000Z', shown: '2026-03-08T03:00:00.000-04:00' },
+    // Fall back: 01:30 happens twice; each instant shows its own offset.
+    { sent: '2026-11-01T05:30:00Z', utc: '2026-11-01T05:30:00.000Z', shown: '2026-11-01T01:30:00.000-04:00' },
+    { sent: '2026-11-01T06:30:00Z', utc: '2026-11-01T06:30:00.000Z', shown: '2026-11-01T01:30:00.000-05:00' },
+  ].map(({ sent, utc, shown }) => [sent, NY, utc, shown]);
+
+  it.each([...offsetsAndNaive, ...newYorkChanges])(
+    '%s read in %s is %s, shown as %s',
+    (sent, zone, instant, shown) => {
+      expect(ms(parseInstant(sent, zone))).toBe(instant);
+      // A Date, epoch milliseconds and a string give the same text.
+      for (const input of [new Date(instant), Date.parse(instant), instant])
+        expect(zonedIso(input, zone)).toBe(shown);
+    },
+  );
 
   it('a naive time in the DST gap still resolves to an instant after the change', () => {
     const d = parseInstant('2026-03-08T02:30', 'America/New_York');
@@ -57,22 +75,7 @@ describe('parseInstant', () => {
   });
 });
 
-describe('zonedIso and its helpers', () => {
-  it.each([
-    ['2026-03-01T02:30:00Z', 'Asia/Kolkata', '2026-03-01T08:00:00.000+05:30'],
-    ['2026-03-08T06:59:59Z', 'America/New_York', '2026-03-08T01:59:59.000-05:00'],
-    ['2026-03-08T07:00:00Z', 'America/New_York', '2026-03-08T03:00:00.000-04:00'],
-    // Fall back: 01:30 happens twice; each instant shows its own offset.
-    ['2026-11-01T05:30:00Z', 'America/New_York', '2026-11-01T01:30:00.000-04:00'],
-    ['2026-11-01T06:30:00Z', 'America/New_York', '2026-11-01T01:30:00.000-05:00'],
-    ['2026-01-01T00:00:00Z', 'Asia/Kathmandu', '2026-01-01T05:45:00.000+05:45'],
-    ['2026-01-01T00:00:00Z', 'UTC', '2026-01-01T00:00:00.000+00:00'],
-  ])('%s in %s is %s', (instant, zone, shown) => {
-    // A Date, epoch milliseconds and a string give the same text.
-    for (const input of [new Date(instant), Date.parse(instant), new Date(instant).toISOString()])
-      expect(zonedIso(input, zone)).toBe(shown);
-  });
-
+describe('the wall clock of the zone', () => {
   it('localDate and localHour are the wall clock of the zone', () => {
     const late = new Date('2026-03-01T20:00:00Z');
     expect(localDate(late, 'Asia/Kolkata')).toBe('2026-03-02');
