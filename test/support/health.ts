@@ -92,3 +92,9 @@ export function expectOneIssue(
   expect(res.status).toBe(422);
   expect(res.body.detail).toEqual([{ loc: ['body', field], msg, type }]);
 }
+
+/** expectBounds with the request fixed (one route and base body): call it with `(field, inside, outside)`. */
+export const boundsOf =
+  (t: TestApp, user: TestUser, method: Method, path: string, base: Record<string, unknown> = {}) =>
+  (field: string, inside: unknown[], outside: unknown[]): Promise<void> =>
+    expectBounds(t, user, method, path, base, field, inside, outside);

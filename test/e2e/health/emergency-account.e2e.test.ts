@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appSuite, registerUser, type TestUser } from '../../support/app.js';
-import { expectBounds, ids } from '../../support/health.js';
+import { boundsOf, expectBounds, ids } from '../../support/health.js';
 
 describe('emergency contacts, alerts, account erase and export', () => {
   const { t, u } = appSuite();
@@ -60,16 +60,10 @@ describe('emergency contacts, alerts, account erase and export', () => {
     expect((await t.as(v).get(`/api/emergency-contacts/${anu.body.id}`)).body.detail).toBe(
       'Emergency contact not found',
     );
-    await expectBounds(
-      t,
-      v,
-      'post',
-      '/api/emergency-contacts',
-      { phone: '1112223334' },
-      'name',
-      ['N'],
-      ['', 'a'.repeat(201), undefined],
-    );
+    const emergencyContactsBounds = boundsOf(t, v, 'post', '/api/emergency-contacts', {
+      phone: '1112223334',
+    });
+    await emergencyContactsBounds('name', ['N'], ['', 'a'.repeat(201), undefined]);
     await expectBounds(t, v, 'post', '/api/emergency-contacts', { name: 'Q' }, 'is_primary', [], ['yes']);
   });
 
@@ -131,29 +125,12 @@ describe('emergency contacts, alerts, account erase and export', () => {
       ['Son', 'pending'],
     ]);
     const base = { type: 'fall', severity: 'low', description: 'd' };
-    await expectBounds(
-      t,
-      v,
-      'post',
-      '/api/emergency/alert',
-      base,
-      'type',
-      ['medical', 'other'],
-      ['earthquake', undefined],
-    );
-    await expectBounds(
-      t,
-      v,
-      'post',
-      '/api/emergency/alert',
-      base,
-      'severity',
-      ['low', 'critical'],
-      ['extreme'],
-    );
-    await expectBounds(t, v, 'post', '/api/emergency/alert', base, 'latitude', [-90, 90], [-90.1, 90.1]);
-    await expectBounds(t, v, 'post', '/api/emergency/alert', base, 'longitude', [-180, 180], [180.5]);
-    await expectBounds(t, v, 'post', '/api/emergency/alert', base, 'description', ['x'], ['', undefined]);
+    const emergencyAlertBounds = boundsOf(t, v, 'post', '/api/emergency/alert', base);
+    await emergencyAlertBounds('type', ['medical', 'other'], ['earthquake', undefined]);
+    await emergencyAlertBounds('severity', ['low', 'critical'], ['extreme']);
+    await emergencyAlertBounds('latitude', [-90, 90], [-90.1, 90.1]);
+    await emergencyAlertBounds('longitude', [-180, 180], [180.5]);
+    await emergencyAlertBounds('description', ['x'], ['', undefined]);
   });
 
   it('export returns the account and every record; DELETE /api/auth/me erases records and the account', async () => {

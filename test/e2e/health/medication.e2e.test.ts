@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appSuite, registerUser } from '../../support/app.js';
-import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
+import { boundsOf, expectQueryBounds, ids } from '../../support/health.js';
 
 describe('medication, dose logs, schedules, adherence', () => {
   const { t, u } = appSuite();
@@ -91,22 +91,14 @@ describe('medication, dose logs, schedules, adherence', () => {
   it('schedules: HH:MM and 3-letter days validated (422), id is the schedule id, PUT keeps omitted days', async () => {
     const m = await t.as(u).post('/api/medication', { name: 'Aspirin', dosage: '75mg', frequency: 'daily' });
     const base = { medication_id: m.body.id, time_of_day: '09:00' };
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/medication/schedule',
-      base,
+    const medicationScheduleBounds = boundsOf(t, u, 'post', '/api/medication/schedule', base);
+    await medicationScheduleBounds(
       'time_of_day',
       ['00:00', '23:59', '7:5'],
       ['24:00', '12:60', '9am', '', undefined],
     );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/medication-schedules',
-      base,
+    const medicationSchedulesBounds = boundsOf(t, u, 'post', '/api/medication-schedules', base);
+    await medicationSchedulesBounds(
       'days_of_week',
       [[], ['sun'], ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']],
       [['monday'], ['xyz'], 'mon'],
@@ -179,36 +171,10 @@ describe('medication, dose logs, schedules, adherence', () => {
 
   it('medication bounds', async () => {
     const base = { name: 'X', dosage: '1mg', frequency: 'daily' };
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/medication',
-      base,
-      'name',
-      ['A', 'a'.repeat(200)],
-      ['', 'a'.repeat(201), undefined],
-    );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/medication',
-      { ...base, name: 'Y' },
-      'dosage',
-      ['1'],
-      ['', undefined],
-    );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/medication',
-      { ...base, name: 'Z' },
-      'active',
-      [true, false],
-      ['yes'],
-    );
+    const medicationBounds = boundsOf(t, u, 'post', '/api/medication', base);
+    await medicationBounds('name', ['A', 'a'.repeat(200)], ['', 'a'.repeat(201), undefined]);
+    await boundsOf(t, u, 'post', '/api/medication', { ...base, name: 'Y' })('dosage', ['1'], ['', undefined]);
+    await boundsOf(t, u, 'post', '/api/medication', { ...base, name: 'Z' })('active', [true, false], ['yes']);
     await expectQueryBounds(t, u, '/api/medication', 'active_only', ['true', 'false', '1'], ['maybe']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appSuite, registerUser, type TestUser } from '../../support/app.js';
-import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
+import { boundsOf, expectQueryBounds, ids } from '../../support/health.js';
 
 const inDays = (d: number, minutes = 0): string =>
   new Date(Date.now() + d * 86400_000 + minutes * 60_000).toISOString();
@@ -56,26 +56,10 @@ describe('meditation and appointments', () => {
     expect((await logAs(v, s.body.id)).status).toBe(404);
     expect(ids((await t.as(v).get('/api/meditation/history')).body)).toEqual([log.body.id]);
     expect((await t.as(u).get('/api/meditation/history')).body).toEqual([]);
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/meditation/sessions',
-      { title: 'T1' },
-      'duration_minutes',
-      [1],
-      [0, 601, 'ten'],
-    );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/meditation/log',
-      { session_id: s.body.id },
-      'duration_minutes',
-      [0, 1440],
-      [-1, 1441],
-    );
+    const meditationSessionsBounds = boundsOf(t, u, 'post', '/api/meditation/sessions', { title: 'T1' });
+    await meditationSessionsBounds('duration_minutes', [1], [0, 601, 'ten']);
+    const meditationLogBounds = boundsOf(t, u, 'post', '/api/meditation/log', { session_id: s.body.id });
+    await meditationLogBounds('duration_minutes', [0, 1440], [-1, 1441]);
   });
 
   it('meditation batch: per-item results', async () => {
@@ -158,32 +142,14 @@ describe('meditation and appointments', () => {
     expect(res.body).toMatchObject({ total_items: 3, successful_items: 1, failed_items: 2 });
     expect(ids((await t.as(v).get('/api/appointments')).body)).toEqual(res.body.entity_ids);
     const base = { title: 'B', scheduled_at: inDays(40) };
-    await expectBounds(
-      t,
-      v,
-      'post',
-      '/api/appointments',
-      base,
-      'reminder_minutes_before',
-      [0],
-      [-1, 10081, 1.5],
-    );
-    await expectBounds(
-      t,
-      v,
-      'post',
-      '/api/appointments',
-      { title: 'C' },
+    const appointmentsBounds = boundsOf(t, v, 'post', '/api/appointments', base);
+    await appointmentsBounds('reminder_minutes_before', [0], [-1, 10081, 1.5]);
+    await boundsOf(t, v, 'post', '/api/appointments', { title: 'C' })(
       'scheduled_at',
       [inDays(50)],
       ['2026-02-30T10:00:00Z', undefined],
     );
-    await expectBounds(
-      t,
-      v,
-      'post',
-      '/api/appointments',
-      { scheduled_at: inDays(60) },
+    await boundsOf(t, v, 'post', '/api/appointments', { scheduled_at: inDays(60) })(
       'title',
       ['a'.repeat(200)],
       ['', 'a'.repeat(201)],

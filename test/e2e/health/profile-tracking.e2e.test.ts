@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appSuite, registerUser } from '../../support/app.js';
-import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
+import { boundsOf, expectQueryBounds, ids } from '../../support/health.js';
 
 describe('profile and tracking', () => {
   const { t, u } = appSuite();
@@ -64,21 +64,17 @@ describe('profile and tracking', () => {
 
   it('profile bounds', async () => {
     const p = '/api/profile';
-    await expectBounds(
-      t,
-      u,
-      'put',
-      p,
-      {},
+    const profileBounds = boundsOf(t, u, 'put', p);
+    await profileBounds(
       'blood_type',
       ['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'],
       ['C+', 'AB', 'ab+', 'A'],
     );
-    await expectBounds(t, u, 'put', p, {}, 'height_cm', [30, 180.5, 300], [29.9, 300.1]);
-    await expectBounds(t, u, 'put', p, {}, 'weight_kg', [0.5, 500], [0.4, 500.1]);
-    await expectBounds(t, u, 'put', p, {}, 'date_of_birth', ['2000-02-29'], ['2001-02-29', '12-04-1958']);
-    await expectBounds(t, u, 'put', p, {}, 'allergies', [[], ['x']], ['peanuts', [1]]);
-    await expectBounds(t, u, 'put', p, {}, 'timezone', ['UTC', 'Asia/Kolkata'], ['IST+1', '']);
+    await profileBounds('height_cm', [30, 180.5, 300], [29.9, 300.1]);
+    await profileBounds('weight_kg', [0.5, 500], [0.4, 500.1]);
+    await profileBounds('date_of_birth', ['2000-02-29'], ['2001-02-29', '12-04-1958']);
+    await profileBounds('allergies', [[], ['x']], ['peanuts', [1]]);
+    await profileBounds('timezone', ['UTC', 'Asia/Kolkata'], ['IST+1', '']);
   });
 
   it('water, sleep, exercise, mood: create 201 with defaults, histories filtered by day in the user zone, newest first', async () => {
@@ -142,80 +138,25 @@ describe('profile and tracking', () => {
   });
 
   it('tracking bounds and enums', async () => {
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/water/log',
-      {},
-      'amount_ml',
-      [0, 10000],
-      [-1, 10001, undefined],
-    );
+    const waterLogBounds = boundsOf(t, u, 'post', '/api/tracking/water/log');
+    await waterLogBounds('amount_ml', [0, 10000], [-1, 10001, undefined]);
     const sleep = { sleep_start: '2026-03-01T22:00:00+05:30', sleep_end: '2026-03-02T06:00:00+05:30' };
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/sleep/log',
-      sleep,
-      'quality',
-      ['poor', 'fair', 'good', 'excellent'],
-      ['great', 3],
-    );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/sleep/log',
-      sleep,
+    const sleepLogBounds = boundsOf(t, u, 'post', '/api/tracking/sleep/log', sleep);
+    await sleepLogBounds('quality', ['poor', 'fair', 'good', 'excellent'], ['great', 3]);
+    await sleepLogBounds(
       'sleep_end',
       ['2026-03-01T22:00:01+05:30', '2026-03-02T22:00:00+05:30'],
       ['2026-03-01T22:00:00+05:30', '2026-03-02T22:00:01+05:30', undefined],
     );
     const ex = { exercise_type: 'yoga', duration_minutes: 20, intensity: 'low' };
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/exercise/log',
-      ex,
-      'intensity',
-      ['low', 'moderate', 'high', 'vigorous'],
-      ['medium'],
-    );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/exercise/log',
-      ex,
-      'duration_minutes',
-      [0, 1440],
-      [-1, 1441, 2.5],
-    );
-    await expectBounds(t, u, 'post', '/api/tracking/exercise/log', ex, 'calories_burned', [0], [-1]);
+    const exerciseLogBounds = boundsOf(t, u, 'post', '/api/tracking/exercise/log', ex);
+    await exerciseLogBounds('intensity', ['low', 'moderate', 'high', 'vigorous'], ['medium']);
+    await exerciseLogBounds('duration_minutes', [0, 1440], [-1, 1441, 2.5]);
+    await exerciseLogBounds('calories_burned', [0], [-1]);
     const mood = { mood: 'neutral', energy_level: 'medium' };
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/mood/log',
-      mood,
-      'mood',
-      ['very_bad', 'bad', 'neutral', 'good', 'very_good'],
-      ['happy'],
-    );
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/tracking/mood/log',
-      mood,
-      'energy_level',
-      ['very_low', 'low', 'medium', 'high', 'very_high'],
-      ['none'],
-    );
+    const moodLogBounds = boundsOf(t, u, 'post', '/api/tracking/mood/log', mood);
+    await moodLogBounds('mood', ['very_bad', 'bad', 'neutral', 'good', 'very_good'], ['happy']);
+    await moodLogBounds('energy_level', ['very_low', 'low', 'medium', 'high', 'very_high'], ['none']);
     await expectQueryBounds(t, u, '/api/tracking/mood/history', 'limit', ['1', '100'], ['0', '101']);
     await expectQueryBounds(t, u, '/api/tracking/water/history', 'date', ['2026-03-01'], ['2026-3-1']);
   });

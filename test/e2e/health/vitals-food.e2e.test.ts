@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appSuite } from '../../support/app.js';
-import { expectBounds, expectQueryBounds, ids } from '../../support/health.js';
+import { boundsOf, expectBounds, expectQueryBounds, ids } from '../../support/health.js';
 
 describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)', () => {
   const { t, u } = appSuite();
@@ -63,20 +63,16 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
 
   it('validates every vitals bound just inside and just outside', async () => {
     const p = '/api/vitals';
-    await expectBounds(t, u, 'post', p, {}, 'blood_pressure_systolic', [50, 250], [49, 251, 120.5, '120']);
-    await expectBounds(t, u, 'post', p, {}, 'blood_pressure_diastolic', [30, 150], [29, 151]);
-    await expectBounds(t, u, 'post', p, {}, 'heart_rate', [30, 220], [29, 221]);
-    await expectBounds(t, u, 'post', p, {}, 'blood_sugar', [0, 600, 95.5], [-0.1, 600.1]);
-    await expectBounds(t, u, 'post', p, {}, 'temperature', [30, 45], [29.9, 45.1]);
-    await expectBounds(t, u, 'post', p, {}, 'weight_kg', [0.5, 80.5, 500], [0.4, 500.1, 1.7e308]);
-    await expectBounds(t, u, 'post', p, {}, 'spo2', [50, 100], [49.9, 100.1]);
-    await expectBounds(t, u, 'post', p, {}, 'fasting', [true, false], ['yes']);
-    await expectBounds(
-      t,
-      u,
-      'post',
-      p,
-      {},
+    const vitalsBounds = boundsOf(t, u, 'post', p);
+    await vitalsBounds('blood_pressure_systolic', [50, 250], [49, 251, 120.5, '120']);
+    await vitalsBounds('blood_pressure_diastolic', [30, 150], [29, 151]);
+    await vitalsBounds('heart_rate', [30, 220], [29, 221]);
+    await vitalsBounds('blood_sugar', [0, 600, 95.5], [-0.1, 600.1]);
+    await vitalsBounds('temperature', [30, 45], [29.9, 45.1]);
+    await vitalsBounds('weight_kg', [0.5, 80.5, 500], [0.4, 500.1, 1.7e308]);
+    await vitalsBounds('spo2', [50, 100], [49.9, 100.1]);
+    await vitalsBounds('fasting', [true, false], ['yes']);
+    await vitalsBounds(
       'logged_at',
       ['2026-03-01T08:00:00Z', '2026-03-01T08:00', '2026-03-01'],
       ['2026-13-01T08:00:00Z', 'yesterday', 12345],
@@ -134,30 +130,17 @@ describe('vitals and food logs (/api/vitals, /api/food-logs, legacy /api/health)
 
   it('validates food bounds', async () => {
     const base = { description: 'idli', meal_type: 'breakfast' };
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/food-logs',
-      base,
+    const foodLogsBounds = boundsOf(t, u, 'post', '/api/food-logs', base);
+    await foodLogsBounds(
       'meal_type',
       ['breakfast', 'lunch', 'dinner', 'snack', 'other'],
       ['brunch', '', null],
     );
-    await expectBounds(t, u, 'post', '/api/food-logs', base, 'calories', [0], [-1]);
-    await expectBounds(t, u, 'post', '/api/food-logs', base, 'protein_g', [0], [-0.5]);
-    await expectBounds(t, u, 'post', '/api/food-logs', base, 'carbs_g', [0], [-0.5]);
-    await expectBounds(t, u, 'post', '/api/food-logs', base, 'fat_g', [0], [-0.5]);
-    await expectBounds(
-      t,
-      u,
-      'post',
-      '/api/food-logs',
-      base,
-      'description',
-      ['x', 'a'.repeat(1000)],
-      ['', 'a'.repeat(1001), undefined],
-    );
+    await foodLogsBounds('calories', [0], [-1]);
+    await foodLogsBounds('protein_g', [0], [-0.5]);
+    await foodLogsBounds('carbs_g', [0], [-0.5]);
+    await foodLogsBounds('fat_g', [0], [-0.5]);
+    await foodLogsBounds('description', ['x', 'a'.repeat(1000)], ['', 'a'.repeat(1001), undefined]);
     const missing = await t.as(u).post('/api/food-logs', {});
     expect(missing.status).toBe(422);
     expect(missing.body.detail).toEqual(
