@@ -7,6 +7,7 @@ import { invite, link, manualClock } from '../support/care.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait-for.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
+import { FALL_ALERT } from '../support/health.js';
 
 const CARE_ALL = {
   role: 'caregiver' as const,
@@ -69,12 +70,7 @@ describe('care circle: notifications that arrive once', () => {
     );
     try {
       const started = Date.now();
-      const res = await t.as(owner).post('/api/emergency/alert', {
-        type: 'fall',
-        severity: 'high',
-        description: 'Fell in the bathroom',
-        location: 'Pune',
-      });
+      const res = await t.as(owner).post('/api/emergency/alert', FALL_ALERT);
       expect(res.status).toBe(201);
       const m = await sockets[0].next((x) => x.type === 'notification', 2000);
       const elapsed = Date.now() - started;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
 import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
+import { FALL_ALERT } from '../support/health.js';
 
 const DAY_MSG = 'Invalid day: monday. Use 3-letter lowercase format (mon, tue, wed, thu, fri, sat, sun)';
 const TIME_MSG = 'Invalid time format. Use HH:MM (24-hour format)';
@@ -399,12 +400,7 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     );
     received.length = 0;
     try {
-      const res = await t.as(sender).post('/api/emergency/alert', {
-        type: 'fall',
-        severity: 'high',
-        description: 'Fell in the bathroom',
-        location: 'Pune',
-      });
+      const res = await t.as(sender).post('/api/emergency/alert', FALL_ALERT);
       expect(res.status).toBe(201);
       for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(received).toHaveLength(1);

@@ -101,14 +101,8 @@ describe('log hygiene over a realistic session', () => {
         is_primary: true,
       }),
     );
-    await ok(
-      'alert',
-      t.as(u).post('/api/emergency/alert', {
-        type: 'fall',
-        severity: 'high',
-        description: 'fell-in-unique-bathroom',
-      }),
-    );
+    const alert = { type: 'fall', severity: 'high', description: 'fell-in-unique-bathroom' };
+    await ok('alert', t.as(u).post('/api/emergency/alert', alert));
     await ok(
       'appointment',
       t.as(u).post('/api/appointments', {

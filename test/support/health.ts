@@ -98,3 +98,11 @@ export const boundsOf =
   (t: TestApp, user: TestUser, method: Method, path: string, base: Record<string, unknown> = {}) =>
   (field: string, inside: unknown[], outside: unknown[]): Promise<void> =>
     expectBounds(t, user, method, path, base, field, inside, outside);
+
+/** An emergency alert body (POST /api/emergency/alert) for suites that need one to be raised. */
+export const FALL_ALERT = {
+  type: 'fall',
+  severity: 'high',
+  description: 'Fell in the bathroom',
+  location: 'Pune',
+};
