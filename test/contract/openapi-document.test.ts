@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite } from '../support/app.js';
 
 /**
  * The OpenAPI document is committed (openapi.json) so that every contract change is reviewed as a diff. This test
@@ -9,11 +9,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
  * review the diff.
  */
 describe('openapi.json is the document the app serves', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => t.close());
+  const { t } = appSuite({ users: 0 });
 
   it('GET /docs-json equals the committed openapi.json (run `npm run openapi` after changing the contract)', async () => {
     const committed = JSON.parse(readFileSync(resolve('openapi.json'), 'utf8')) as unknown;

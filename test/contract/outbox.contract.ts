@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedEventStore } from '../../src/locusgraph/embedded/embedded-event-store.js';
 import type { StoreRequest } from '../../src/locusgraph/locusgraph.types.js';
 import type { OutboxEntry } from '../../src/locusgraph/outbox.types.js';
+import { freshObservation, secondVersion } from '../support/records.js';
 
 /** A fresh, empty embedded store; `replicate` says whether writes enqueue outbox entries. */
 export type OutboxStoreFactory = (
@@ -34,14 +35,7 @@ export function runOutboxContract(name: string, make: OutboxStoreFactory): void 
   describe(`OutboxStore contract: ${name}`, () => {
     let store: EmbeddedEventStore;
     const closers: (() => Promise<void>)[] = [];
-    const req = (over: Partial<StoreRequest> = {}): StoreRequest => ({
-      contextId: `vitals:${hex()}`,
-      userId: 'u-' + hex(),
-      kind: 'observation',
-      source: 'user',
-      payload: { value: 1 },
-      ...over,
-    });
+    const req = (over: Partial<StoreRequest> = {}): StoreRequest => freshObservation({ value: 1 }, over);
 
     beforeAll(async () => {
       const made = await make(true);
@@ -64,13 +58,7 @@ export function runOutboxContract(name: string, make: OutboxStoreFactory): void 
     it('enqueues every write in its transaction, in order, with the stored record', async () => {
       await reset();
       const r1 = await store.store(req({ payload: { value: 1 } }));
-      const r2 = await store.store({
-        ...req(),
-        contextId: r1.contextId,
-        userId: r1.userId,
-        payload: { value: 2 },
-        expectedVersion: 1,
-      });
+      const r2 = await store.store(secondVersion(r1, { value: 2 }));
       expect(await store.depth()).toBe(2);
       const first = await store.claimDue(FAR, 10);
       expect(first).toHaveLength(1); // one per context
@@ -87,13 +75,7 @@ export function runOutboxContract(name: string, make: OutboxStoreFactory): void 
       await reset();
       const a = await store.store(req());
       const b = await store.store(req());
-      await store.store({
-        ...req(),
-        contextId: a.contextId,
-        userId: a.userId,
-        expectedVersion: 1,
-        payload: { value: 9 },
-      });
+      await store.store(secondVersion(a, { value: 9 }));
       const now = Date.now();
       const claimed = await store.claimDue(now, 10, 1000);
       expect(claimed.map((e) => e.contextId)).toEqual([a.contextId, b.contextId]);
@@ -125,13 +107,7 @@ export function runOutboxContract(name: string, make: OutboxStoreFactory): void 
     it('dead-letters poison entries, lets the context proceed, and requeues the CURRENT state', async () => {
       await reset();
       const a = await store.store(req({ payload: { value: 1 } }));
-      await store.store({
-        ...req(),
-        contextId: a.contextId,
-        userId: a.userId,
-        expectedVersion: 1,
-        payload: { value: 2 },
-      });
+      await store.store(secondVersion(a, { value: 2 }));
       const gone = await store.store(req());
       const claimed = await store.claimDue(FAR, 10);
       const ea = claimed.find((x) => x.contextId === a.contextId) as OutboxEntry;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/locusgraph/embedded/sqlite-event-store.js';
 import { runOutboxContract } from './outbox.contract.js';
+import { observation } from '../support/records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podd-lg-outbox-'));
 let n = 0;
@@ -17,21 +18,9 @@ runOutboxContract('embedded SQLite', async (replicate) => {
 it('the outbox survives a restart (same file)', async () => {
   const file = join(dir, 'restart.db');
   const a = await SqliteEventStore.open({ file, replicate: true });
-  const r = await a.store({
-    contextId: 'vitals:r1',
-    userId: 'u',
-    kind: 'observation',
-    source: 'user',
-    payload: { v: 1 },
-  });
+  const r = await a.store(observation('vitals:r1', { v: 1 }));
   await a.delete('vitals:r1');
-  await a.store({
-    contextId: 'vitals:r2',
-    userId: 'u',
-    kind: 'observation',
-    source: 'user',
-    payload: { v: 2 },
-  });
+  await a.store(observation('vitals:r2', { v: 2 }));
   await a.close();
   const b = await SqliteEventStore.open({ file, replicate: true });
   expect(await b.depth()).toBe(2); // the erased record's unsent store was dropped; its delete stays

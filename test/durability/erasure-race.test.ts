@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmbeddedEventStore } from '../../src/locusgraph/embedded/embedded-event-store.js';
 import { PostgresEventStore } from '../../src/locusgraph/embedded/postgres-event-store.js';
 import { SqliteEventStore } from '../../src/locusgraph/embedded/sqlite-event-store.js';
 import { UserErasedError } from '../../src/locusgraph/locusgraph.errors.js';
 import { EVENT_STORE } from '../../src/locusgraph/locusgraph.module.js';
-import { createTestApp, registerUser, requireService, type TestApp } from '../support/app.js';
-import { createTempDatabase } from '../support/postgres.js';
+import { appSuite, registerUser, replicaSuite, requireService, type TestApp } from '../support/app.js';
+import { tempDatabaseSuite } from '../support/postgres.js';
 
 /**
  * Account erasure racing the user's own writes: `DELETE /api/auth/me` while ~40 `POST /api/vitals` of the same
@@ -31,7 +31,7 @@ interface RaceResult {
 async function race(eraser: TestApp, writers: TestApp[]): Promise<RaceResult> {
   const u = await registerUser(eraser);
   // Warm the principal cache of every replica, as a user active on all of them would.
-  for (const w of writers) expect((await w.http.get('/api/auth/me').set(u.auth)).status).toBe(200);
+  for (const w of writers) expect((await w.as(u).get('/api/auth/me')).status).toBe(200);
   const write = (i: number) =>
     writers[i % writers.length].http
       .post('/api/vitals')
@@ -39,9 +39,9 @@ async function race(eraser: TestApp, writers: TestApp[]): Promise<RaceResult> {
       .send({ heart_rate: 60 + i, notes: `race-${i}` })
       .then((r) => r.status);
   const first = Array.from({ length: WRITERS / 2 }, (_, i) => write(i));
-  const erase = eraser.http
+  const erase = eraser
+    .as(u)
     .delete('/api/auth/me')
-    .set(u.auth)
     .then((r) => r.status);
   const second = Array.from({ length: WRITERS / 2 }, (_, i) => write(WRITERS / 2 + i));
   const statuses = await Promise.all([...first, ...second]);
@@ -60,6 +60,13 @@ function expectNoOrphans(results: RaceResult[]): void {
   const all = results.flatMap((r) => r.statuses);
   expect(all.filter((s) => s === 201).length).toBeGreaterThan(0);
   expect(all.filter((s) => s !== 201).length).toBeGreaterThan(0);
+}
+
+/** RUNS races one after the other, then no acknowledged record left behind by any of them. */
+async function expectNoOrphansAfterRuns(runOnce: () => Promise<RaceResult>): Promise<void> {
+  const results: RaceResult[] = [];
+  for (let i = 0; i < RUNS; i++) results.push(await runOnce());
+  expectNoOrphans(results);
 }
 
 /** Store level: writes of one user issued before and after deleteAllForUser, all in flight together. */
@@ -88,27 +95,17 @@ async function storeRace(store: EmbeddedEventStore): Promise<RaceResult> {
 }
 
 describe('account erasure racing writes of the same user (SQLite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it(`leaves no acknowledged record behind (${RUNS} runs, ${WRITERS} concurrent writes each)`, async () => {
-    const results: RaceResult[] = [];
-    for (let i = 0; i < RUNS; i++) results.push(await race(t, [t]));
-    expectNoOrphans(results);
+    await expectNoOrphansAfterRuns(() => race(t, [t]));
   }, 120_000);
 
   it(`on the event store itself: ${RUNS} runs of ${WRITERS} writes around deleteAllForUser`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podd-erase-race-'));
     const store = await SqliteEventStore.open({ file: join(dir, 'locusgraph.db') });
     try {
-      const results: RaceResult[] = [];
-      for (let i = 0; i < RUNS; i++) results.push(await storeRace(store));
-      expectNoOrphans(results);
+      await expectNoOrphansAfterRuns(() => storeRace(store));
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -119,32 +116,17 @@ describe('account erasure racing writes of the same user (SQLite)', () => {
 const adminUrl = requireService('TEST_DATABASE_URL');
 
 describe.runIf(adminUrl)('account erasure racing writes of the same user (PostgreSQL, two replicas)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    db = await createTempDatabase(adminUrl!, 'podd_erase');
-    a = await createTestApp({ env: { DATABASE_URL: db.url } });
-    b = await createTestApp({ env: { DATABASE_URL: db.url, JWT_SECRET: a.config.jwt.secret } });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
-  });
+  const db = tempDatabaseSuite(adminUrl, 'podd_erase');
+  const [a, b] = replicaSuite(2, () => ({ DATABASE_URL: db.url }));
 
   it(`leaves no acknowledged record behind (${RUNS} runs, ${WRITERS} concurrent writes on both replicas)`, async () => {
-    const results: RaceResult[] = [];
-    for (let i = 0; i < RUNS; i++) results.push(await race(a, [a, b]));
-    expectNoOrphans(results);
+    await expectNoOrphansAfterRuns(() => race(a, [a, b]));
   }, 180_000);
 
   it(`on the event store itself: ${RUNS} runs of ${WRITERS} writes around deleteAllForUser`, async () => {
     const store = await PostgresEventStore.open({ url: db.url, poolSize: 10 });
     try {
-      const results: RaceResult[] = [];
-      for (let i = 0; i < RUNS; i++) results.push(await storeRace(store));
-      expectNoOrphans(results);
+      await expectNoOrphansAfterRuns(() => storeRace(store));
     } finally {
       await store.close();
     }

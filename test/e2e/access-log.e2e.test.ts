@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { conformance, fetchOpenApi } from '../support/openapi.js';
 
 interface Entry {
@@ -16,46 +16,33 @@ interface Entry {
 }
 
 describe('health-data access log (GET /api/auth/me/access-log)', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, users } = appSuite({ users: 2 });
+  const [a, b] = users;
 
   const log = async (u: TestUser, q = 'limit=100'): Promise<Entry[]> => {
-    const res = await t.http.get(`/api/auth/me/access-log?${q}`).set(u.auth);
+    const res = await t.as(u).get(`/api/auth/me/access-log?${q}`);
     expect(res.status).toBe(200);
     return res.body as Entry[];
   };
 
   it('records who did what to which record type, from which request, newest first, without values', async () => {
-    const created = await t.http
+    const created = await t
+      .as(a)
       .post('/api/vitals')
-      .set(a.auth)
       .set('X-Request-Id', 'req-create-vitals-1')
       .send({ heart_rate: 187, blood_pressure_systolic: 151 });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    await t.http.get(`/api/vitals/${id}`).set(a.auth).set('X-Request-Id', 'req-read-vitals-1');
-    await t.http.get('/api/vitals?limit=5').set(a.auth).set('X-Request-Id', 'req-list-vitals-1');
-    await t.http
-      .put(`/api/vitals/${id}`)
-      .set(a.auth)
-      .set('X-Request-Id', 'req-update-1')
-      .send({ heart_rate: 99 });
-    await t.http
+    await t.as(a).get(`/api/vitals/${id}`).set('X-Request-Id', 'req-read-vitals-1');
+    await t.as(a).get('/api/vitals?limit=5').set('X-Request-Id', 'req-list-vitals-1');
+    await t.as(a).put(`/api/vitals/${id}`).set('X-Request-Id', 'req-update-1').send({ heart_rate: 99 });
+    await t
+      .as(a)
       .post('/api/health/food/log')
-      .set(a.auth)
       .set('X-Request-Id', 'req-food-1')
       .send({ description: 'unique-food-XYZ', meal_type: 'lunch', calories: 432 });
-    await t.http.get('/api/auth/me/export').set(a.auth).set('X-Request-Id', 'req-export-1');
-    await t.http.delete(`/api/vitals/${id}`).set(a.auth).set('X-Request-Id', 'req-delete-1');
+    await t.as(a).get('/api/auth/me/export').set('X-Request-Id', 'req-export-1');
+    await t.as(a).delete(`/api/vitals/${id}`).set('X-Request-Id', 'req-delete-1');
 
     const entries = await log(a);
     const byReq = (rid: string) => entries.filter((e) => e.request_id === rid);
@@ -112,14 +99,14 @@ describe('health-data access log (GET /api/auth/me/access-log)', () => {
     const second = await log(a, 'limit=2&offset=2');
     expect(first.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
     expect(second.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
-    expect((await t.http.get('/api/auth/me/access-log?limit=0').set(a.auth)).status).toBe(422);
+    expect((await t.as(a).get('/api/auth/me/access-log?limit=0')).status).toBe(422);
     expect((await t.http.get('/api/auth/me/access-log')).status).toBe(401);
   });
 
   it("is per user: another user's probes of your records are not logged as yours, nor do they see your log", async () => {
-    const rec = await t.http.post('/api/vitals').set(a.auth).send({ spo2: 97 });
+    const rec = await t.as(a).post('/api/vitals', { spo2: 97 });
     const before = (await log(a)).length;
-    const probe = await t.http.get(`/api/vitals/${rec.body.id}`).set(b.auth).set('X-Request-Id', 'req-probe');
+    const probe = await t.as(b).get(`/api/vitals/${rec.body.id}`).set('X-Request-Id', 'req-probe');
     expect(probe.status).toBe(404);
     const after = await log(a);
     expect(after.length).toBe(before);
@@ -137,9 +124,9 @@ describe('health-data access log (GET /api/auth/me/access-log)', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     let answered = false;
-    const pending = t.http
+    const pending = t
+      .as(d)
       .get('/api/vitals')
-      .set(d.auth)
       .set('X-Request-Id', 'req-locked-1')
       .then((r) => {
         answered = true;
@@ -160,14 +147,14 @@ describe('health-data access log (GET /api/auth/me/access-log)', () => {
 
   it('accesses through chat and erasure are logged too; the log lives in the auth database, apart from the records', async () => {
     const c = await registerUser(t);
-    const chat = await t.http
+    const chat = await t
+      .as(c)
       .post('/api/chat')
-      .set(c.auth)
       .set('X-Request-Id', 'req-chat-1')
       .send({ message: 'I drank 2 glasses of water' });
     expect(chat.status).toBe(200);
     expect((await log(c)).filter((e) => e.request_id === 'req-chat-1').length).toBeGreaterThan(0);
-    const erase = await t.http.delete('/api/auth/me').set(c.auth).set('X-Request-Id', 'req-erase-1');
+    const erase = await t.as(c).delete('/api/auth/me').set('X-Request-Id', 'req-erase-1');
     expect(erase.status).toBe(204);
     const db = new Database(join(t.dataDir, 'podd_auth.db'), { readonly: true, fileMustExist: true });
     try {

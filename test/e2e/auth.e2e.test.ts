@@ -1,15 +1,9 @@
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, createTestApp, preflight, registerUser } from '../support/app.js';
 
 describe('auth routes (whole app over HTTP, real SQLite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'loopback' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = appSuite({ env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'loopback' }, users: 0 });
 
   it('registers (201, bearer pair), stores e-mail lower-cased and refuses a duplicate with 409', async () => {
     const res = await t.http
@@ -151,8 +145,8 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
   it('logout-all ends every session: access and refresh tokens', async () => {
     const u = await registerUser(t);
     const second = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
-    expect((await t.http.post('/api/auth/logout-all').set(u.auth)).status).toBe(200);
-    expect((await t.http.get('/api/auth/me').set(u.auth)).status).toBe(401);
+    expect((await t.as(u).post('/api/auth/logout-all')).status).toBe(200);
+    expect((await t.as(u).get('/api/auth/me')).status).toBe(401);
     expect(
       (await t.http.get('/api/auth/me').set('Authorization', `Bearer ${second.body.access_token}`)).status,
     ).toBe(401);
@@ -169,21 +163,18 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
   it('change-password checks the current password, ends other sessions and returns a new one', async () => {
     const u = await registerUser(t);
     const other = await t.http.post('/api/auth/login').send({ email: u.email, password: u.password });
-    const bad = await t.http
-      .post('/api/auth/change-password')
-      .set(u.auth)
-      .send({ current_password: 'wrong-one', new_password: 'brand-new-pass' });
+    const bad = await t
+      .as(u)
+      .post('/api/auth/change-password', { current_password: 'wrong-one', new_password: 'brand-new-pass' });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('INVALID_CREDENTIALS');
-    const short = await t.http
-      .post('/api/auth/change-password')
-      .set(u.auth)
-      .send({ current_password: u.password, new_password: 'short' });
+    const short = await t
+      .as(u)
+      .post('/api/auth/change-password', { current_password: u.password, new_password: 'short' });
     expect(short.status).toBe(422);
-    const ok = await t.http
-      .post('/api/auth/change-password')
-      .set(u.auth)
-      .send({ current_password: u.password, new_password: 'brand-new-pass' });
+    const ok = await t
+      .as(u)
+      .post('/api/auth/change-password', { current_password: u.password, new_password: 'brand-new-pass' });
     expect(ok.status).toBe(200);
     expect(
       (await t.http.get('/api/auth/me').set('Authorization', `Bearer ${ok.body.access_token}`)).status,
@@ -272,17 +263,10 @@ describe('auth routes (whole app over HTTP, real SQLite)', () => {
   });
 
   it('answers CORS preflights for allowed origins only', async () => {
-    const ok = await t.http
-      .options('/api/auth/login')
-      .set('Origin', 'http://localhost:3000')
-      .set('Access-Control-Request-Method', 'POST')
-      .set('Access-Control-Request-Headers', 'content-type,authorization');
+    const ok = await preflight(t, '/api/auth/login', 'http://localhost:3000', 'content-type,authorization');
     expect(ok.status).toBeLessThan(300);
     expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');
-    const evil = await t.http
-      .options('/api/auth/login')
-      .set('Origin', 'https://evil.example')
-      .set('Access-Control-Request-Method', 'POST');
+    const evil = await preflight(t, '/api/auth/login', 'https://evil.example');
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -302,12 +286,12 @@ describe('global rate limit', () => {
     const t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' } });
     try {
       const u = await registerUser(t); // register + me = 2 anonymous/user requests
-      const first = await t.http.get('/api/auth/me').set(u.auth);
+      const first = await t.as(u).get('/api/auth/me');
       expect(first.headers['x-ratelimit-limit']).toBe('5');
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await t.http.get('/api/auth/me').set(u.auth)).status);
+      for (let i = 0; i < 6; i++) statuses.push((await t.as(u).get('/api/auth/me')).status);
       expect(statuses).toContain(429);
-      const limited = await t.http.get('/api/auth/me').set(u.auth);
+      const limited = await t.as(u).get('/api/auth/me');
       expect(limited.status).toBe(429);
       expect(limited.body).toEqual({ detail: 'Too many requests, please slow down', code: 'RATE_LIMITED' });
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);

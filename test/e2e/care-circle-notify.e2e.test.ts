@@ -7,6 +7,7 @@ import { invite, link, manualClock } from '../support/care.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait-for.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
+import { FALL_ALERT } from '../support/health.js';
 
 const CARE_ALL = {
   role: 'caregiver' as const,
@@ -38,9 +39,9 @@ describe('care circle: notifications that arrive once', () => {
     await link(t, owner, caregiver, CARE_ALL);
     await link(t, owner, viewer, { role: 'viewer', scopes: ['vitals', 'medication', 'emergency'] });
     const inv = await invite(t, owner, declined.email, CARE_ALL);
-    await t.http.post(`/api/care/invitations/${inv.id}/decline`).set(declined.auth);
+    await t.as(declined).post(`/api/care/invitations/${inv.id}/decline`);
     await link(t, owner, revoked, CARE_ALL);
-    expect((await t.http.delete(`/api/care/circle/${revoked.id}`).set(owner.auth)).status).toBe(204);
+    expect((await t.as(owner).delete(`/api/care/circle/${revoked.id}`)).status).toBe(204);
   });
   afterAll(async () => {
     console.log(['care-circle exactly-once counts:', ...counts].join('\n'));
@@ -48,7 +49,7 @@ describe('care circle: notifications that arrive once', () => {
   });
 
   const notes = async (u: TestUser, kind?: string): Promise<Note[]> => {
-    const r = await t.http.get('/api/notifications?limit=100').set(u.auth);
+    const r = await t.as(u).get('/api/notifications?limit=100');
     expect(r.status).toBe(200);
     return (r.body as Note[]).filter((n) => !kind || n.kind === kind);
   };
@@ -58,10 +59,9 @@ describe('care circle: notifications that arrive once', () => {
   it('an emergency alert reaches an accepted caregiver over WebSocket within 2 s — nobody else, not by e-mail', async () => {
     // contactOnly's e-mail is on an emergency contact of the owner: that alone must not reach their account.
     for (const [i, email] of [contactOnly.email, `nobody${Date.now()}@example.com`].entries()) {
-      const c = await t.http
-        .post('/api/emergency-contacts')
-        .set(owner.auth)
-        .send({ name: `Contact ${i}`, phone: `+91987654321${i}`, email });
+      const c = await t
+        .as(owner)
+        .post('/api/emergency-contacts', { name: `Contact ${i}`, phone: `+91987654321${i}`, email });
       expect(c.status).toBe(201);
     }
     const base = wsBase(t.app.getHttpServer());
@@ -70,10 +70,7 @@ describe('care circle: notifications that arrive once', () => {
     );
     try {
       const started = Date.now();
-      const res = await t.http
-        .post('/api/emergency/alert')
-        .set(owner.auth)
-        .send({ type: 'fall', severity: 'high', description: 'Fell in the bathroom', location: 'Pune' });
+      const res = await t.as(owner).post('/api/emergency/alert', FALL_ALERT);
       expect(res.status).toBe(201);
       const m = await sockets[0].next((x) => x.type === 'notification', 2000);
       const elapsed = Date.now() - started;
@@ -110,18 +107,14 @@ describe('care circle: notifications that arrive once', () => {
   });
 
   it('a dangerous reading notifies the caregiver once; a normal one does not', async () => {
-    const normal = await t.http
-      .post('/api/vitals')
-      .set(owner.auth)
-      .send({ blood_pressure_systolic: 130, spo2: 97 });
+    const normal = await t.as(owner).post('/api/vitals', { blood_pressure_systolic: 130, spo2: 97 });
     expect(normal.status).toBe(201);
-    const bad = await t.http
-      .post('/api/vitals')
-      .set(owner.auth)
-      .send({ blood_pressure_systolic: 185, blood_pressure_diastolic: 110, spo2: 88 });
+    const bad = await t
+      .as(owner)
+      .post('/api/vitals', { blood_pressure_systolic: 185, blood_pressure_diastolic: 110, spo2: 88 });
     expect(bad.status).toBe(201);
     // Changing the same reading again is the same event.
-    await t.http.put(`/api/vitals/${bad.body.id}`).set(owner.auth).send({ heart_rate: 150 });
+    await t.as(owner).put(`/api/vitals/${bad.body.id}`, { heart_rate: 150 });
     let got: Note[] = [];
     for (let i = 0; i < 50 && got.length === 0; i++) {
       got = await notes(caregiver, 'dangerous_reading');
@@ -151,10 +144,9 @@ describe('care circle: notifications that arrive once', () => {
 
   it('an emergency the owner types in chat reaches the caregiver as a chat red flag', async () => {
     const before = (await notes(caregiver, 'chat_red_flag')).length;
-    const r = await t.http
-      .post('/api/chat')
-      .set(owner.auth)
-      .send({ message: 'I cannot breathe and my lips are turning blue' });
+    const r = await t
+      .as(owner)
+      .post('/api/chat', { message: 'I cannot breathe and my lips are turning blue' });
     expect(r.status).toBe(200);
     expect(r.body.intent).toBe('emergency');
     await waitFor(
@@ -170,17 +162,13 @@ describe('care circle: notifications that arrive once', () => {
   });
 
   it("a missed dose is notified to the caregiver exactly once, in the owner's zone, across the DST change (Europe/London)", async () => {
-    expect(
-      (await t.http.post('/api/profile').set(owner.auth).send({ timezone: 'Europe/London' })).status,
-    ).toBe(200);
-    const med = await t.http
-      .post('/api/medication')
-      .set(owner.auth)
-      .send({ name: 'Metformin', dosage: '500mg', frequency: 'daily' });
-    const sched = await t.http
-      .post('/api/medication/schedule')
-      .set(owner.auth)
-      .send({ medication_id: med.body.id, time_of_day: '08:00' });
+    expect((await t.as(owner).post('/api/profile', { timezone: 'Europe/London' })).status).toBe(200);
+    const med = await t
+      .as(owner)
+      .post('/api/medication', { name: 'Metformin', dosage: '500mg', frequency: 'daily' });
+    const sched = await t
+      .as(owner)
+      .post('/api/medication/schedule', { medication_id: med.body.id, time_of_day: '08:00' });
     expect(sched.status).toBe(201);
     const scheduler = t.app.get(ReminderScheduler);
     const windowMs = t.config.reminders.missedDoseWindowMinutes * 60_000;
@@ -207,8 +195,7 @@ describe('care circle: notifications that arrive once', () => {
   });
 
   it("a daily summary arrives once a day at the member's chosen time, in the member's zone", async () => {
-    const put = (u: TestUser, body: object) =>
-      t.http.put(`/api/care/people/${owner.id}/summary`).set(u.auth).send(body);
+    const put = (u: TestUser, body: object) => t.as(u).put(`/api/care/people/${owner.id}/summary`, body);
     expect((await put(viewer, { time: '20:00' })).status).toBe(404);
     expect((await put(stranger(), { time: '20:00' })).status).toBe(404);
     expect((await put(caregiver, { time: '25:00' })).status).toBe(422);
@@ -244,11 +231,8 @@ describe('care circle: notifications that arrive once', () => {
 
   it('after the caregiver leaves, nothing more reaches them', async () => {
     const redFlagsBefore = (await notes(caregiver, 'chat_red_flag')).length;
-    expect((await t.http.delete(`/api/care/people/${owner.id}`).set(caregiver.auth)).status).toBe(204);
-    await t.http
-      .post('/api/emergency/alert')
-      .set(owner.auth)
-      .send({ type: 'fall', severity: 'high', description: 'Again' });
+    expect((await t.as(caregiver).delete(`/api/care/people/${owner.id}`)).status).toBe(204);
+    await t.as(owner).post('/api/emergency/alert', { type: 'fall', severity: 'high', description: 'Again' });
     expect(await t.app.get(CareNotifier).notifyRedFlag(owner.id, ['stroke'], 'chat-msg-2')).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(await notes(caregiver, 'emergency_alert')).toHaveLength(1);

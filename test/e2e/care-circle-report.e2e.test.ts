@@ -1,40 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { link } from '../support/care.js';
 
 /** A caregiver brings the person's report to the doctor: only with every category the report shows granted. */
 describe("care circle: the doctor's report of a person one cares for", () => {
-  let t: TestApp;
-  let owner: TestUser;
+  const { t, u: owner } = appSuite({ users: [{ name: 'Kamala' }] });
   let full: TestUser;
   let partial: TestUser;
   let stranger: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    owner = await registerUser(t, { name: 'Kamala' });
     [full, partial, stranger] = await Promise.all([registerUser(t), registerUser(t), registerUser(t)]);
     await link(t, owner, full, {
       role: 'caregiver',
       scopes: ['vitals', 'medication', 'sleep', 'exercise_mood', 'emergency'],
     });
     await link(t, owner, partial, { role: 'viewer', scopes: ['vitals', 'medication'] });
-    const r = await t.http
-      .post('/api/vitals')
-      .set(owner.auth)
-      .send({ blood_pressure_systolic: 165, blood_pressure_diastolic: 100, heart_rate: 88 });
+    const r = await t
+      .as(owner)
+      .post('/api/vitals', { blood_pressure_systolic: 165, blood_pressure_diastolic: 100, heart_rate: 88 });
     expect(r.status).toBe(201);
   });
-  afterAll(async () => t.close());
 
   const report = (u: TestUser, accept = 'application/json') =>
-    t.http.get(`/api/care/people/${owner.id}/reports/summary?days=30`).set(u.auth).set('Accept', accept);
+    t.as(u).get(`/api/care/people/${owner.id}/reports/summary?days=30`).set('Accept', accept);
 
   it('a member granted every category gets the report (JSON and PDF), the same as the owner gets', async () => {
-    const mine = await t.http
-      .get('/api/reports/summary?days=30')
-      .set(owner.auth)
-      .set('Accept', 'application/json');
+    const mine = await t.as(owner).get('/api/reports/summary?days=30').set('Accept', 'application/json');
     const theirs = await report(full);
     expect(theirs.status).toBe(200);
     expect(JSON.stringify(theirs.body)).toContain('Kamala');
@@ -47,12 +39,12 @@ describe("care circle: the doctor's report of a person one cares for", () => {
   it('a partial grant, a stranger and the owner of nothing get 404', async () => {
     expect((await report(partial)).status).toBe(404);
     expect((await report(stranger)).status).toBe(404);
-    const other = await t.http.get(`/api/care/people/${stranger.id}/reports/summary`).set(full.auth);
+    const other = await t.as(full).get(`/api/care/people/${stranger.id}/reports/summary`);
     expect(other.status).toBe(404);
   });
 
   it("the reading is in the owner's access log with the member as actor", async () => {
-    const log = (await t.http.get('/api/auth/me/access-log?limit=100').set(owner.auth)).body as {
+    const log = (await t.as(owner).get('/api/auth/me/access-log?limit=100')).body as {
       actor_id: string | null;
     }[];
     expect(log.some((e) => e.actor_id === full.id)).toBe(true);

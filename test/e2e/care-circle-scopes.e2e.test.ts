@@ -2,21 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { link } from '../support/care.js';
 
-/** Every care read route: the category (scope) it needs and the owner's own route it mirrors. */
-const ROUTES: { scope: string; path: string; own: string }[] = [
-  { scope: 'vitals', path: 'vitals', own: '/api/vitals' },
-  { scope: 'medication', path: 'medication', own: '/api/medication' },
-  { scope: 'medication', path: 'medication/logs', own: '/api/medication/logs' },
-  { scope: 'medication', path: 'medication/adherence', own: '/api/medication/adherence' },
-  { scope: 'medication', path: 'medication/schedule', own: '/api/medication/schedule' },
-  { scope: 'food_water', path: 'food-logs', own: '/api/food-logs' },
-  { scope: 'food_water', path: 'tracking/water/history', own: '/api/tracking/water/history' },
-  { scope: 'sleep', path: 'tracking/sleep/history', own: '/api/tracking/sleep/history' },
-  { scope: 'exercise_mood', path: 'tracking/exercise/history', own: '/api/tracking/exercise/history' },
-  { scope: 'exercise_mood', path: 'tracking/mood/history', own: '/api/tracking/mood/history' },
-  { scope: 'appointments', path: 'appointments', own: '/api/appointments' },
-  { scope: 'emergency', path: 'emergency-contacts', own: '/api/emergency-contacts' },
-];
+/** Every care read route (`/api/care/people/{id}/<path>`) by the category (scope) it needs. */
+const PATHS_BY_SCOPE: Record<string, string[]> = {
+  vitals: ['vitals'],
+  medication: ['medication', 'medication/logs', 'medication/adherence', 'medication/schedule'],
+  food_water: ['food-logs', 'tracking/water/history'],
+  sleep: ['tracking/sleep/history'],
+  exercise_mood: ['tracking/exercise/history', 'tracking/mood/history'],
+  appointments: ['appointments'],
+  emergency: ['emergency-contacts'],
+};
+/** Each with the owner's own route it mirrors: the same path under /api. */
+const ROUTES = Object.entries(PATHS_BY_SCOPE).flatMap(([scope, paths]) =>
+  paths.map((path) => ({ scope, path, own: `/api/${path}` })),
+);
 
 describe('care circle: the scope matrix', () => {
   let t: TestApp;
@@ -38,10 +37,9 @@ describe('care circle: the scope matrix', () => {
       Array.from({ length: 6 }, () => registerUser(t)),
     );
     // A's data in every category.
-    const med = await t.http
-      .post('/api/medication')
-      .set(a.auth)
-      .send({ name: 'Metformin', dosage: '500mg', frequency: 'daily' });
+    const med = await t
+      .as(a)
+      .post('/api/medication', { name: 'Metformin', dosage: '500mg', frequency: 'daily' });
     const writes: [string, object][] = [
       ['/api/vitals', { heart_rate: 72, blood_pressure_systolic: 128 }],
       ['/api/medication/schedule', { medication_id: med.body.id, time_of_day: '08:00' }],
@@ -58,10 +56,10 @@ describe('care circle: the scope matrix', () => {
       ['/api/emergency-contacts', { name: 'Neighbour', phone: '+919876500000' }],
     ];
     for (const [path, body] of writes) {
-      const r = await t.http.post(path).set(a.auth).send(body);
+      const r = await t.as(a).post(path, body);
       expect([200, 201], `${path} ${JSON.stringify(r.body)}`).toContain(r.status);
     }
-    await t.http.post('/api/vitals').set(b.auth).send({ heart_rate: 90 });
+    await t.as(b).post('/api/vitals', { heart_rate: 90 });
     await link(t, a, partial, { role: 'viewer', scopes: ['vitals', 'medication'] });
     await link(t, a, full, {
       role: 'caregiver',
@@ -77,12 +75,9 @@ describe('care circle: the scope matrix', () => {
       ],
     });
     await link(t, a, revoked, { role: 'viewer', scopes: ['vitals', 'medication', 'food_water'] });
-    expect((await t.http.delete(`/api/care/circle/${revoked.id}`).set(a.auth)).status).toBe(204);
-    const inv = await t.http
-      .post('/api/care/invitations')
-      .set(a.auth)
-      .send({ email: declined.email, scopes: ['vitals'] });
-    await t.http.post(`/api/care/invitations/${inv.body.id}/decline`).set(declined.auth);
+    expect((await t.as(a).delete(`/api/care/circle/${revoked.id}`)).status).toBe(204);
+    const inv = await t.as(a).post('/api/care/invitations', { email: declined.email, scopes: ['vitals'] });
+    await t.as(declined).post(`/api/care/invitations/${inv.body.id}/decline`);
     await link(t, b, ofB, { role: 'viewer', scopes: ['vitals'] });
   });
   afterAll(async () => {
@@ -110,12 +105,12 @@ describe('care circle: the scope matrix', () => {
     ];
     for (const [who, m, granted] of members) {
       for (const r of ROUTES) {
-        const res = await t.http.get(`/api/care/people/${a.id}/${r.path}`).set(m.auth);
+        const res = await t.as(m).get(`/api/care/people/${a.id}/${r.path}`);
         const expected = granted.includes(r.scope) ? 200 : 404;
         record(who, r.scope, `GET ${r.path}`, expected, res.status);
         expect(res.status, `${who} GET ${r.path}`).toBe(expected);
         if (expected === 200) {
-          const own = await t.http.get(r.own).set(a.auth);
+          const own = await t.as(a).get(r.own);
           expect(res.body, `${who} ${r.path} mirrors ${r.own}`).toEqual(own.body);
           if (Array.isArray(own.body) && r.path !== 'medication/schedule')
             expect(own.body.length).toBeGreaterThan(0);
@@ -125,13 +120,11 @@ describe('care circle: the scope matrix', () => {
       }
     }
     // A member of B sees B's granted category, nothing of A; the same for an unknown person id.
-    const bv = await t.http.get(`/api/care/people/${b.id}/vitals`).set(ofB.auth);
+    const bv = await t.as(ofB).get(`/api/care/people/${b.id}/vitals`);
     record('member-B', 'vitals', 'GET vitals (of B)', 200, bv.status);
     expect(bv.status).toBe(200);
     expect(bv.body).toHaveLength(1);
-    const nobody = await t.http
-      .get(`/api/care/people/00000000-0000-4000-8000-000000000000/vitals`)
-      .set(full.auth);
+    const nobody = await t.as(full).get(`/api/care/people/00000000-0000-4000-8000-000000000000/vitals`);
     record('full', 'vitals', 'GET vitals (unknown person)', 404, nobody.status);
     expect(nobody.status).toBe(404);
     // Without a token: 401 like every /api route.
@@ -139,27 +132,27 @@ describe('care circle: the scope matrix', () => {
   });
 
   it('medication:write lets a caregiver mark a dose taken; without it 404', async () => {
-    const meds = (await t.http.get('/api/medication').set(a.auth)).body;
+    const meds = (await t.as(a).get('/api/medication')).body;
     const body = { medication_id: meds[0].id };
-    const byFull = await t.http.post(`/api/care/people/${a.id}/medication/log`).set(full.auth).send(body);
+    const byFull = await t.as(full).post(`/api/care/people/${a.id}/medication/log`, body);
     record('full', 'medication:write', 'POST medication/log', 201, byFull.status);
     expect(byFull.status).toBe(201);
     expect(byFull.body).toMatchObject({ medication_id: meds[0].id, medication_name: 'Metformin' });
-    const logs = (await t.http.get('/api/medication/logs').set(a.auth)).body;
+    const logs = (await t.as(a).get('/api/medication/logs')).body;
     expect(logs.map((l: { id: string }) => l.id)).toContain(byFull.body.id);
     for (const [who, m] of [
       ['partial', partial],
       ['revoked', revoked],
       ['stranger', stranger],
     ] as const) {
-      const r = await t.http.post(`/api/care/people/${a.id}/medication/log`).set(m.auth).send(body);
+      const r = await t.as(m).post(`/api/care/people/${a.id}/medication/log`, body);
       record(who, 'medication:write', 'POST medication/log', 404, r.status);
       expect(r.status).toBe(404);
     }
   });
 
   it("every member read is in the owner's access log with the member as actor; refused reads are not", async () => {
-    const log = (await t.http.get('/api/auth/me/access-log?limit=100').set(a.auth)).body as {
+    const log = (await t.as(a).get('/api/auth/me/access-log?limit=100')).body as {
       actor_id: string | null;
       record_type: string;
       operation: string;
@@ -174,7 +167,7 @@ describe('care circle: the scope matrix', () => {
     for (const id of [revoked.id, declined.id, stranger.id, ofB.id]) expect(byActor(id)).toEqual([]);
     // The owner's own accesses carry no actor; the member's own log holds nothing of A.
     expect(log.some((e) => e.actor_id === null)).toBe(true);
-    const memberLog = (await t.http.get('/api/auth/me/access-log?limit=100').set(partial.auth)).body;
+    const memberLog = (await t.as(partial).get('/api/auth/me/access-log?limit=100')).body;
     expect(memberLog).toEqual([]);
   });
 });

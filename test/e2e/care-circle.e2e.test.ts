@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { invite, link, manualClock } from '../support/care.js';
 import type { ManualClock } from '../support/manual-clock.js';
 
@@ -7,24 +7,22 @@ const DAY = 86_400_000;
 const VITALS = { role: 'viewer' as const, scopes: ['vitals'] };
 
 describe('care circle: invitations and links', () => {
-  let t: TestApp;
+  const { t } = appSuite({ users: 0 });
   let clock: ManualClock;
   let owner: TestUser;
   let member: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp();
     clock = manualClock(t, Date.now());
     owner = await registerUser(t, { name: 'Asha' });
     member = await registerUser(t, { name: 'Ravi' });
   });
-  afterAll(() => t.close());
 
-  const people = async (u: TestUser) => (await t.http.get('/api/care/people').set(u.auth)).body;
-  const circle = async (u: TestUser) => (await t.http.get('/api/care/circle').set(u.auth)).body;
-  const received = async (u: TestUser) => (await t.http.get('/api/care/invitations').set(u.auth)).body;
+  const people = async (u: TestUser) => (await t.as(u).get('/api/care/people')).body;
+  const circle = async (u: TestUser) => (await t.as(u).get('/api/care/circle')).body;
+  const received = async (u: TestUser) => (await t.as(u).get('/api/care/invitations')).body;
   const accept = (u: TestUser, id: unknown, body: object = {}) =>
-    t.http.post(`/api/care/invitations/${id}/accept`).set(u.auth).send(body);
+    t.as(u).post(`/api/care/invitations/${id}/accept`, body);
 
   it('invite → the invitee lists it → accepts (single use); both sides see the link', async () => {
     const inv = await invite(t, owner, member.email.toUpperCase(), {
@@ -60,25 +58,25 @@ describe('care circle: invitations and links', () => {
   });
 
   it('revoke by the owner, then re-invite; leaving by the member', async () => {
-    expect((await t.http.delete(`/api/care/circle/${member.id}`).set(owner.auth)).status).toBe(204);
+    expect((await t.as(owner).delete(`/api/care/circle/${member.id}`)).status).toBe(204);
     expect(await people(member)).toEqual([]);
-    expect((await t.http.delete(`/api/care/circle/${member.id}`).set(owner.auth)).status).toBe(404);
+    expect((await t.as(owner).delete(`/api/care/circle/${member.id}`)).status).toBe(404);
     await link(t, owner, member, VITALS);
     expect(await people(member)).toMatchObject([{ user_id: owner.id, scopes: ['vitals'] }]);
-    expect((await t.http.delete(`/api/care/people/${owner.id}`).set(member.auth)).status).toBe(204);
+    expect((await t.as(member).delete(`/api/care/people/${owner.id}`)).status).toBe(204);
     expect(await circle(owner)).toEqual([]);
-    expect((await t.http.delete(`/api/care/people/${owner.id}`).set(member.auth)).status).toBe(404);
-    const sent = (await t.http.get('/api/care/invitations/sent').set(owner.auth)).body;
+    expect((await t.as(member).delete(`/api/care/people/${owner.id}`)).status).toBe(404);
+    const sent = (await t.as(owner).get('/api/care/invitations/sent')).body;
     expect(sent.map((s: { status: string }) => s.status)).toEqual(['revoked', 'revoked']);
   });
 
   it('decline; cancel by the sender; a declined invitation cannot be accepted', async () => {
     const inv = await invite(t, owner, member.email, VITALS);
-    expect((await t.http.post(`/api/care/invitations/${inv.id}/decline`).set(member.auth)).status).toBe(204);
+    expect((await t.as(member).post(`/api/care/invitations/${inv.id}/decline`)).status).toBe(204);
     expect((await accept(member, inv.id)).status).toBe(409);
     const second = await invite(t, owner, member.email, VITALS);
-    expect((await t.http.delete(`/api/care/invitations/${second.id}`).set(member.auth)).status).toBe(404);
-    expect((await t.http.delete(`/api/care/invitations/${second.id}`).set(owner.auth)).status).toBe(204);
+    expect((await t.as(member).delete(`/api/care/invitations/${second.id}`)).status).toBe(404);
+    expect((await t.as(owner).delete(`/api/care/invitations/${second.id}`)).status).toBe(204);
     expect(await received(member)).toEqual([]);
     expect(await people(member)).toEqual([]);
   });
@@ -94,7 +92,7 @@ describe('care circle: invitations and links', () => {
     // A new invitation replaces it.
     await link(t, owner, member, VITALS);
     expect(await people(member)).toHaveLength(1);
-    await t.http.delete(`/api/care/people/${owner.id}`).set(member.auth);
+    await t.as(member).delete(`/api/care/people/${owner.id}`);
   });
 
   it('the invite answer is identical for a registered and an unregistered e-mail; the latter is accepted after registration', async () => {
@@ -115,15 +113,16 @@ describe('care circle: invitations and links', () => {
     expect(list).toMatchObject([{ id: b.id, email: owner.email }]);
     expect((await accept(later, b.id)).status).toBe(200);
     expect(await people(later)).toMatchObject([{ user_id: owner.id }]);
-    await t.http.delete(`/api/care/invitations/${a.id}`).set(owner.auth);
+    await t.as(owner).delete(`/api/care/invitations/${a.id}`);
   });
 
   it('a caregiver asks for access; the owner accepts with the scopes they choose', async () => {
     const asker = await registerUser(t, { name: 'Meera' });
-    const r = await t.http
-      .post('/api/care/requests')
-      .set(asker.auth)
-      .send({ email: owner.email, role: 'caregiver', scopes: ['vitals', 'medication'] });
+    const r = await t.as(asker).post('/api/care/requests', {
+      email: owner.email,
+      role: 'caregiver',
+      scopes: ['vitals', 'medication'],
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ direction: 'request', side: 'sent', email: owner.email });
     const list = await received(owner);
@@ -133,17 +132,12 @@ describe('care circle: invitations and links', () => {
     expect(ok.status).toBe(200);
     expect(await people(asker)).toMatchObject([{ user_id: owner.id, role: 'viewer', scopes: ['sleep'] }]);
     // The asker can decline nothing of the owner's and the owner ends it.
-    expect((await t.http.delete(`/api/care/circle/${asker.id}`).set(owner.auth)).status).toBe(204);
+    expect((await t.as(owner).delete(`/api/care/circle/${asker.id}`)).status).toBe(204);
   });
 
   it('validates grants: scopes needed, notifications only for caregivers within their scope → 422', async () => {
     const bad = async (body: object) =>
-      (
-        await t.http
-          .post('/api/care/invitations')
-          .set(owner.auth)
-          .send({ email: member.email, ...body })
-      ).status;
+      (await t.as(owner).post('/api/care/invitations', { email: member.email, ...body })).status;
     expect(await bad({ scopes: [] })).toBe(422);
     expect(await bad({ scopes: ['everything'] })).toBe(422);
     expect(await bad({ role: 'admin', scopes: ['vitals'] })).toBe(422);
@@ -157,10 +151,9 @@ describe('care circle: invitations and links', () => {
   it('limits: at most 20 pending invitations', async () => {
     const busy = await registerUser(t);
     for (let i = 0; i < 20; i++) await invite(t, busy, `p${i}-${Date.now()}@example.com`, VITALS);
-    const r = await t.http
-      .post('/api/care/invitations')
-      .set(busy.auth)
-      .send({ email: `one-more${Date.now()}@example.com`, ...VITALS });
+    const r = await t
+      .as(busy)
+      .post('/api/care/invitations', { email: `one-more${Date.now()}@example.com`, ...VITALS });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('CARE_PENDING_LIMIT');
   });
@@ -169,10 +162,7 @@ describe('care circle: invitations and links', () => {
     const big = await registerUser(t);
     const members = await Promise.all(Array.from({ length: 11 }, () => registerUser(t)));
     for (const m of members.slice(0, 10)) await link(t, big, m, VITALS);
-    const r = await t.http
-      .post('/api/care/invitations')
-      .set(big.auth)
-      .send({ email: members[10].email, ...VITALS });
+    const r = await t.as(big).post('/api/care/invitations', { email: members[10].email, ...VITALS });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('CARE_MEMBER_LIMIT');
     // Re-sending to one address replaces the pending invitation, so only the hourly limit stops it.
@@ -180,15 +170,10 @@ describe('care circle: invitations and links', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++)
       statuses.push(
-        (
-          await t.http
-            .post('/api/care/invitations')
-            .set(sender.auth)
-            .send({ email: member.email, ...VITALS })
-        ).status,
+        (await t.as(sender).post('/api/care/invitations', { email: member.email, ...VITALS })).status,
       );
     expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
-    const limited = await t.http.post('/api/care/requests').set(sender.auth).send({ email: member.email });
+    const limited = await t.as(sender).post('/api/care/requests', { email: member.email });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(statuses[30]).toBe(429);
@@ -207,23 +192,23 @@ describe('care circle: invitations and links', () => {
     await invite(t, o, `pending${Date.now()}@example.com`, VITALS);
     expect(await people(m)).toHaveLength(1);
     expect(await circle(m2)).toHaveLength(1);
-    expect((await t.http.delete('/api/auth/me').set(o.auth)).status).toBe(204);
+    expect((await t.as(o).delete('/api/auth/me')).status).toBe(204);
     expect(await people(m)).toEqual([]);
     expect(await circle(m2)).toEqual([]);
-    expect((await t.http.get(`/api/care/people/${o.id}/vitals`).set(m.auth)).status).toBe(404);
+    expect((await t.as(m).get(`/api/care/people/${o.id}/vitals`)).status).toBe(404);
   });
 
   it("export: the owner sees circle and grants, the member whom they care for — never the other person's data", async () => {
     const o = await registerUser(t, { name: 'Exporter' });
     const m = await registerUser(t, { name: 'Son' });
     await link(t, o, m, { role: 'caregiver', scopes: ['vitals', 'emergency'], notify: ['emergency_alert'] });
-    await t.http.post('/api/vitals').set(o.auth).send({ heart_rate: 71 });
-    const ownerExport = JSON.parse((await t.http.get('/api/auth/me/export').set(o.auth).buffer(true)).text);
+    await t.as(o).post('/api/vitals', { heart_rate: 71 });
+    const ownerExport = JSON.parse((await t.as(o).get('/api/auth/me/export').buffer(true)).text);
     expect(ownerExport.care_circle.members).toMatchObject([
       { user_id: m.id, name: 'Son', scopes: ['vitals', 'emergency'], notify: ['emergency_alert'] },
     ]);
     expect(ownerExport.records.some((r: { type: string }) => r.type === 'vitals')).toBe(true);
-    const memberExport = JSON.parse((await t.http.get('/api/auth/me/export').set(m.auth).buffer(true)).text);
+    const memberExport = JSON.parse((await t.as(m).get('/api/auth/me/export').buffer(true)).text);
     expect(memberExport.care_circle.caring_for).toMatchObject([{ user_id: o.id, name: 'Exporter' }]);
     expect(memberExport.care_circle.members).toEqual([]);
     expect(memberExport.records.some((r: { type: string }) => r.type === 'vitals')).toBe(false);

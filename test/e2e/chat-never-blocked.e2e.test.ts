@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appWithStandIn, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, appWithStandIn, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { OpenAiStandIn } from '../support/openai-stand-in.js';
 import { draftOf, type ReceivedRequest } from '../support/stand-in-server.js';
+import { CHAT_RESPONSE_KEYS } from '../support/chat.js';
 
 /**
  * "Never blocked": an emergency message gets its emergency reply whatever stands in the way — the chat quota,
@@ -19,8 +20,7 @@ interface EmergencyMeta {
   follow_up: boolean;
 }
 
-const post = (t: TestApp, u: TestUser, message: string) =>
-  t.http.post('/api/chat').set(u.auth).send({ message });
+const post = (t: TestApp, u: TestUser, message: string) => t.as(u).post('/api/chat', { message });
 
 /** The response of an emergency answer: 200, the normal response shape, the fixed safety text. */
 function expectEmergency(
@@ -28,15 +28,7 @@ function expectEmergency(
   source: 'local' | 'model' = 'local',
 ) {
   expect(res.status).toBe(200);
-  expect(Object.keys(res.body).sort()).toEqual([
-    'assistant_message',
-    'created_at',
-    'id',
-    'intent',
-    'metadata',
-    'user_id',
-    'user_message',
-  ]);
+  expect(Object.keys(res.body).sort()).toEqual(CHAT_RESPONSE_KEYS);
   expect(res.body.intent).toBe('emergency');
   expect(res.body.metadata.provider).toBe('triage');
   expect(res.body.assistant_message).toMatch(/\b112\b/);
@@ -114,8 +106,8 @@ describe('limits: an emergency is answered when the quota and the rate limit are
     const { t, openai } = m;
     const u = await registerUser(t);
     const before = await metric(t, 'podd_rate_limit_emergency_passes_total', {});
-    for (let i = 0; i < 6; i++) await t.http.get('/api/chat/history').set(u.auth);
-    const refused = await t.http.get('/api/chat/history').set(u.auth);
+    for (let i = 0; i < 6; i++) await t.as(u).get('/api/chat/history');
+    const refused = await t.as(u).get('/api/chat/history');
     expect(refused.status).toBe(429);
     expect(refused.body.code).toBe('RATE_LIMITED');
     const small = await post(t, u, 'hello');
@@ -227,7 +219,7 @@ describe("the model's second opinion", () => {
     expect(await metric(t, 'podd_triage_alarms_total', { category: 'collapse', language: 'en' })).toBe(
       before + 1,
     );
-    const hist = await t.http.get('/api/chat/history').set(u.auth);
+    const hist = await t.as(u).get('/api/chat/history');
     expect(hist.body.messages.map((m: { emergency: unknown }) => m.emergency)).toEqual([
       {
         categories: ['collapse'],
@@ -283,11 +275,7 @@ describe("the model's second opinion", () => {
 });
 
 describe('follow-ups after an alarm, and the alarm in the history', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CHAT_RATE_PER_MINUTE: '1000' } });
-  });
-  afterAll(async () => t.close());
+  const { t } = appSuite({ env: { CHAT_RATE_PER_MINUTE: '1000' }, users: 0 });
 
   it('"yes" after an alarm gets the safety line first; without an alarm it does not', async () => {
     const u = await registerUser(t);
@@ -321,7 +309,7 @@ describe('follow-ups after an alarm, and the alarm in the history', () => {
     const u = await registerUser(t);
     await post(t, u, 'I drank 2 glasses of water');
     await post(t, u, CHEST);
-    const hist = await t.http.get('/api/chat/history').set(u.auth);
+    const hist = await t.as(u).get('/api/chat/history');
     expect(hist.status).toBe(200);
     const alarm = {
       categories: ['chest_pain'],

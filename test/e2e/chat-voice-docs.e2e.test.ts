@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite } from '../support/app.js';
 
 describe('Swagger for chat and voice', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => t.close());
+  const { t } = appSuite({ users: 0 });
 
   it('documents every chat and voice route with bearer auth, its response and its errors', async () => {
     const doc = (await t.http.get('/docs-json')).body as {

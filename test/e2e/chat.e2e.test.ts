@@ -1,7 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  appSuite,
+  appWithStandIn,
+  createTestApp,
+  registerUser,
+  type TestApp,
+  type TestUser,
+} from '../support/app.js';
 import { OpenAiStandIn } from '../support/openai-stand-in.js';
 import { SarvamStandIn } from '../support/sarvam-stand-in.js';
+import { CHAT_RESPONSE_KEYS } from '../support/chat.js';
 
 /** Wall-clock HH:MM now in a zone. */
 function localHHMM(zone: string, offsetMinutes = 0): string {
@@ -15,10 +23,7 @@ function localHHMM(zone: string, offsetMinutes = 0): string {
 }
 
 async function say(t: TestApp, u: TestUser, message: string, extra: Record<string, unknown> = {}) {
-  const res = await t.http
-    .post('/api/chat')
-    .set(u.auth)
-    .send({ message, ...extra });
+  const res = await t.as(u).post('/api/chat', { message, ...extra });
   if (res.status !== 200) throw new Error(`chat ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as {
     id: string;
@@ -42,15 +47,8 @@ async function say(t: TestApp, u: TestUser, message: string, extra: Record<strin
 }
 
 describe('chat (offline assistant, whole app over HTTP)', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CHAT_RATE_PER_MINUTE: '1000' } });
-    a = await registerUser(t);
-    b = await registerUser(t);
-  });
-  afterAll(async () => t.close());
+  const { t, users } = appSuite({ env: { CHAT_RATE_PER_MINUTE: '1000' }, users: 2 });
+  const [a, b] = users;
 
   it('logs water said in English, Hinglish and Hindi; the REST history shows the records', async () => {
     const en = await say(t, a, 'I drank 2 glasses of water');
@@ -61,7 +59,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(hg.assistant_message).toMatch(/paani/i);
     const hi = await say(t, a, 'आधा लीटर पानी पी लिया');
     expect(hi.assistant_message).toMatch(/[\u0900-\u097F]/);
-    const hist = await t.http.get('/api/tracking/water/history').set(a.auth);
+    const hist = await t.as(a).get('/api/tracking/water/history');
     expect(hist.status).toBe(200);
     const ids = hist.body.map((w: { id: string }) => w.id);
     for (const r of [en, hg, hi]) expect(ids).toContain(r.metadata.actions[0].id);
@@ -77,7 +75,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(r.intent).toBe('health_query');
     const [act] = r.metadata.actions;
     expect(act.type).toBe('vitals');
-    const v = await t.http.get(`/api/vitals/${act.id}`).set(a.auth);
+    const v = await t.as(a).get(`/api/vitals/${act.id}`);
     expect(v.status).toBe(200);
     expect(v.body).toMatchObject({
       blood_pressure_systolic: 140,
@@ -85,7 +83,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
       heart_rate: 82,
     });
     const temp = await say(t, a, 'temperature 99.5F');
-    const tv = await t.http.get(`/api/vitals/${temp.metadata.actions[0].id}`).set(a.auth);
+    const tv = await t.as(a).get(`/api/vitals/${temp.metadata.actions[0].id}`);
     expect(tv.body.temperature).toBe(37.5);
     const last = await say(t, a, 'What was my last BP reading?');
     expect(last.assistant_message).toMatch(/140\/90/);
@@ -103,38 +101,36 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
   it('logs food with the meal type and the user’s words', async () => {
     const r = await say(t, a, 'breakfast: 2 roti and dal');
     expect(r.intent).toBe('food_tracking');
-    const f = await t.http.get(`/api/food-logs/${r.metadata.actions[0].id}`).set(a.auth);
+    const f = await t.as(a).get(`/api/food-logs/${r.metadata.actions[0].id}`);
     expect(f.status).toBe(200);
     expect(f.body).toMatchObject({ meal_type: 'breakfast', description: '2 roti and dal' });
   });
 
   it('"maine dawai le li" logs the dose due now; "took my metformin" logs the named one; today’s list says what is still due', async () => {
-    const med = await t.http
-      .post('/api/medication')
-      .set(a.auth)
-      .send({ name: 'Metformin', dosage: '500mg', frequency: 'twice daily' });
+    const med = await t
+      .as(a)
+      .post('/api/medication', { name: 'Metformin', dosage: '500mg', frequency: 'twice daily' });
     expect(med.status).toBe(201);
-    const other = await t.http
-      .post('/api/medication')
-      .set(a.auth)
-      .send({ name: 'Amlodipine', dosage: '5mg', frequency: 'once daily' });
-    const sched = await t.http
-      .post('/api/medication-schedules')
-      .set(a.auth)
-      .send({ medication_id: med.body.id, time_of_day: localHHMM('Asia/Kolkata', 5) });
+    const other = await t
+      .as(a)
+      .post('/api/medication', { name: 'Amlodipine', dosage: '5mg', frequency: 'once daily' });
+    const sched = await t.as(a).post('/api/medication-schedules', {
+      medication_id: med.body.id,
+      time_of_day: localHHMM('Asia/Kolkata', 5),
+    });
     expect(sched.status).toBe(201);
     // Metformin is due in 5 minutes (doses before a schedule existed do not count); Amlodipine 6 h away,
     // outside the "due now" window.
-    await t.http
-      .post('/api/medication-schedules')
-      .set(a.auth)
-      .send({ medication_id: other.body.id, time_of_day: localHHMM('Asia/Kolkata', 6 * 60) });
+    await t.as(a).post('/api/medication-schedules', {
+      medication_id: other.body.id,
+      time_of_day: localHHMM('Asia/Kolkata', 6 * 60),
+    });
 
     const r = await say(t, a, 'maine dawai le li');
     expect(r.intent).toBe('medication');
     expect(r.metadata.actions).toHaveLength(1);
     expect(r.assistant_message).toMatch(/Metformin/);
-    const logs = await t.http.get('/api/medication/logs').set(a.auth);
+    const logs = await t.as(a).get('/api/medication/logs');
     expect(logs.status).toBe(200);
     const log = logs.body.find((l: { id: string }) => l.id === r.metadata.actions[0].id);
     expect(log).toMatchObject({ medication_id: med.body.id });
@@ -155,7 +151,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(r.metadata.actions[0].type).toBe('exercise_log');
     const hi = await say(t, a, 'सुबह 40 मिनट टहला');
     expect(hi.assistant_message).toMatch(/40 मिनट/);
-    const hist = await t.http.get('/api/tracking/exercise/history').set(a.auth);
+    const hist = await t.as(a).get('/api/tracking/exercise/history');
     expect(hist.status).toBe(200);
     const mine = hist.body.filter((e: { id: string }) =>
       [r.metadata.actions[0].id, hi.metadata.actions[0].id].includes(e.id),
@@ -179,11 +175,11 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(r.intent).toBe('reminder');
     const [act] = r.metadata.actions;
     expect(act.type).toBe('alarm');
-    const alarm = await t.http.get(`/api/alarms/${act.id}`).set(a.auth);
+    const alarm = await t.as(a).get(`/api/alarms/${act.id}`);
     expect(alarm.status).toBe(200);
     expect(alarm.body).toMatchObject({ time: '18:00', title: 'Walk', active: true });
     const hi = await say(t, a, 'सुबह 7 बजे दवाई का अलार्म लगा दो');
-    const alarm2 = await t.http.get(`/api/alarms/${hi.metadata.actions[0].id}`).set(a.auth);
+    const alarm2 = await t.as(a).get(`/api/alarms/${hi.metadata.actions[0].id}`);
     expect(alarm2.body).toMatchObject({ time: '07:00', type: 'medication' });
     const noTime = await say(t, a, 'Remind me to drink water every two hours');
     expect(noTime.metadata.actions).toEqual([]);
@@ -192,10 +188,9 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
 
   it('answers the next appointment from the records', async () => {
     const when = new Date(Date.now() + 2 * 86_400_000).toISOString();
-    const ap = await t.http
-      .post('/api/appointments')
-      .set(a.auth)
-      .send({ title: 'Eye checkup', doctor_name: 'Dr Rao', scheduled_at: when });
+    const ap = await t
+      .as(a)
+      .post('/api/appointments', { title: 'Eye checkup', doctor_name: 'Dr Rao', scheduled_at: when });
     expect(ap.status).toBe(201);
     const r = await say(t, a, 'When is my next doctor appointment?');
     expect(r.assistant_message).toMatch(/Eye checkup/);
@@ -213,9 +208,9 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     expect(appt.assistant_message).not.toMatch(/Eye checkup/);
     const meds = await say(t, b, 'Which medicines do I still need to take today?');
     expect(meds.assistant_message).not.toMatch(/Metformin/);
-    const alarms = await t.http.get('/api/alarms').set(b.auth);
+    const alarms = await t.as(b).get('/api/alarms');
     expect(alarms.body).toEqual([]);
-    const hist = await t.http.get('/api/chat/history').set(b.auth);
+    const hist = await t.as(b).get('/api/chat/history');
     expect(hist.body.messages.every((m: { user_id: string }) => m.user_id === b.id)).toBe(true);
   });
 
@@ -231,10 +226,12 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
       has_primary_contact: false,
     });
     expect(noContact.metadata.provider).toBe('triage');
-    const contact = await t.http
-      .post('/api/emergency-contacts')
-      .set(c.auth)
-      .send({ name: 'Asha', phone: '+919876543210', relationship: 'daughter', is_primary: true });
+    const contact = await t.as(c).post('/api/emergency-contacts', {
+      name: 'Asha',
+      phone: '+919876543210',
+      relationship: 'daughter',
+      is_primary: true,
+    });
     expect(contact.status).toBe(201);
     const hi = await say(t, c, 'सीने में तेज़ दर्द हो रहा है');
     expect(hi.intent).toBe('emergency');
@@ -259,7 +256,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
     const u = await registerUser(t);
     for (const m of ['hello', 'I drank 1 glass of water', 'thank you'])
       await say(t, u, m, { channel: 'voice', locale: 'en-IN' });
-    const all = await t.http.get('/api/chat/history').set(u.auth);
+    const all = await t.as(u).get('/api/chat/history');
     expect(all.status).toBe(200);
     expect(all.body.total_count).toBe(6);
     expect(all.body.messages.map((m: { role: string }) => m.role)).toEqual([
@@ -277,25 +274,17 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
       user_id: u.id,
     });
     expect(all.body.messages[1].intent).toBe('general_chat');
-    const page = await t.http.get('/api/chat/history?limit=2&offset=2').set(u.auth);
+    const page = await t.as(u).get('/api/chat/history?limit=2&offset=2');
     expect(page.body.messages.map((m: { content: string }) => m.content)[0]).toBe('I drank 1 glass of water');
     expect(page.body.total_count).toBe(6);
-    const past = await t.http.get('/api/chat/history?offset=10').set(u.auth);
+    const past = await t.as(u).get('/api/chat/history?offset=10');
     expect(past.body.messages).toEqual([]);
-    expect((await t.http.get('/api/chat/history?limit=0').set(u.auth)).status).toBe(422);
+    expect((await t.as(u).get('/api/chat/history?limit=0')).status).toBe(422);
   });
 
   it('response shape has no workflow state; hi-IN replies without Devanagari get the prefix', async () => {
     const r = await say(t, a, 'hello', { locale: 'hi-IN' });
-    expect(Object.keys(r).sort()).toEqual([
-      'assistant_message',
-      'created_at',
-      'id',
-      'intent',
-      'metadata',
-      'user_id',
-      'user_message',
-    ]);
+    expect(Object.keys(r).sort()).toEqual(CHAT_RESPONSE_KEYS);
     expect(Object.keys(r.metadata).sort()).toEqual(['actions', 'channel', 'emergency', 'locale', 'provider']);
     expect(r.assistant_message.startsWith('[hi-IN] ')).toBe(true);
     expect(r.created_at).toMatch(/\+05:30$/);
@@ -304,11 +293,7 @@ describe('chat (offline assistant, whole app over HTTP)', () => {
   });
 
   it('validates the request (422) and needs a token (401)', async () => {
-    const post = (body: unknown) =>
-      t.http
-        .post('/api/chat')
-        .set(a.auth)
-        .send(body as object);
+    const post = (body: unknown) => t.as(a).post('/api/chat', body as object);
     expect((await post({ message: '' })).status).toBe(422);
     expect((await post({ message: 'x'.repeat(4001) })).status).toBe(422);
     expect((await post({ message: 'hi', channel: 'fax' })).status).toBe(422);
@@ -326,35 +311,24 @@ describe('chat quota', () => {
     const u = await registerUser(t);
     await say(t, u, 'hello');
     await say(t, u, 'hello');
-    const res = await t.http.post('/api/chat').set(u.auth).send({ message: 'hello' });
+    const res = await t.as(u).post('/api/chat', { message: 'hello' });
     expect(res.status).toBe(429);
     expect(res.body.code).toBe('RATE_LIMITED');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     const other = await registerUser(t);
-    expect((await t.http.post('/api/chat').set(other.auth).send({ message: 'hello' })).status).toBe(200);
+    expect((await t.as(other).post('/api/chat', { message: 'hello' })).status).toBe(200);
   });
 });
 
 // One app at a time: passport's JWT strategy is process-wide, so two apps alive at once share one secret.
 describe('chat with an OpenAI-compatible provider (stand-in)', () => {
-  let openai: OpenAiStandIn;
-  let t: TestApp;
-  beforeAll(async () => {
-    openai = await OpenAiStandIn.start();
-    t = await createTestApp({
-      env: {
-        OPENAI_API_KEY: openai.apiKey,
-        OPENAI_BASE_URL: openai.baseUrl,
-        OPENAI_MODEL: 'gpt-test',
-        CHAT_TIMEOUT_MS: '300',
-        CHAT_RATE_PER_MINUTE: '1000',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await openai.close();
-  });
+  const { t, standIn: openai } = appWithStandIn(OpenAiStandIn.start, (openai) => ({
+    OPENAI_API_KEY: openai.apiKey,
+    OPENAI_BASE_URL: openai.baseUrl,
+    OPENAI_MODEL: 'gpt-test',
+    CHAT_TIMEOUT_MS: '300',
+    CHAT_RATE_PER_MINUTE: '1000',
+  }));
 
   it('OpenAI phrases the reply from the records and the actions taken', async () => {
     openai.reset();
@@ -405,18 +379,11 @@ describe('chat with an OpenAI-compatible provider (stand-in)', () => {
 });
 
 describe('chat with Sarvam (stand-in)', () => {
-  let sarvam: SarvamStandIn;
-  let s: TestApp;
-  beforeAll(async () => {
-    sarvam = await SarvamStandIn.start();
-    s = await createTestApp({
-      env: { SARVAM_API_KEY: sarvam.apiKey, SARVAM_BASE_URL: sarvam.url, CHAT_RATE_PER_MINUTE: '1000' },
-    });
-  });
-  afterAll(async () => {
-    await s.close();
-    await sarvam.close();
-  });
+  const { t: s, standIn: sarvam } = appWithStandIn(SarvamStandIn.start, (sarvam) => ({
+    SARVAM_API_KEY: sarvam.apiKey,
+    SARVAM_BASE_URL: sarvam.url,
+    CHAT_RATE_PER_MINUTE: '1000',
+  }));
 
   it('Sarvam chat completions through the same client (api-subscription-key); failure → offline', async () => {
     sarvam.reset();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
 import { STRINGS } from '../../src/reports/report-i18n.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { seedHealthHistory, type SeededHistory } from '../support/health-seed.js';
 
 /** Collects a binary body (supertest buffers only text by default). */
@@ -19,27 +19,23 @@ const binary = (
 };
 
 describe("doctor's report (GET /api/reports/summary)", () => {
-  let t: TestApp;
-  let u: TestUser;
+  const { t, u } = appSuite({ users: [{ name: 'Asha Sharma' }] });
   let seeded: SeededHistory;
   let dir: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t, { name: 'Asha Sharma' });
     seeded = await seedHealthHistory(t.app.get(LocusGraphGateway), u.id, { days: 90 });
     dir = mkdtempSync(join(tmpdir(), 'podd-report-'));
   });
   afterAll(async () => {
-    await t.close();
     if (!process.env.KEEP_REPORTS) rmSync(dir, { recursive: true, force: true });
     else console.info(`reports kept in ${dir}`);
   });
 
   const pdf = async (q: string, headers: Record<string, string> = {}): Promise<string> => {
-    const res = await t.http
+    const res = await t
+      .as(u)
       .get(`/api/reports/summary?${q}`)
-      .set(u.auth)
       .set({ Accept: 'application/pdf', ...headers })
       .buffer(true)
       .parse(binary as never);
@@ -71,7 +67,7 @@ describe("doctor's report (GET /api/reports/summary)", () => {
     expect(txt).toContain('Medication adherence');
 
     // The adherence figures equal the adherence service's (the same classifier over the same 90 days).
-    const json = await t.http.get('/api/reports/summary?days=90').set(u.auth);
+    const json = await t.as(u).get('/api/reports/summary?days=90');
     expect(json.status).toBe(200);
     const metformin = json.body.adherence.medicines.find((m: { name: string }) => m.name === 'Metformin');
     expect(metformin.missed).toBeGreaterThan(10);
@@ -81,9 +77,9 @@ describe("doctor's report (GET /api/reports/summary)", () => {
       ),
     );
     const to = json.body.period.to as string;
-    const api = await t.http
-      .get(`/api/medication/adherence?date_from=${json.body.period.from}&date_to=${to}`)
-      .set(u.auth);
+    const api = await t
+      .as(u)
+      .get(`/api/medication/adherence?date_from=${json.body.period.from}&date_to=${to}`);
     expect(json.body.adherence.overall.missed).toBe(api.body.overall.missed);
     expect(json.body.adherence.overall.on_time_percent).toBe(api.body.overall.on_time_percent);
 
@@ -115,20 +111,20 @@ describe("doctor's report (GET /api/reports/summary)", () => {
   });
 
   it('text/html: the same content as HTML, with inline SVG charts', async () => {
-    const res = await t.http.get('/api/reports/summary?days=90').set(u.auth).set('Accept', 'text/html');
+    const res = await t.as(u).get('/api/reports/summary?days=90').set('Accept', 'text/html');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.text).toContain('Metformin');
     expect(res.text).toContain(`${seeded.highBp.systolic}/${seeded.highBp.diastolic} mmHg`);
     expect((res.text.match(/<svg /g) ?? []).length).toBe(3);
-    const hi = await t.http.get('/api/reports/summary?lang=hi').set(u.auth).set('Accept', 'text/html');
+    const hi = await t.as(u).get('/api/reports/summary?lang=hi').set('Accept', 'text/html');
     expect(hi.text).toContain(STRINGS.hi.adherence);
     expect(hi.text).toContain('<html lang="hi">');
   });
 
   it('bad days or lang → 422; no token → 401', async () => {
     for (const q of ['days=45', 'days=abc', 'lang=fr']) {
-      const res = await t.http.get(`/api/reports/summary?${q}`).set(u.auth);
+      const res = await t.as(u).get(`/api/reports/summary?${q}`);
       expect(res.status, q).toBe(422);
       expect(res.body.detail[0].loc[0]).toBe('query');
     }
@@ -137,11 +133,11 @@ describe("doctor's report (GET /api/reports/summary)", () => {
 
   it('a user with no records still gets a report (nothing out of range, no charts)', async () => {
     const other = await registerUser(t, { name: 'New User' });
-    const res = await t.http.get('/api/reports/summary').set(other.auth);
+    const res = await t.as(other).get('/api/reports/summary');
     expect(res.status).toBe(200);
     expect(res.body.out_of_range).toEqual([]);
     expect(res.body.adherence.overall).toBeNull();
-    const html = await t.http.get('/api/reports/summary').set(other.auth).set('Accept', 'text/html');
+    const html = await t.as(other).get('/api/reports/summary').set('Accept', 'text/html');
     expect(html.text).not.toContain('Metformin');
     expect(res.body.labs).toEqual({ latest: [], hba1c: [], hba1c_target: null });
   });

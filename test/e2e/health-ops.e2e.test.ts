@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite } from '../support/app.js';
 
 /** What an operator reads on GET /health: the version that answers and whether reminders are being fired. */
 describe('GET /health for operators', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => t.close());
+  const { t } = appSuite({ users: 0 });
 
   it('reports the running version and the reminder scheduler (mode and state)', async () => {
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;

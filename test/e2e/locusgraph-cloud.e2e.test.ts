@@ -35,7 +35,7 @@ describe('LocusGraph cloud replica, end to end', () => {
     standin.memory(contextId)?.payload as CloudPayload | undefined;
 
   it('a vitals record written through the API arrives in the cloud; an update replaces it; a delete forgets it', async () => {
-    const created = await t.http.post('/api/vitals').set(u.auth).send({
+    const created = await t.as(u).post('/api/vitals', {
       blood_pressure_systolic: 150,
       blood_pressure_diastolic: 95,
       heart_rate: 88,
@@ -57,7 +57,7 @@ describe('LocusGraph cloud replica, end to end', () => {
       true,
     );
 
-    const put = await t.http.put(`/api/vitals/${created.body.id}`).set(u.auth).send({ heart_rate: 76 });
+    const put = await t.as(u).put(`/api/vitals/${created.body.id}`, { heart_rate: 76 });
     expect(put.status).toBe(200);
     await waitFor(() => cloud(ctx)?.version === 2, 'update replicated');
     expect(standin.memory(ctx)!.writes).toBe(2);
@@ -69,7 +69,7 @@ describe('LocusGraph cloud replica, end to end', () => {
         .map((e) => e.status),
     ).toEqual(['created', 'replaced']);
 
-    expect((await t.http.delete(`/api/vitals/${created.body.id}`).set(u.auth)).status).toBe(204);
+    expect((await t.as(u).delete(`/api/vitals/${created.body.id}`)).status).toBe(204);
     await waitFor(() => standin.memory(ctx) === undefined, 'delete replicated');
     expect(standin.requestsTo('/v1/contexts/:g/:type/:name').some((r) => r.contextIds.includes(ctx))).toBe(
       true,
@@ -99,10 +99,7 @@ describe('LocusGraph cloud replica, end to end', () => {
     const ids: string[] = [];
     try {
       for (let i = 0; i < 5; i++) {
-        const res = await t.http
-          .post('/api/vitals')
-          .set(u.auth)
-          .send({ heart_rate: 60 + i });
+        const res = await t.as(u).post('/api/vitals', { heart_rate: 60 + i });
         expect(res.status).toBe(201);
         ids.push(res.body.id);
       }
@@ -126,17 +123,16 @@ describe('LocusGraph cloud replica, end to end', () => {
 
   it('erasing the account forgets every one of the user’s contexts in the cloud', async () => {
     const v = await registerUser(t);
-    const a = await t.http.post('/api/vitals').set(v.auth).send({ heart_rate: 70 });
-    const b = await t.http
-      .post('/api/food-logs')
-      .set(v.auth)
-      .send({ description: 'dal rice', calories: 450, meal_type: 'lunch' });
+    const a = await t.as(v).post('/api/vitals', { heart_rate: 70 });
+    const b = await t
+      .as(v)
+      .post('/api/food-logs', { description: 'dal rice', calories: 450, meal_type: 'lunch' });
     expect([a.status, b.status]).toEqual([201, 201]);
     await waitFor(
       () => standin.memories().filter((m) => (m.payload as CloudPayload).user_id === v.id).length >= 2,
       'the user’s records replicated',
     );
-    expect((await t.http.delete('/api/auth/me').set(v.auth)).status).toBe(204);
+    expect((await t.as(v).delete('/api/auth/me')).status).toBe(204);
     await waitFor(
       () => standin.memories().every((m) => (m.payload as CloudPayload).user_id !== v.id),
       'every context of the erased user forgotten',

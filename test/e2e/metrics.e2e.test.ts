@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ShutdownState } from '../../src/ops/shutdown-state.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { appSuite } from '../support/app.js';
 
 /** GET /metrics: readiness as metrics (the checks of GET /health, run at scrape time). */
 describe('readiness metrics', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it('reports every readiness check and podd_ready, and podd_ready 0 while shutting down', async () => {
     const res = await t.http.get('/metrics');

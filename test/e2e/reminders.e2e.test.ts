@@ -3,8 +3,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
+import { FALL_ALERT } from '../support/health.js';
 
 const DAY_MSG = 'Invalid day: monday. Use 3-letter lowercase format (mon, tue, wed, thu, fri, sat, sun)';
 const TIME_MSG = 'Invalid time format. Use HH:MM (24-hour format)';
@@ -13,32 +14,22 @@ const ISO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/
 /** An appointment whose reminder (1 minute before) comes due `inMs` from now: a real notification, quickly. */
 async function appointmentDueIn(t: TestApp, u: TestUser, inMs: number, title = 'Check-up'): Promise<string> {
   const scheduled = new Date(Date.now() + 60_000 + inMs).toISOString();
-  const res = await t.http
-    .post('/api/appointments')
-    .set(u.auth)
-    .send({ title, doctor_name: 'Dr. Rao', scheduled_at: scheduled, reminder_minutes_before: 1 });
+  const res = await t.as(u).post('/api/appointments', {
+    title,
+    doctor_name: 'Dr. Rao',
+    scheduled_at: scheduled,
+    reminder_minutes_before: 1,
+  });
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
 describe('alarms routes', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, users } = appSuite({ users: 2 });
+  const [a, b] = users;
 
   it('creates an alarm (201) with defaults, the original fields and when it fires next in the user zone', async () => {
-    const res = await t.http
-      .post('/api/alarms')
-      .set(a.auth)
-      .send({ type: 'medication', title: 'Aspirin', time: '8:05' });
+    const res = await t.as(a).post('/api/alarms', { type: 'medication', title: 'Aspirin', time: '8:05' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       user_id: a.id,
@@ -58,7 +49,7 @@ describe('alarms routes', () => {
   });
 
   it('validates: type enum → 422, bad time / day → 400 with the original messages, wrong types → 422', async () => {
-    const bad = async (body: Record<string, unknown>) => t.http.post('/api/alarms').set(a.auth).send(body);
+    const bad = async (body: Record<string, unknown>) => t.as(a).post('/api/alarms', body);
     const r1 = await bad({ type: 'vitamins', title: 'x', time: '08:00' });
     expect(r1.status).toBe(422);
     expect(r1.body.detail[0].loc).toEqual(['body', 'type']);
@@ -83,16 +74,12 @@ describe('alarms routes', () => {
 
   it('lists only the caller’s alarms with their real ids, by time; active_only filters', async () => {
     const mk = async (u: TestUser, time: string, active = true) =>
-      (
-        await t.http
-          .post('/api/alarms')
-          .set(u.auth)
-          .send({ type: 'water', title: `W ${time}`, time, active })
-      ).body.id as string;
+      (await t.as(u).post('/api/alarms', { type: 'water', title: `W ${time}`, time, active })).body
+        .id as string;
     const late = await mk(a, '21:00');
     const early = await mk(a, '06:30', false);
     const other = await mk(b, '07:00');
-    const list = await t.http.get('/api/alarms').set(a.auth);
+    const list = await t.as(a).get('/api/alarms');
     expect(list.status).toBe(200);
     const ids = list.body.map((x: { id: string }) => x.id);
     expect(ids).toContain(late);
@@ -100,28 +87,25 @@ describe('alarms routes', () => {
     expect(ids).not.toContain(other);
     const times = list.body.map((x: { time: string }) => x.time);
     expect([...times].sort()).toEqual(times);
-    for (const x of list.body) expect((await t.http.get(`/api/alarms/${x.id}`).set(a.auth)).status).toBe(200);
-    const active = await t.http.get('/api/alarms?active_only=true').set(a.auth);
+    for (const x of list.body) expect((await t.as(a).get(`/api/alarms/${x.id}`)).status).toBe(200);
+    const active = await t.as(a).get('/api/alarms?active_only=true');
     expect(active.body.map((x: { id: string }) => x.id)).not.toContain(early);
-    expect((await t.http.get('/api/alarms?active_only=maybe').set(a.auth)).status).toBe(422);
+    expect((await t.as(a).get('/api/alarms?active_only=maybe')).status).toBe(422);
     const inactive = list.body.find((x: { id: string }) => x.id === early);
     expect(inactive.next_trigger_at).toBeNull();
   });
 
   it('PUT merges only the fields sent; a null message keeps it; an empty day list is 422; 400 on bad values', async () => {
-    const created = await t.http
-      .post('/api/alarms')
-      .set(a.auth)
-      .send({
-        type: 'meal',
-        title: 'Lunch',
-        message: 'Eat',
-        time: '13:00',
-        days_of_week: ['mon', 'tue'],
-        reference_id: 'r1',
-      });
+    const created = await t.as(a).post('/api/alarms', {
+      type: 'meal',
+      title: 'Lunch',
+      message: 'Eat',
+      time: '13:00',
+      days_of_week: ['mon', 'tue'],
+      reference_id: 'r1',
+    });
     const id = created.body.id;
-    const r1 = await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ title: 'Late lunch' });
+    const r1 = await t.as(a).put(`/api/alarms/${id}`, { title: 'Late lunch' });
     expect(r1.status).toBe(200);
     expect(r1.body).toMatchObject({
       type: 'meal',
@@ -132,59 +116,46 @@ describe('alarms routes', () => {
       active: true,
       reference_id: 'r1',
     });
-    const r2 = await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ message: null, active: false });
-    expect(
-      (await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ days_of_week: [] })).body.detail[0].loc,
-    ).toEqual(['body', 'days_of_week']);
+    const r2 = await t.as(a).put(`/api/alarms/${id}`, { message: null, active: false });
+    expect((await t.as(a).put(`/api/alarms/${id}`, { days_of_week: [] })).body.detail[0].loc).toEqual([
+      'body',
+      'days_of_week',
+    ]);
     expect(r2.body).toMatchObject({
       message: 'Eat',
       days_of_week: ['mon', 'tue'],
       active: false,
       next_trigger_at: null,
     });
-    const r3 = await t.http
-      .put(`/api/alarms/${id}`)
-      .set(a.auth)
-      .send({ time: '14:15', days_of_week: ['SAT'], active: true });
+    const r3 = await t.as(a).put(`/api/alarms/${id}`, { time: '14:15', days_of_week: ['SAT'], active: true });
     expect(r3.body).toMatchObject({ time: '14:15', days_of_week: ['sat'], active: true });
     expect(r3.body.next_trigger_at).toMatch(/T14:15:00\.000\+05:30$/);
     expect(new Date(r3.body.next_trigger_at).getUTCDay()).toBe(6);
-    expect((await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ time: '25:00' })).body.detail).toBe(
-      TIME_MSG,
-    );
-    expect(
-      (
-        await t.http
-          .put(`/api/alarms/${id}`)
-          .set(a.auth)
-          .send({ days_of_week: ['monday'] })
-      ).body.detail,
-    ).toBe(DAY_MSG);
-    expect((await t.http.put(`/api/alarms/${id}`).set(a.auth).send({ type: 'snack' })).status).toBe(422);
+    expect((await t.as(a).put(`/api/alarms/${id}`, { time: '25:00' })).body.detail).toBe(TIME_MSG);
+    expect((await t.as(a).put(`/api/alarms/${id}`, { days_of_week: ['monday'] })).body.detail).toBe(DAY_MSG);
+    expect((await t.as(a).put(`/api/alarms/${id}`, { type: 'snack' })).status).toBe(422);
     expect(r3.body.updated_at >= r1.body.updated_at).toBe(true);
   });
 
   it('another user’s alarm is 404 for GET, PUT and DELETE; DELETE is 204 then 404', async () => {
-    const id = (
-      await t.http.post('/api/alarms').set(a.auth).send({ type: 'water', title: 'Mine', time: '10:00' })
-    ).body.id;
+    const id = (await t.as(a).post('/api/alarms', { type: 'water', title: 'Mine', time: '10:00' })).body.id;
     for (const req of [
-      t.http.get(`/api/alarms/${id}`).set(b.auth),
-      t.http.put(`/api/alarms/${id}`).set(b.auth).send({ title: 'Hijack' }),
-      t.http.delete(`/api/alarms/${id}`).set(b.auth),
+      t.as(b).get(`/api/alarms/${id}`),
+      t.as(b).put(`/api/alarms/${id}`, { title: 'Hijack' }),
+      t.as(b).delete(`/api/alarms/${id}`),
     ]) {
       const r = await req;
       expect(r.status).toBe(404);
       expect(r.body).toEqual({ detail: 'Alarm not found', code: 'NOT_FOUND' });
     }
-    expect((await t.http.get('/api/alarms/not-a-real-id').set(a.auth)).status).toBe(404);
-    expect((await t.http.get('/api/alarms/' + 'x'.repeat(80)).set(a.auth)).status).toBe(404);
-    const del = await t.http.delete(`/api/alarms/${id}`).set(a.auth);
+    expect((await t.as(a).get('/api/alarms/not-a-real-id')).status).toBe(404);
+    expect((await t.as(a).get('/api/alarms/' + 'x'.repeat(80))).status).toBe(404);
+    const del = await t.as(a).delete(`/api/alarms/${id}`);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    expect((await t.http.get(`/api/alarms/${id}`).set(a.auth)).status).toBe(404);
-    expect((await t.http.delete(`/api/alarms/${id}`).set(a.auth)).status).toBe(404);
-    const list = await t.http.get('/api/alarms').set(a.auth);
+    expect((await t.as(a).get(`/api/alarms/${id}`)).status).toBe(404);
+    expect((await t.as(a).delete(`/api/alarms/${id}`)).status).toBe(404);
+    const list = await t.as(a).get('/api/alarms');
     expect(list.body.map((x: { id: string }) => x.id)).not.toContain(id);
   });
 
@@ -284,13 +255,13 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
       await new Promise((r) => setTimeout(r, 300));
       expect(app1.messages.filter(isNote)).toHaveLength(1);
       expect(other.messages.filter(isNote)).toHaveLength(0);
-      const list = await t.http.get('/api/notifications').set(a.auth);
+      const list = await t.as(a).get('/api/notifications');
       expect(list.status).toBe(200);
       expect(list.body.filter((x: { source: string }) => x.source === `appointment:${apptId}`)).toHaveLength(
         1,
       );
       expect(list.body[0].id).toBe(n.id);
-      expect((await t.http.get('/api/notifications').set(b.auth)).body).toEqual([]);
+      expect((await t.as(b).get('/api/notifications')).body).toEqual([]);
     } finally {
       await Promise.all([app1.close(), device.close(), browser.close(), other.close()]);
     }
@@ -302,12 +273,10 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     );
     try {
       const gone = await appointmentDueIn(t, b, 800, 'Cancelled');
-      expect((await t.http.delete(`/api/appointments/${gone}`).set(b.auth)).status).toBe(204);
+      expect((await t.as(b).delete(`/api/appointments/${gone}`)).status).toBe(204);
       const moved = await appointmentDueIn(t, b, 900, 'Moved');
       const later = new Date(Date.now() + 60_000 + 2500).toISOString();
-      expect(
-        (await t.http.put(`/api/appointments/${moved}`).set(b.auth).send({ scheduled_at: later })).status,
-      ).toBe(200);
+      expect((await t.as(b).put(`/api/appointments/${moved}`, { scheduled_at: later })).status).toBe(200);
       const m = await ws.next((x) => x.type === 'notification', 8000);
       expect((m.notification as { title: string }).title).toBe('Appointment: Moved');
       expect(Date.now()).toBeGreaterThanOrEqual(new Date(later).getTime() - 60_000 - 50);
@@ -320,7 +289,7 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
 
   it('GET /api/notifications validates limit (1–100) and unread_only; read, read-all and snooze', async () => {
     for (const q of ['limit=0', 'limit=101', 'limit=abc', 'unread_only=perhaps']) {
-      expect((await t.http.get(`/api/notifications?${q}`).set(a.auth)).status, q).toBe(422);
+      expect((await t.as(a).get(`/api/notifications?${q}`)).status, q).toBe(422);
     }
     const ws = await connectWs(
       `${wsBase(t.app.getHttpServer())}/api/notifications/ws?token=${a.accessToken}`,
@@ -328,68 +297,59 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     try {
       await appointmentDueIn(t, a, 500, 'Second');
       await ws.next((x) => x.type === 'notification');
-      const unread = await t.http.get('/api/notifications?unread_only=true&limit=100').set(a.auth);
+      const unread = await t.as(a).get('/api/notifications?unread_only=true&limit=100');
       expect(unread.body.length).toBeGreaterThanOrEqual(2);
-      const one = await t.http.get('/api/notifications?limit=1').set(a.auth);
+      const one = await t.as(a).get('/api/notifications?limit=1');
       expect(one.body).toHaveLength(1);
       const id = unread.body[0].id;
       // Someone else's notification: 404 for read and snooze.
-      expect((await t.http.put(`/api/notifications/${id}/read`).set(b.auth)).status).toBe(404);
-      expect(
-        (await t.http.post(`/api/notifications/${id}/snooze`).set(b.auth).send({ minutes: 5 })).body,
-      ).toEqual({
+      expect((await t.as(b).put(`/api/notifications/${id}/read`)).status).toBe(404);
+      expect((await t.as(b).post(`/api/notifications/${id}/snooze`, { minutes: 5 })).body).toEqual({
         detail: 'Notification not found',
         code: 'NOT_FOUND',
       });
-      const read = await t.http.put(`/api/notifications/${id}/read`).set(a.auth);
+      const read = await t.as(a).put(`/api/notifications/${id}/read`);
       expect(read.status).toBe(200);
       expect(read.body).toMatchObject({ id, read: true });
       for (const minutes of [0, 1441, 'ten', 2.5]) {
         expect(
-          (await t.http.post(`/api/notifications/${id}/snooze`).set(a.auth).send({ minutes })).status,
+          (await t.as(a).post(`/api/notifications/${id}/snooze`, { minutes })).status,
           String(minutes),
         ).toBe(422);
       }
-      const snoozed = await t.http.post(`/api/notifications/${id}/snooze`).set(a.auth).send({ minutes: 10 });
+      const snoozed = await t.as(a).post(`/api/notifications/${id}/snooze`, { minutes: 10 });
       expect(snoozed.status).toBe(200);
       expect(snoozed.body.read).toBe(true);
       const until = new Date(snoozed.body.snoozed_until).getTime();
       expect(Math.abs(until - (Date.now() + 600_000))).toBeLessThan(5000);
       expect(snoozed.body.snoozed_until).toMatch(ISO_OFFSET);
-      const all = await t.http.put('/api/notifications/read-all').set(a.auth);
+      const all = await t.as(a).put('/api/notifications/read-all');
       expect(all.status).toBe(200);
       expect(all.body.updated).toBeGreaterThanOrEqual(1);
-      expect((await t.http.get('/api/notifications?unread_only=true').set(a.auth)).body).toEqual([]);
-      expect((await t.http.put('/api/notifications/read-all').set(a.auth)).body).toEqual({ updated: 0 });
-      expect((await t.http.put('/api/notifications/nope/read').set(a.auth)).status).toBe(404);
+      expect((await t.as(a).get('/api/notifications?unread_only=true')).body).toEqual([]);
+      expect((await t.as(a).put('/api/notifications/read-all')).body).toEqual({ updated: 0 });
+      expect((await t.as(a).put('/api/notifications/nope/read')).status).toBe(404);
     } finally {
       await ws.close();
     }
   });
 
   it('webhook: set (secret shown once), signed POST per notification, GET hides the secret, DELETE', async () => {
-    expect((await t.http.get('/api/notifications/webhook').set(b.auth)).status).toBe(404);
+    expect((await t.as(b).get('/api/notifications/webhook')).status).toBe(404);
     for (const url of ['ftp://x', 'not a url', 'http://user:pw@example.com/x']) {
-      expect((await t.http.put('/api/notifications/webhook').set(b.auth).send({ url })).status, url).toBe(
-        422,
-      );
+      expect((await t.as(b).put('/api/notifications/webhook', { url })).status, url).toBe(422);
     }
     expect(
-      (
-        await t.http
-          .put('/api/notifications/webhook')
-          .set(b.auth)
-          .send({ url: 'http://x.test', secret: 'short' })
-      ).status,
+      (await t.as(b).put('/api/notifications/webhook', { url: 'http://x.test', secret: 'short' })).status,
     ).toBe(422);
     const port = (hook.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}/hook`;
-    const set = await t.http.put('/api/notifications/webhook').set(b.auth).send({ url });
+    const set = await t.as(b).put('/api/notifications/webhook', { url });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ url, active: true, signature_header: 'X-Podd-Signature' });
     const secret: string = set.body.secret;
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
-    const got = await t.http.get('/api/notifications/webhook').set(b.auth);
+    const got = await t.as(b).get('/api/notifications/webhook');
     expect(got.body.secret).toBeUndefined();
     received.length = 0;
     await appointmentDueIn(t, b, 500, 'Hooked');
@@ -403,15 +363,15 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     const payload = JSON.parse(body);
     expect(payload.notification.title).toBe('Appointment: Hooked');
     expect(headers['x-podd-delivery']).toBe(payload.notification.id);
-    expect((await t.http.delete('/api/notifications/webhook').set(b.auth)).status).toBe(204);
-    expect((await t.http.get('/api/notifications/webhook').set(b.auth)).status).toBe(404);
+    expect((await t.as(b).delete('/api/notifications/webhook')).status).toBe(204);
+    expect((await t.as(b).get('/api/notifications/webhook')).status).toBe(404);
   });
 
   it("an emergency alert reaches a contact with a webhook; a contact's e-mail alone never reaches that account (care circle only); status is recorded per contact", async () => {
     const sender = await registerUser(t, { name: 'Asha Devi' });
     const port = (hook.address() as AddressInfo).port;
     const mk = async (body: Record<string, unknown>) => {
-      const r = await t.http.post('/api/emergency-contacts').set(sender.auth).send(body);
+      const r = await t.as(sender).post('/api/emergency-contacts', body);
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       return r.body;
     };
@@ -430,10 +390,9 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     const phoneOnly = await mk({ name: 'Aunt', phone: '+919811111111' });
     expect(
       (
-        await t.http
-          .post('/api/emergency-contacts')
-          .set(sender.auth)
-          .send({ name: 'X', phone: '+919822222222', email: 'nope' })
+        await t
+          .as(sender)
+          .post('/api/emergency-contacts', { name: 'X', phone: '+919822222222', email: 'nope' })
       ).status,
     ).toBe(422);
     const bSocket = await connectWs(
@@ -441,10 +400,7 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
     );
     received.length = 0;
     try {
-      const res = await t.http
-        .post('/api/emergency/alert')
-        .set(sender.auth)
-        .send({ type: 'fall', severity: 'high', description: 'Fell in the bathroom', location: 'Pune' });
+      const res = await t.as(sender).post('/api/emergency/alert', FALL_ALERT);
       expect(res.status).toBe(201);
       for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(received).toHaveLength(1);
@@ -472,10 +428,10 @@ describe('notifications: firing, routes, WebSocket and webhook delivery', () => 
       });
       // The contact's account got nothing: in-app delivery to another account needs an accepted care-circle link.
       expect(bSocket.messages.filter((x) => x.type === 'notification')).toEqual([]);
-      const bNotes = (await t.http.get('/api/notifications?limit=100').set(b.auth)).body;
+      const bNotes = (await t.as(b).get('/api/notifications?limit=100')).body;
       expect(bNotes.filter((n: { kind: string }) => n.kind === 'emergency_alert')).toEqual([]);
       // The sender's own notifications do not include it.
-      expect((await t.http.get('/api/notifications').set(sender.auth)).body).toEqual([]);
+      expect((await t.as(sender).get('/api/notifications')).body).toEqual([]);
     } finally {
       await bSocket.close();
     }

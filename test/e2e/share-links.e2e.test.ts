@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Clock } from '../../src/common/clock.js';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, type TestUser } from '../support/app.js';
 import { seedHealthHistory } from '../support/health-seed.js';
 
 interface Link {
@@ -14,31 +14,26 @@ interface Link {
 }
 
 describe('report share links (POST/GET/DELETE /api/reports/share, GET /share/{token})', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
+  const { t, users } = appSuite({ users: [{ name: 'Asha Sharma' }, {}] });
+  const [a, b] = users;
   let clock: Clock;
   beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t, { name: 'Asha Sharma' });
-    b = await registerUser(t);
     await seedHealthHistory(t.app.get(LocusGraphGateway), a.id, { days: 30 });
     clock = t.app.get(Clock, { strict: false });
   });
-  afterAll(async () => {
+  afterAll(() => {
     vi.restoreAllMocks();
-    await t.close();
   });
 
   const create = async (body: object, u = a): Promise<Link> => {
-    const res = await t.http.post('/api/reports/share').set(u.auth).send(body);
+    const res = await t.as(u).post('/api/reports/share', body);
     expect(res.status).toBe(201);
     return res.body as Link;
   };
   const open = (link: Link) => t.http.get(new URL(link.url).pathname);
   const sharedEntries = async (u: TestUser) =>
     (
-      (await t.http.get('/api/auth/me/access-log?limit=100').set(u.auth)).body as {
+      (await t.as(u).get('/api/auth/me/access-log?limit=100')).body as {
         operation: string;
         record_id: string;
       }[]
@@ -61,7 +56,7 @@ describe('report share links (POST/GET/DELETE /api/reports/share, GET /share/{to
     const entries = await sharedEntries(a);
     expect(entries.filter((e) => e.record_id === link.id)).toHaveLength(2);
     expect(await sharedEntries(b)).toEqual([]);
-    const list = (await t.http.get('/api/reports/share').set(a.auth)).body as Link[];
+    const list = (await t.as(a).get('/api/reports/share')).body as Link[];
     expect(list.find((l) => l.id === link.id)).toMatchObject({ open_count: 2, status: 'active' });
     expect(JSON.stringify(list)).not.toContain(link.token);
     // The token never reaches the logs (only the route template does).
@@ -69,9 +64,9 @@ describe('report share links (POST/GET/DELETE /api/reports/share, GET /share/{to
   });
 
   it('days and lang may be null: the defaults (30 days, Accept-Language)', async () => {
-    const res = await t.http
+    const res = await t
+      .as(a)
       .post('/api/reports/share')
-      .set(a.auth)
       .set('Accept-Language', 'hi')
       .send({ days: null, lang: null, expires_in_hours: 1 });
     expect(res.status).toBe(201);
@@ -87,15 +82,15 @@ describe('report share links (POST/GET/DELETE /api/reports/share, GET /share/{to
 
   it('404 after revocation; revoking another user’s link is 404 and leaves it working', async () => {
     const link = await create({ expires_in_hours: 2 });
-    expect((await t.http.delete(`/api/reports/share/${link.id}`).set(b.auth)).status).toBe(404);
+    expect((await t.as(b).delete(`/api/reports/share/${link.id}`)).status).toBe(404);
     expect((await open(link)).status).toBe(200);
-    expect((await t.http.delete(`/api/reports/share/${link.id}`).set(a.auth)).status).toBe(204);
+    expect((await t.as(a).delete(`/api/reports/share/${link.id}`)).status).toBe(204);
     const res = await open(link);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ detail: 'Share link not found', code: expect.any(String) });
-    const list = (await t.http.get('/api/reports/share').set(a.auth)).body as Link[];
+    const list = (await t.as(a).get('/api/reports/share')).body as Link[];
     expect(list.find((l) => l.id === link.id)?.status).toBe('revoked');
-    expect((await t.http.get('/api/reports/share').set(b.auth)).body).toEqual([]);
+    expect((await t.as(b).get('/api/reports/share')).body).toEqual([]);
   });
 
   it('works until it expires, 404 after (clock moved past expires_in_hours)', async () => {
@@ -123,7 +118,7 @@ describe('report share links (POST/GET/DELETE /api/reports/share, GET /share/{to
       { expires_in_hours: 5, days: 7 },
       {},
     ]) {
-      const res = await t.http.post('/api/reports/share').set(a.auth).send(body);
+      const res = await t.as(a).post('/api/reports/share', body);
       expect(res.status, JSON.stringify(body)).toBe(422);
     }
     expect((await t.http.post('/api/reports/share').send({ expires_in_hours: 5 })).status).toBe(401);

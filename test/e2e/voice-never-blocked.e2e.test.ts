@@ -24,13 +24,13 @@ describe('voice: an emergency is never blocked', () => {
     ({ t, standIn: sarvam } = m);
     u = await registerUser(t);
     // The one chat message of the minute: the quota is spent from here on.
-    expect((await t.http.post('/api/chat').set(u.auth).send({ message: 'hello' })).status).toBe(200);
+    expect((await t.as(u).post('/api/chat', { message: 'hello' })).status).toBe(200);
   });
 
   const speak = (text: string) =>
-    t.http
+    t
+      .as(u)
       .post('/api/voice/conversation?language_code=en-IN')
-      .set(u.auth)
       .attach('file', fakeWav(text), { filename: 'clip.wav', contentType: 'audio/wav' });
 
   it('POST /conversation: the emergency reply, spoken, with the chat quota spent; small talk gets 429', async () => {
@@ -40,7 +40,7 @@ describe('voice: an emergency is never blocked', () => {
     expect(res.body.intent).toBe('emergency');
     expect(res.body.assistant_response).toMatch(/Call 112 now/);
     expect(spokenText(Buffer.from(res.body.audio_content, 'base64'))).toBe(res.body.assistant_response);
-    const hist = await t.http.get('/api/chat/history').set(u.auth);
+    const hist = await t.as(u).get('/api/chat/history');
     const last = hist.body.messages.at(-1);
     expect(last).toMatchObject({
       channel: 'voice',
@@ -52,9 +52,9 @@ describe('voice: an emergency is never blocked', () => {
     expect(small.body.assistant_response).toMatch(/^If this is still an emergency, call 112 now/);
     const other = await registerUser(t);
     const hello = () =>
-      t.http
+      t
+        .as(other)
         .post('/api/voice/conversation?language_code=en-IN')
-        .set(other.auth)
         .attach('file', fakeWav('hello'), { filename: 'clip.wav', contentType: 'audio/wav' });
     expect((await hello()).status).toBe(200);
     expect((await hello()).status).toBe(429);
@@ -71,9 +71,9 @@ describe('voice: an emergency is never blocked', () => {
     // Not for anything else: a failed synthesis of an ordinary reply is still the 502 it was.
     const other = await registerUser(t);
     sarvam.failNext(500, 1, '/text-to-speech');
-    const plain = await t.http
+    const plain = await t
+      .as(other)
       .post('/api/voice/conversation?language_code=en-IN')
-      .set(other.auth)
       .attach('file', fakeWav('hello'), { filename: 'clip.wav', contentType: 'audio/wav' });
     expect(plain.status).toBe(502);
   });

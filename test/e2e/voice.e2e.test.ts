@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, appWithStandIn, type TestApp, type TestUser } from '../support/app.js';
 import { fakeWav, SarvamStandIn, spokenText } from '../support/sarvam-stand-in.js';
 import { collector, ofType } from '../support/ws-client.js';
 
@@ -9,28 +9,23 @@ function wsUrl(t: TestApp, query = ''): string {
   return `ws://127.0.0.1:${addr.port}/api/voice/ws${query}`;
 }
 
+/** Sends `said` as a WAV clip (multipart field `file`) to a voice route as `u`. */
+const upload = (t: TestApp, u: TestUser, path: string, said: string, filename: string) =>
+  t.as(u).post(path).attach('file', fakeWav(said), { filename, contentType: 'audio/wav' });
+
 describe('voice without SARVAM_API_KEY', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => t.close());
+  const { t, u } = appSuite();
 
   it('every voice route answers 503 with a clear message', async () => {
     for (const path of ['/api/voice/stream', '/api/voice/conversation']) {
-      const res = await t.http
-        .post(path)
-        .set(u.auth)
-        .attach('file', fakeWav('hello'), { filename: 'a.wav', contentType: 'audio/wav' });
+      const res = await upload(t, u, path, 'hello', 'a.wav');
       expect(res.status).toBe(503);
       expect(res.body).toEqual({
         detail: expect.stringMatching(/SARVAM_API_KEY/),
         code: 'VOICE_NOT_CONFIGURED',
       });
     }
-    const syn = await t.http.post('/api/voice/synthesize').set(u.auth).send({ text: 'hello' });
+    const syn = await t.as(u).post('/api/voice/synthesize', { text: 'hello' });
     expect(syn.status).toBe(503);
     expect(syn.body.code).toBe('VOICE_NOT_CONFIGURED');
   });
@@ -45,34 +40,26 @@ describe('voice without SARVAM_API_KEY', () => {
 });
 
 describe('voice over the Sarvam stand-in', () => {
-  let sarvam: SarvamStandIn;
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    sarvam = await SarvamStandIn.start();
-    t = await createTestApp({
-      env: {
-        SARVAM_API_KEY: sarvam.apiKey,
-        SARVAM_BASE_URL: sarvam.url,
-        CHAT_PROVIDER: 'offline',
-        UPLOAD_LIMIT_BYTES: '65536',
-        VOICE_TIMEOUT_MS: '300',
-        CHAT_RATE_PER_MINUTE: '1000',
-      },
-    });
-    u = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await sarvam.close();
-  });
+  const {
+    t,
+    u,
+    standIn: sarvam,
+  } = appWithStandIn(
+    SarvamStandIn.start,
+    (sarvam) => ({
+      SARVAM_API_KEY: sarvam.apiKey,
+      SARVAM_BASE_URL: sarvam.url,
+      CHAT_PROVIDER: 'offline',
+      UPLOAD_LIMIT_BYTES: '65536',
+      VOICE_TIMEOUT_MS: '300',
+      CHAT_RATE_PER_MINUTE: '1000',
+    }),
+    { users: 1 },
+  );
 
   it('POST /stream transcribes multipart audio (real request shape at Sarvam)', async () => {
     sarvam.reset();
-    const res = await t.http
-      .post('/api/voice/stream?language_code=hi-IN')
-      .set(u.auth)
-      .attach('file', fakeWav('maine dawai le li'), { filename: 'clip.wav', contentType: 'audio/wav' });
+    const res = await upload(t, u, '/api/voice/stream?language_code=hi-IN', 'maine dawai le li', 'clip.wav');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       transcript: 'maine dawai le li',
@@ -89,10 +76,9 @@ describe('voice over the Sarvam stand-in', () => {
   });
 
   it('POST /synthesize returns base64 audio of the text', async () => {
-    const res = await t.http
-      .post('/api/voice/synthesize')
-      .set(u.auth)
-      .send({ text: 'पानी पीना न भूलें', language_code: 'hi-IN' });
+    const res = await t
+      .as(u)
+      .post('/api/voice/synthesize', { text: 'पानी पीना न भूलें', language_code: 'hi-IN' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       audio_format: 'wav',
@@ -101,18 +87,20 @@ describe('voice over the Sarvam stand-in', () => {
       character_count: 17,
     });
     expect(spokenText(Buffer.from(res.body.audio_content, 'base64'))).toBe('पानी पीना न भूलें');
-    expect((await t.http.post('/api/voice/synthesize').set(u.auth).send({ text: '' })).status).toBe(422);
-    expect(
-      (await t.http.post('/api/voice/synthesize').set(u.auth).send({ text: 'hi', language_code: 'xx' }))
-        .status,
-    ).toBe(422);
+    expect((await t.as(u).post('/api/voice/synthesize', { text: '' })).status).toBe(422);
+    expect((await t.as(u).post('/api/voice/synthesize', { text: 'hi', language_code: 'xx' })).status).toBe(
+      422,
+    );
   });
 
   it('POST /conversation: audio → chat (acting for the caller) → audio', async () => {
-    const res = await t.http
-      .post('/api/voice/conversation?language_code=en-IN')
-      .set(u.auth)
-      .attach('file', fakeWav('I drank 2 glasses of water'), { filename: 'a.wav', contentType: 'audio/wav' });
+    const res = await upload(
+      t,
+      u,
+      '/api/voice/conversation?language_code=en-IN',
+      'I drank 2 glasses of water',
+      'a.wav',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       transcript: 'I drank 2 glasses of water',
@@ -121,75 +109,59 @@ describe('voice over the Sarvam stand-in', () => {
       language_code: 'en-IN',
     });
     expect(spokenText(Buffer.from(res.body.audio_content, 'base64'))).toBe(res.body.assistant_response);
-    const water = await t.http.get('/api/tracking/water/history').set(u.auth);
+    const water = await t.as(u).get('/api/tracking/water/history');
     expect(water.body.map((w: { amount_ml: number }) => w.amount_ml)).toContain(500);
-    const hist = await t.http.get('/api/chat/history').set(u.auth);
+    const hist = await t.as(u).get('/api/chat/history');
     expect(hist.body.messages.at(-2)).toMatchObject({
       content: 'I drank 2 glasses of water',
       channel: 'voice',
     });
     sarvam.detectedLanguage = 'hi-IN';
-    const auto = await t.http
-      .post('/api/voice/conversation?language_code=unknown')
-      .set(u.auth)
-      .attach('file', fakeWav('namaste'), { filename: 'a.wav', contentType: 'audio/wav' });
+    const auto = await upload(t, u, '/api/voice/conversation?language_code=unknown', 'namaste', 'a.wav');
     sarvam.detectedLanguage = null;
     expect(auto.status).toBe(200);
     expect(auto.body.language_code).toBe('hi-IN');
     expect(
-      (
-        await t.http
-          .post('/api/voice/stream?language_code=xx-YY')
-          .set(u.auth)
-          .attach('file', fakeWav('x'), 'a.wav')
-      ).status,
+      (await t.as(u).post('/api/voice/stream?language_code=xx-YY').attach('file', fakeWav('x'), 'a.wav'))
+        .status,
     ).toBe(422);
   });
 
   it('413 above UPLOAD_LIMIT_BYTES, 415 for non-multipart or non-audio, 400 for silence', async () => {
-    const big = await t.http
+    const big = await t
+      .as(u)
       .post('/api/voice/stream')
-      .set(u.auth)
       .attach('file', Buffer.alloc(200_000, 1), { filename: 'big.wav', contentType: 'audio/wav' });
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
-    const justOver = await t.http
+    const justOver = await t
+      .as(u)
       .post('/api/voice/stream')
-      .set(u.auth)
       .attach('file', Buffer.alloc(65_537, 1), { filename: 'b.wav', contentType: 'audio/wav' });
     expect(justOver.status).toBe(413);
-    const json = await t.http.post('/api/voice/stream').set(u.auth).send({ file: 'x' });
+    const json = await t.as(u).post('/api/voice/stream', { file: 'x' });
     expect(json.status).toBe(415);
     expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const text = await t.http
+    const text = await t
+      .as(u)
       .post('/api/voice/stream')
-      .set(u.auth)
       .attach('file', Buffer.from('hello'), { filename: 'a.txt', contentType: 'text/plain' });
     expect(text.status).toBe(415);
-    const silence = await t.http
-      .post('/api/voice/stream')
-      .set(u.auth)
-      .attach('file', fakeWav(''), { filename: 'a.wav', contentType: 'audio/wav' });
+    const silence = await upload(t, u, '/api/voice/stream', '', 'a.wav');
     expect(silence.status).toBe(400);
     expect(silence.body.code).toBe('NO_SPEECH');
-    const noFile = await t.http.post('/api/voice/stream').set(u.auth).field('other', 'x');
+    const noFile = await t.as(u).post('/api/voice/stream').field('other', 'x');
     expect(noFile.status).toBe(422);
   });
 
   it('Sarvam failures: 5xx → 502, slow → 503', async () => {
     sarvam.reset();
     sarvam.failNext(500);
-    const e = await t.http
-      .post('/api/voice/synthesize')
-      .set(u.auth)
-      .send({ text: 'hello', language_code: 'en-IN' });
+    const e = await t.as(u).post('/api/voice/synthesize', { text: 'hello', language_code: 'en-IN' });
     expect(e.status).toBe(502);
     expect(e.body.code).toBe('UPSTREAM_FAILED');
     sarvam.latencyMs = 1000;
-    const slow = await t.http
-      .post('/api/voice/synthesize')
-      .set(u.auth)
-      .send({ text: 'hello', language_code: 'en-IN' });
+    const slow = await t.as(u).post('/api/voice/synthesize', { text: 'hello', language_code: 'en-IN' });
     expect(slow.status).toBe(503);
     sarvam.reset();
   });
@@ -223,7 +195,7 @@ describe('voice over the Sarvam stand-in', () => {
     const done = (await c.next(ofType('response_complete'))) as { response_text: string; intent: string };
     expect(done.intent).toBe('health_query');
     expect(spokenText(audio)).toBe(done.response_text);
-    const vitals = await t.http.get('/api/vitals').set(u.auth);
+    const vitals = await t.as(u).get('/api/vitals');
     expect(
       vitals.body.some((v: { blood_pressure_systolic: number }) => v.blood_pressure_systolic === 128),
     ).toBe(true);

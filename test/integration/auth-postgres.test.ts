@@ -1,36 +1,17 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, requireService, type TestApp } from '../support/app.js';
-import { createTempDatabase } from '../support/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { registerUser, replicaSuite, requireService } from '../support/app.js';
+import { tempDatabaseSuite } from '../support/postgres.js';
 
 const adminUrl = requireService('TEST_DATABASE_URL');
 
 describe.runIf(adminUrl)('auth on PostgreSQL (DATABASE_URL=postgres://…)', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    db = await createTempDatabase(adminUrl!, 'podd_auth');
-    // Two instances share the auth database (as replicas do); the migration runs once, the second sees it applied.
-    a = await createTestApp({
-      env: {
-        DATABASE_URL: db.url,
-        EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-a-${process.pid}.db`)}`,
-      },
-    });
-    b = await createTestApp({
-      env: {
-        DATABASE_URL: db.url,
-        EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-b-${process.pid}.db`)}`,
-        JWT_SECRET: a.config.jwt.secret,
-      },
-    });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await db?.drop();
-  });
+  const db = tempDatabaseSuite(adminUrl, 'podd_auth');
+  // Two instances share the auth database (as replicas do); the migration runs once, the second sees it applied.
+  const [a, b] = replicaSuite(2, (i) => ({
+    DATABASE_URL: db.url,
+    EVENT_STORE_URL: `sqlite:///${join('/tmp', `podd-es-${'ab'[i]}-${process.pid}.db`)}`,
+  }));
 
   it('reports the auth database in /health', async () => {
     const h = await a.http.get('/health');
@@ -42,7 +23,7 @@ describe.runIf(adminUrl)('auth on PostgreSQL (DATABASE_URL=postgres://…)', () 
     const u = await registerUser(a);
     const login = await b.http.post('/api/auth/login').send({ email: u.email, password: u.password });
     expect(login.status).toBe(200);
-    const me = await b.http.get('/api/auth/me').set(u.auth);
+    const me = await b.as(u).get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.email).toBe(u.email);
     const rotated = await b.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken });
@@ -60,13 +41,12 @@ describe.runIf(adminUrl)('auth on PostgreSQL (DATABASE_URL=postgres://…)', () 
 
   it('change-password on one instance ends sessions on the other', async () => {
     const u = await registerUser(a);
-    const changed = await b.http
-      .post('/api/auth/change-password')
-      .set(u.auth)
-      .send({ current_password: u.password, new_password: 'a-new-password' });
+    const changed = await b
+      .as(u)
+      .post('/api/auth/change-password', { current_password: u.password, new_password: 'a-new-password' });
     expect(changed.status).toBe(200);
     expect((await a.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken })).status).toBe(401);
     await new Promise((r) => setTimeout(r, 2100)); // principal cache TTL
-    expect((await a.http.get('/api/auth/me').set(u.auth)).status).toBe(401);
+    expect((await a.as(u).get('/api/auth/me')).status).toBe(401);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReminderScheduler } from '../../src/reminders/scheduler/reminder-scheduler.js';
-import { createTestApp, registerUser, requireService, type TestApp, type TestUser } from '../support/app.js';
+import { registerUser, requireService, startReplicas, type TestApp, type TestUser } from '../support/app.js';
 import { link, manualClock } from '../support/care.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { createTempDatabase } from '../support/postgres.js';
@@ -27,17 +27,11 @@ describe.runIf(pgUrl && redisUrl)('care circle on two replicas (PostgreSQL + Red
 
   beforeAll(async () => {
     db = await createTempDatabase(pgUrl!, 'podd_care');
-    for (let i = 0; i < 2; i++)
-      apps.push(
-        await createTestApp({
-          env: {
-            DATABASE_URL: db.url,
-            REDIS_URL: redisUrl!,
-            RATE_LIMIT_PER_MINUTE: '100000',
-            ...(i > 0 ? { JWT_SECRET: apps[0].config.jwt.secret } : {}),
-          },
-        }),
-      );
+    await startReplicas(
+      2,
+      () => ({ DATABASE_URL: db.url, REDIS_URL: redisUrl!, RATE_LIMIT_PER_MINUTE: '100000' }),
+      apps,
+    );
     clock = manualClock(apps[0], '2027-03-26T00:00:00Z');
     manualClock(apps[1], clock);
     owner = await registerUser(apps[0], { name: 'Asha' });

@@ -1,26 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, requireService, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { replicaSuite, requireService, type TestApp } from '../support/app.js';
 
 const redisUrl = requireService('TEST_REDIS_URL');
 
 describe.runIf(redisUrl)('rate limits shared through Redis (two app instances)', () => {
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    const env = {
-      REDIS_URL: redisUrl!,
-      RATE_LIMIT_PER_MINUTE: '6',
-      LOGIN_MAX_FAILURES: '3',
-      TRUST_PROXY: 'loopback',
-    };
-    a = await createTestApp({ env });
-    b = await createTestApp({ env });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-  });
+  const [a, b] = replicaSuite(2, () => ({
+    REDIS_URL: redisUrl!,
+    RATE_LIMIT_PER_MINUTE: '6',
+    LOGIN_MAX_FAILURES: '3',
+    TRUST_PROXY: 'loopback',
+  }));
 
   it('reports Redis in /health', async () => {
     const h = await a.http.get('/health');

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { register } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePrefix } from '../../src/reminders/scheduler/dispatchers.js';
-import { createTestApp, registerUser, requireService, type TestApp, type TestUser } from '../support/app.js';
+import { registerUser, requireService, startReplicas, type TestApp, type TestUser } from '../support/app.js';
 import { createTempDatabase } from '../support/postgres.js';
 import { connectWs, wsBase, type WsClient } from '../support/ws-client.js';
 
@@ -23,18 +23,11 @@ describe.runIf(pgUrl && redisUrl)('reminders on three replicas (one PostgreSQL, 
 
   beforeAll(async () => {
     db = await createTempDatabase(pgUrl!, 'podd_rem');
-    for (let i = 0; i < 3; i++) {
-      apps.push(
-        await createTestApp({
-          env: {
-            DATABASE_URL: db.url,
-            REDIS_URL: redisUrl!,
-            RATE_LIMIT_PER_MINUTE: '100000',
-            ...(i > 0 ? { JWT_SECRET: apps[0].config.jwt.secret } : {}),
-          },
-        }),
-      );
-    }
+    await startReplicas(
+      3,
+      () => ({ DATABASE_URL: db.url, REDIS_URL: redisUrl!, RATE_LIMIT_PER_MINUTE: '100000' }),
+      apps,
+    );
     users = [];
     for (let i = 0; i < 4; i++) users.push(await registerUser(apps[i % 3]));
   });
@@ -75,14 +68,11 @@ describe.runIf(pgUrl && redisUrl)('reminders on three replicas (one PostgreSQL, 
     for (const u of users) {
       for (let j = 0; j < perUser; j++) {
         const app = apps[k++ % 3];
-        const res = await app.http
-          .post('/api/appointments')
-          .set(u.auth)
-          .send({
-            title: `Visit ${j}`,
-            scheduled_at: new Date(dueAt + 60_000 + j * 100).toISOString(),
-            reminder_minutes_before: 1,
-          });
+        const res = await app.as(u).post('/api/appointments', {
+          title: `Visit ${j}`,
+          scheduled_at: new Date(dueAt + 60_000 + j * 100).toISOString(),
+          reminder_minutes_before: 1,
+        });
         expect(res.status).toBe(201);
       }
     }
@@ -109,7 +99,7 @@ describe.runIf(pgUrl && redisUrl)('reminders on three replicas (one PostgreSQL, 
       expect(perSocket[1]).toEqual(perSocket[0]);
       expect(perSocket[2]).toEqual(perSocket[0]);
       for (const a of apps) {
-        const list = await a.http.get('/api/notifications?limit=100').set(u.auth);
+        const list = await a.as(u).get('/api/notifications?limit=100');
         expect(list.body.map((n: { id: string }) => n.id).sort()).toEqual(perSocket[0]);
       }
       for (const s of sockets.get(u.id)!) {

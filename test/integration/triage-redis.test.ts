@@ -25,7 +25,7 @@ describe.runIf(redisUrl)('never blocked across replicas (Redis)', () => {
 
   it('the quota spent on one replica, the emergency answered on the other; its follow-up on the first', async () => {
     const u = await registerUser(a);
-    const say = (t: TestApp, message: string) => t.http.post('/api/chat').set(u.auth).send({ message });
+    const say = (t: TestApp, message: string) => t.as(u).post('/api/chat', { message });
     const fresh = await say(b, 'hello');
     expect(fresh.body.metadata.emergency).toBeNull();
     expect((await say(a, 'hello')).status).toBe(200);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import {
   exampleBody,
   fetchOpenApi,
@@ -20,20 +20,16 @@ import {
  * where the API can create them, random ids otherwise — and leaves A's record untouched.
  */
 describe('auth matrix from the OpenAPI document', () => {
-  let t: TestApp;
+  const { t } = appSuite({ users: 0 });
   let doc: OpenApiDoc;
   let ops: Operation[];
   let a: TestUser;
   let b: TestUser;
   beforeAll(async () => {
-    t = await createTestApp();
     doc = await fetchOpenApi(t);
     ops = operations(doc).filter((o) => o.path.startsWith('/api/'));
     a = await registerUser(t);
     b = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const send = (o: Operation, path: string, token: string | null, body?: unknown) => {
@@ -92,7 +88,7 @@ describe('auth matrix from the OpenAPI document', () => {
     console.log(`auth matrix: ${checked} authenticated operations × ${tokens.length} bad credentials → 401`);
     expect(wrong).toEqual([]);
     // The real token still works (the matrix did not lock the account).
-    expect((await t.http.get('/api/auth/me').set(a.auth)).status).toBe(200);
+    expect((await t.as(a).get('/api/auth/me')).status).toBe(200);
   });
 
   it("another user's ids → 404 on every operation with an id in its path; the owner's record is untouched", async () => {
@@ -139,7 +135,7 @@ describe('auth matrix from the OpenAPI document', () => {
     for (const p of real) {
       const get = withIds.find((o) => o.method === 'get' && o.pathParams.at(-1) === p);
       if (!get) continue;
-      const res = await t.http.get(fillPath(get.path, { [p]: ids[p] })).set(a.auth);
+      const res = await t.as(a).get(fillPath(get.path, { [p]: ids[p] }));
       expect(res.status, get.label).toBe(200);
       expect(res.body.user_id).toBe(a.id);
     }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { link } from '../support/care.js';
 import { exampleBody, fetchOpenApi, fillPath, operations, type Operation } from '../support/openapi.js';
 
@@ -10,7 +10,7 @@ import { exampleBody, fetchOpenApi, fillPath, operations, type Operation } from 
  * lacks the category — exactly as for an id that does not exist. Invitation ids of another pair are 404 too.
  */
 describe('care-circle BOLA matrix from the OpenAPI document', () => {
-  let t: TestApp;
+  const { t } = appSuite({ users: 0 });
   let careOps: Operation[];
   let doc: Awaited<ReturnType<typeof fetchOpenApi>>;
   let owner: TestUser;
@@ -19,17 +19,15 @@ describe('care-circle BOLA matrix from the OpenAPI document', () => {
   let vitalsOnly: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp();
     doc = await fetchOpenApi(t);
     careOps = operations(doc).filter((o) => o.path.startsWith('/api/care/people/{owner_id}/'));
     owner = await registerUser(t);
     other = await registerUser(t);
     for (const n of ['stranger', 'declined', 'revoked', 'memberOfOther', 'noScope'])
       users[n] = await registerUser(t);
-    const inv = await t.http
-      .post('/api/care/invitations')
-      .set(owner.auth)
-      .send({ email: users.declined.email, scopes: ['vitals'] });
+    const inv = await t
+      .as(owner)
+      .post('/api/care/invitations', { email: users.declined.email, scopes: ['vitals'] });
     await t.http.post(`/api/care/invitations/${inv.body.id}/decline`).set(users.declined.auth);
     await link(t, owner, users.revoked, { scopes: ['vitals', 'medication', 'medication:write'] });
     await t.http.delete(`/api/care/people/${owner.id}`).set(users.revoked.auth);
@@ -40,7 +38,6 @@ describe('care-circle BOLA matrix from the OpenAPI document', () => {
     vitalsOnly = await registerUser(t);
     await link(t, owner, vitalsOnly, { scopes: ['vitals'] });
   });
-  afterAll(() => t.close());
 
   it('every care operation on a real person: 404 for everyone outside a grant', async () => {
     expect(careOps.length).toBeGreaterThanOrEqual(13);
@@ -66,33 +63,26 @@ describe('care-circle BOLA matrix from the OpenAPI document', () => {
     // The grant is checked before the body: an outsider's invalid body is still 404, never a 422 that confirms
     // the route would act for them.
     for (const u of Object.values(users)) {
-      const bad = await t.http
-        .post(`/api/care/people/${owner.id}/medication/log`)
-        .set(u.auth)
-        .send({ x: [1] });
+      const bad = await t.as(u).post(`/api/care/people/${owner.id}/medication/log`, { x: [1] });
       expect(bad.status).toBe(404);
-      const summary = await t.http
-        .put(`/api/care/people/${owner.id}/summary`)
-        .set(u.auth)
-        .send({ time: 'soon' });
+      const summary = await t.as(u).put(`/api/care/people/${owner.id}/summary`, { time: 'soon' });
       expect(summary.status).toBe(404);
     }
     // Nothing was written for the owner by any of them.
-    expect((await t.http.get('/api/medication/logs').set(owner.auth)).body).toEqual([]);
+    expect((await t.as(owner).get('/api/medication/logs')).body).toEqual([]);
   });
 
   it("another pair's invitation and link ids → 404 for accept, decline, cancel and removal", async () => {
-    const inv = await t.http
-      .post('/api/care/invitations')
-      .set(other.auth)
-      .send({ email: `someone${Date.now()}@example.com`, scopes: ['vitals'] });
+    const inv = await t
+      .as(other)
+      .post('/api/care/invitations', { email: `someone${Date.now()}@example.com`, scopes: ['vitals'] });
     const id = inv.body.id;
     const s = users.stranger;
-    expect((await t.http.post(`/api/care/invitations/${id}/accept`).set(s.auth).send({})).status).toBe(404);
-    expect((await t.http.post(`/api/care/invitations/${id}/decline`).set(s.auth)).status).toBe(404);
-    expect((await t.http.delete(`/api/care/invitations/${id}`).set(s.auth)).status).toBe(404);
-    expect((await t.http.delete(`/api/care/circle/${users.memberOfOther.id}`).set(s.auth)).status).toBe(404);
-    expect((await t.http.delete(`/api/care/people/${other.id}`).set(s.auth)).status).toBe(404);
+    expect((await t.as(s).post(`/api/care/invitations/${id}/accept`, {})).status).toBe(404);
+    expect((await t.as(s).post(`/api/care/invitations/${id}/decline`)).status).toBe(404);
+    expect((await t.as(s).delete(`/api/care/invitations/${id}`)).status).toBe(404);
+    expect((await t.as(s).delete(`/api/care/circle/${users.memberOfOther.id}`)).status).toBe(404);
+    expect((await t.as(s).delete(`/api/care/people/${other.id}`)).status).toBe(404);
     // The other pair's link is untouched.
     expect((await t.http.get('/api/care/people').set(users.memberOfOther.auth)).body).toHaveLength(1);
   });

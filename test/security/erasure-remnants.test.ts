@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../support/app.js';
 
 /**
  * Erasure must leave nothing readable on disk: after `DELETE /api/auth/me` no byte sequence of the user's
@@ -39,13 +39,7 @@ function hits(dataDir: string, needles: string[]): Record<string, string[]> {
 const anywhere = (h: Record<string, string[]>): Set<string> => new Set(Object.values(h).flat());
 
 describe('account erasure leaves no remnant in the data files (SQLite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it('no marker of the food logs and mood notes, and not the e-mail, in any file after DELETE /api/auth/me', async () => {
     const email = `remnant-${hex(6)}@example.com`;
@@ -56,38 +50,30 @@ describe('account erasure leaves no remnant in the data files (SQLite)', () => {
       const food = `zf${hex(8)}`;
       const note = `zv${hex(8)}`;
       markers.push(food, note);
-      const f = await t.http
-        .post('/api/food-logs')
-        .set(u.auth)
-        .send({ description: `Lunch ${food} with dal`, meal_type: 'lunch', calories: 300 + i });
+      const f = await t.as(u).post('/api/food-logs', {
+        description: `Lunch ${food} with dal`,
+        meal_type: 'lunch',
+        calories: 300 + i,
+      });
       expect(f.status).toBe(201);
       // Vitals carry no free text; their readings are numbers. The mood log's notes are free text.
-      expect(
-        (
-          await t.http
-            .post('/api/vitals')
-            .set(u.auth)
-            .send({ heart_rate: 60 + i })
-        ).status,
-      ).toBe(201);
-      const m = await t.http
-        .post('/api/tracking/mood/log')
-        .set(u.auth)
-        .send({ mood: 'good', energy_level: 'high', notes: `after walk ${note}` });
+      expect((await t.as(u).post('/api/vitals', { heart_rate: 60 + i })).status).toBe(201);
+      const m = await t
+        .as(u)
+        .post('/api/tracking/mood/log', { mood: 'good', energy_level: 'high', notes: `after walk ${note}` });
       expect(m.status).toBe(201);
     }
     // Another user's record stays, searchable.
     const keep = `zk${hex(8)}`;
-    expect(
-      (await t.http.post('/api/food-logs').set(other.auth).send({ description: keep, meal_type: 'snack' }))
-        .status,
-    ).toBe(201);
+    expect((await t.as(other).post('/api/food-logs', { description: keep, meal_type: 'snack' })).status).toBe(
+      201,
+    );
 
     // Before the erasure the files hold every marker (so the check below can see them).
     expect(anywhere(hits(t.dataDir, markers.map(tail))).size).toBe(markers.length);
     expect(anywhere(hits(t.dataDir, [email])).size).toBe(1);
 
-    expect((await t.http.delete('/api/auth/me').set(u.auth)).status).toBe(204);
+    expect((await t.as(u).delete('/api/auth/me')).status).toBe(204);
 
     const left = hits(t.dataDir, markers.map(tail));
     const emailLeft = hits(t.dataDir, [email]);
@@ -99,7 +85,7 @@ describe('account erasure leaves no remnant in the data files (SQLite)', () => {
     expect(left).toEqual({});
     expect(emailLeft).toEqual({});
     // The other user's data is untouched.
-    const list = await t.http.get('/api/food-logs').set(other.auth);
+    const list = await t.as(other).get('/api/food-logs');
     expect(list.status).toBe(200);
     expect(JSON.stringify(list.body)).toContain(keep);
   }, 60_000);

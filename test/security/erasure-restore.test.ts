@@ -38,12 +38,7 @@ describe('restore after an erasure', () => {
       for (const u of [gone, kept])
         for (let i = 0; i < 3; i++)
           expect(
-            (
-              await t.http
-                .post('/api/food-logs')
-                .set(u.auth)
-                .send({ description: `meal ${i}`, meal_type: 'lunch' })
-            ).status,
+            (await t.as(u).post('/api/food-logs', { description: `meal ${i}`, meal_type: 'lunch' })).status,
           ).toBe(201);
       return { gone, kept };
     });

@@ -24,7 +24,7 @@ async function runApp(dataDir: string): Promise<void> {
   const t = await createTestApp({ dataDir, env: { JWT_SECRET: '' } });
   try {
     const u = await registerUser(t);
-    expect((await t.http.post('/api/vitals').set(u.auth).send({ heart_rate: 70 })).status).toBe(201);
+    expect((await t.as(u).post('/api/vitals', { heart_rate: 70 })).status).toBe(201);
     // While the app runs, the -wal and -shm files exist.
     for (const f of DB_FILES) expect([f, mode(join(dataDir, f))]).toEqual([f, '600']);
   } finally {

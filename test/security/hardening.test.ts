@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import {
+  appSuite,
+  createTestApp,
+  preflight,
+  registerUser,
+  type TestApp,
+  type TestUser,
+} from '../support/app.js';
 import { exampleBody, fetchOpenApi, fillPath, operations, type OpenApiDoc } from '../support/openapi.js';
 import { fakeWav, SarvamStandIn } from '../support/sarvam-stand-in.js';
 
 /** Security review as tests: tokens, headers, limits and CORS of the whole app over HTTP. */
 
 describe('tokens: only HS256 access tokens signed with our key', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t, u } = appSuite();
 
   it('refuses alg none, another algorithm with our secret, a wrong key, a tampered payload and a stale token version', async () => {
     const claims = jwt.decode(u.accessToken) as jwt.JwtPayload;
@@ -47,15 +46,15 @@ describe('tokens: only HS256 access tokens signed with our key', () => {
       const res = await t.http.get('/api/vitals').set('Authorization', `Bearer ${token}`);
       expect(res.status, name).toBe(401);
     }
-    expect((await t.http.get('/api/vitals').set(u.auth)).status).toBe(200);
+    expect((await t.as(u).get('/api/vitals')).status).toBe(200);
   });
 
   it('helmet headers on API, error and ops responses; no x-powered-by, no stack traces', async () => {
     const responses = [
-      await t.http.get('/api/auth/me').set(u.auth),
-      await t.http.get('/api/nope').set(u.auth),
+      await t.as(u).get('/api/auth/me'),
+      await t.as(u).get('/api/nope'),
       await t.http.get('/health'),
-      await t.http.post('/api/vitals').set(u.auth).set('Content-Type', 'application/json').send('{"x":'),
+      await t.as(u).post('/api/vitals').set('Content-Type', 'application/json').send('{"x":'),
     ];
     for (const res of responses) {
       expect(res.headers['x-powered-by']).toBeUndefined();
@@ -73,14 +72,9 @@ describe('tokens: only HS256 access tokens signed with our key', () => {
 });
 
 describe('rate limits', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({
-      env: { LOGIN_MAX_FAILURES: '3', CHAT_RATE_PER_MINUTE: '3', RATE_LIMIT_PER_MINUTE: '40' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
+  const { t } = appSuite({
+    env: { LOGIN_MAX_FAILURES: '3', CHAT_RATE_PER_MINUTE: '3', RATE_LIMIT_PER_MINUTE: '40' },
+    users: 0,
   });
 
   it('login: failures per account from one address → 429 with Retry-After, even with the right password', async () => {
@@ -100,7 +94,7 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 5; i++) {
-      const r = await t.http.post('/api/chat').set(u.auth).send({ message: 'how much water today?' });
+      const r = await t.as(u).post('/api/chat', { message: 'how much water today?' });
       statuses.push(r.status);
       if (r.status === 429) retryAfter = r.headers['retry-after'];
     }
@@ -113,7 +107,7 @@ describe('rate limits', () => {
     const u = await registerUser(t);
     let limited: { status: number; headers: Record<string, string> } | undefined;
     for (let i = 0; i < 60 && !limited; i++) {
-      const r = await t.http.get('/api/vitals').set(u.auth);
+      const r = await t.as(u).get('/api/vitals');
       if (r.status === 429) limited = r;
       else expect(r.status).toBe(200);
     }
@@ -162,10 +156,7 @@ describe('request size limits (413) on every body and upload route of the OpenAP
         wrong.push(`${o.label}: ${res.status}`);
     }
     expect(wrong).toEqual([]);
-    const small = await t.http
-      .post('/api/vitals')
-      .set(u.auth)
-      .send({ heart_rate: 70, pad: 'x'.repeat(1000) });
+    const small = await t.as(u).post('/api/vitals', { heart_rate: 70, pad: 'x'.repeat(1000) });
     expect(small.status).toBe(201);
   });
 
@@ -186,27 +177,17 @@ describe('request size limits (413) on every body and upload route of the OpenAP
 });
 
 describe('CORS', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CORS_ORIGINS: 'https://app.podd.example,http://localhost:3000' } });
-  });
-  afterAll(async () => {
-    await t.close();
+  const { t } = appSuite({
+    env: { CORS_ORIGINS: 'https://app.podd.example,http://localhost:3000' },
+    users: 0,
   });
 
   it('allows the configured origins and refuses any other', async () => {
-    const ok = await t.http
-      .options('/api/vitals')
-      .set('Origin', 'https://app.podd.example')
-      .set('Access-Control-Request-Method', 'POST')
-      .set('Access-Control-Request-Headers', 'authorization,content-type');
+    const ok = await preflight(t, '/api/vitals', 'https://app.podd.example', 'authorization,content-type');
     expect(ok.status).toBeLessThan(300);
     expect(ok.headers['access-control-allow-origin']).toBe('https://app.podd.example');
     for (const origin of ['https://evil.example', 'https://app.podd.example.evil.example', 'null']) {
-      const pre = await t.http
-        .options('/api/vitals')
-        .set('Origin', origin)
-        .set('Access-Control-Request-Method', 'POST');
+      const pre = await preflight(t, '/api/vitals', origin);
       expect(pre.headers['access-control-allow-origin'], origin).toBeUndefined();
       // (@fastify/cors sends `allow-credentials` whatever the origin; without a matching allow-origin the
       // browser refuses the response all the same.)

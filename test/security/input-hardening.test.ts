@@ -1,20 +1,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonBudgetViolation } from '../../src/common/json-body.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { fetchOpenApi, type OpenApiDoc } from '../support/openapi.js';
+import { expectOneIssue } from '../support/health.js';
 
 /** Hostile and implausible input: refused cheaply, with the documented status, and documented as enforced. */
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await createTestApp();
-  u = await registerUser(t);
-});
-afterAll(async () => {
-  await t.close();
-});
+const { t, u } = appSuite();
 
 const json = (path: string, body: string, method: 'post' | 'put' = 'post') =>
   t.http[method](path).set('content-type', 'application/json').send(body);
@@ -100,29 +93,17 @@ describe('hostile JSON bodies', () => {
 
   it('POST /api/auth/logout-all and DELETE /api/auth/me with a JSON content type and an empty body do their job', async () => {
     const v = await registerUser(t);
-    const out = await t.http
-      .post('/api/auth/logout-all')
-      .set(v.auth)
-      .set('content-type', 'application/json')
-      .send('');
+    const out = await t.as(v).post('/api/auth/logout-all').set('content-type', 'application/json').send('');
     expect(out.status).toBe(200);
-    expect((await t.http.get('/api/auth/me').set(v.auth)).status).toBe(401);
+    expect((await t.as(v).get('/api/auth/me')).status).toBe(401);
 
     const w = await registerUser(t);
-    const erase = await t.http
-      .delete('/api/auth/me')
-      .set(w.auth)
-      .set('content-type', 'application/json')
-      .send('');
+    const erase = await t.as(w).delete('/api/auth/me').set('content-type', 'application/json').send('');
     expect(erase.status).toBe(204);
     const login = await t.http.post('/api/auth/login').send({ email: w.email, password: w.password });
     expect(login.status).toBe(401);
     // A route that needs a body still says so, as a validation error.
-    const none = await t.http
-      .post('/api/vitals')
-      .set(u.auth)
-      .set('content-type', 'application/json')
-      .send('');
+    const none = await t.as(u).post('/api/vitals').set('content-type', 'application/json').send('');
     expect(none.status).toBe(422);
     expect(none.body.detail).toEqual([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
   });
@@ -145,7 +126,7 @@ describe('implausible values are refused (422 on the field)', () => {
       '1899-12-31T23:00:00Z',
       '2026-02-29T08:00:00Z',
     ]) {
-      const res = await t.http.post('/api/vitals').set(u.auth).send({ heart_rate: 70, logged_at });
+      const res = await t.as(u).post('/api/vitals', { heart_rate: 70, logged_at });
       expect(issue(res), logged_at).toEqual(['body.logged_at']);
     }
     for (const logged_at of [
@@ -155,11 +136,11 @@ describe('implausible values are refused (422 on the field)', () => {
       '2024-02-29T08:00',
       '2026-03-01',
     ]) {
-      const res = await t.http.post('/api/vitals').set(u.auth).send({ heart_rate: 70, logged_at });
+      const res = await t.as(u).post('/api/vitals', { heart_rate: 70, logged_at });
       expect(res.status, logged_at).toBe(201);
       expect(res.body.logged_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
     }
-    const dob = await t.http.put('/api/profile').set(u.auth).send({ date_of_birth: '0001-01-01' });
+    const dob = await t.as(u).put('/api/profile', { date_of_birth: '0001-01-01' });
     expect(issue(dob)).toEqual(['body.date_of_birth']);
   });
 
@@ -180,58 +161,41 @@ describe('implausible values are refused (422 on the field)', () => {
       ],
     ];
     for (const [path, body, field] of cases) {
-      expect(issue(await t.http.post(path).set(u.auth).send(body)), `${path} ${field}`).toContain(
-        `body.${field}`,
-      );
+      expect(issue(await t.as(u).post(path, body)), `${path} ${field}`).toContain(`body.${field}`);
     }
     for (const field of ['height_cm', 'weight_kg']) {
-      expect(
-        issue(
-          await t.http
-            .put('/api/profile')
-            .set(u.auth)
-            .send({ [field]: huge }),
-        ),
-      ).toContain(`body.${field}`);
+      expect(issue(await t.as(u).put('/api/profile', { [field]: huge }))).toContain(`body.${field}`);
     }
-    const ok = await t.http
-      .post('/api/food-logs')
-      .set(u.auth)
-      .send({ description: 'thali', meal_type: 'lunch', calories: 1200, protein_g: 40 });
+    const ok = await t
+      .as(u)
+      .post('/api/food-logs', { description: 'thali', meal_type: 'lunch', calories: 1200, protein_g: 40 });
     expect(ok.status).toBe(201);
   });
 
   it('systolic must be above diastolic, on create and on a PUT that changes one of them', async () => {
-    const bad = await t.http
-      .post('/api/vitals')
-      .set(u.auth)
-      .send({ blood_pressure_systolic: 70, blood_pressure_diastolic: 140 });
-    expect(bad.status).toBe(422);
-    expect(bad.body.detail).toEqual([
-      {
-        loc: ['body', 'blood_pressure_systolic'],
-        msg: 'blood_pressure_systolic must be greater than blood_pressure_diastolic',
-        type: 'value_error',
-      },
-    ]);
-    const ok = await t.http
-      .post('/api/vitals')
-      .set(u.auth)
-      .send({ blood_pressure_systolic: 130, blood_pressure_diastolic: 85 });
+    const bad = await t
+      .as(u)
+      .post('/api/vitals', { blood_pressure_systolic: 70, blood_pressure_diastolic: 140 });
+    expectOneIssue(
+      bad,
+      'blood_pressure_systolic',
+      'blood_pressure_systolic must be greater than blood_pressure_diastolic',
+      'value_error',
+    );
+    const ok = await t
+      .as(u)
+      .post('/api/vitals', { blood_pressure_systolic: 130, blood_pressure_diastolic: 85 });
     expect(ok.status).toBe(201);
-    const put = await t.http
-      .put(`/api/vitals/${ok.body.id}`)
-      .set(u.auth)
-      .send({ blood_pressure_diastolic: 140 });
+    const put = await t.as(u).put(`/api/vitals/${ok.body.id}`, { blood_pressure_diastolic: 140 });
     expect(put.status).toBe(422);
     expect(put.body.detail[0].loc).toEqual(['body', 'blood_pressure_systolic']);
-    const kept = await t.http.get(`/api/vitals/${ok.body.id}`).set(u.auth);
+    const kept = await t.as(u).get(`/api/vitals/${ok.body.id}`);
     expect(kept.body.blood_pressure_diastolic).toBe(85);
   });
 
   it('null for a field that is not nullable, and an empty alarm day list, are 422 in PUT (were ignored with 200)', async () => {
     const create = async (path: string, body: object) => {
-      const res = await t.http.post(path).set(u.auth).send(body);
+      const res = await t.as(u).post(path, body);
       expect(res.status, path).toBe(201);
       return res.body.id as string;
     };
@@ -256,39 +220,25 @@ describe('implausible values are refused (422 on the field)', () => {
       [`/api/food-logs/${food}`, 'meal_type'],
     ];
     for (const [path, field] of cases) {
-      const res = await t.http
-        .put(path)
-        .set(u.auth)
-        .send({ [field]: null });
+      const res = await t.as(u).put(path, { [field]: null });
       expect(res.status, `${path} ${field}`).toBe(422);
       expect(res.body.detail).toEqual([
         { loc: ['body', field], msg: 'Input should not be null', type: 'none_forbidden' },
       ]);
     }
-    const days = await t.http.put(`/api/alarms/${alarm}`).set(u.auth).send({ days_of_week: [] });
+    const days = await t.as(u).put(`/api/alarms/${alarm}`, { days_of_week: [] });
     expect(issue(days)).toEqual(['body.days_of_week']);
     // Nullable fields still clear.
-    const cleared = await t.http.put(`/api/appointments/${appt}`).set(u.auth).send({ notes: null });
+    const cleared = await t.as(u).put(`/api/appointments/${appt}`, { notes: null });
     expect(cleared.status).toBe(200);
   });
 
   it('a NUL character in a string is a 422 on that field (was a 400 from the store)', async () => {
-    const res = await t.http
-      .post('/api/food-logs')
-      .set(u.auth)
-      .send({ description: 'dal\u0000', meal_type: 'lunch' });
-    expect(res.status).toBe(422);
-    expect(res.body.detail).toEqual([
-      {
-        loc: ['body', 'description'],
-        msg: 'Text must not contain NUL characters',
-        type: 'string_pattern_mismatch',
-      },
-    ]);
-    const batch = await t.http
-      .post('/api/appointments/batch')
-      .set(u.auth)
-      .send([{ title: 'a\u0000', scheduled_at: '2026-03-10T10:30:00+05:30' }]);
+    const res = await t.as(u).post('/api/food-logs', { description: 'dal\u0000', meal_type: 'lunch' });
+    expectOneIssue(res, 'description', 'Text must not contain NUL characters', 'string_pattern_mismatch');
+    const batch = await t
+      .as(u)
+      .post('/api/appointments/batch', [{ title: 'a\u0000', scheduled_at: '2026-03-10T10:30:00+05:30' }]);
     expect(batch.status).toBe(201);
     expect(batch.body.results[0].status).toBe(422);
   });
@@ -357,9 +307,9 @@ describe('the document says what is enforced', () => {
       detail: 'Method TRACE not allowed; allowed: GET, HEAD, POST',
       code: 'METHOD_NOT_ALLOWED',
     });
-    const item = await t.http.patch('/api/vitals/abc').set(u.auth).send({});
+    const item = await t.as(u).patch('/api/vitals/abc', {});
     expect(item.status).toBe(405);
     expect(item.headers.allow).toBe('DELETE, GET, HEAD, PUT');
-    expect((await t.http.get('/api/nope').set(u.auth)).status).toBe(404);
+    expect((await t.as(u).get('/api/nope')).status).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../support/app.js';
 
 /**
  * Nothing secret or medical reaches the logs: a realistic session over many routes with distinctive values
@@ -8,13 +8,7 @@ import { createTestApp, registerUser, type TestApp } from '../support/app.js';
  * line is scanned for each of them.
  */
 describe('log hygiene over a realistic session', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOG_LEVEL: 'debug', LOGIN_MAX_FAILURES: '2' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = appSuite({ env: { LOG_LEVEL: 'debug', LOGIN_MAX_FAILURES: '2' }, users: 0 });
 
   it('no password, token, secret or health value appears in any log line', async () => {
     const password = 'pw-Secret-Horse-4711';
@@ -41,142 +35,103 @@ describe('log hygiene over a realistic session', () => {
       '38.47',
       '213.7',
     ];
-    const auth = { Authorization: `Bearer ${u.accessToken}` };
-    const ok = (status: number, what: string) => expect(status, what).toBeLessThan(300);
+    /** The request (or a status already read) succeeded. */
+    const ok = async (what: string, res: number | PromiseLike<{ status: number }>) =>
+      expect(typeof res === 'number' ? res : (await res).status, what).toBeLessThan(300);
 
-    ok((await t.http.post('/api/auth/login').send({ email: u.email, password })).status, 'login');
+    await ok('login', t.http.post('/api/auth/login').send({ email: u.email, password }));
     expect(
       (await t.http.post('/api/auth/login').send({ email: u.email, password: `${password}-wrong` })).status,
     ).toBe(401);
     const refreshed = await t.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken });
-    ok(refreshed.status, 'refresh');
+    await ok('refresh', refreshed.status);
     secrets.push(refreshed.body.access_token, refreshed.body.refresh_token);
-    ok(
-      (
-        await t.http
-          .post('/api/profile')
-          .set(auth)
-          .send({ name: 'Hygiene Person', age: 71, blood_type: 'AB+', timezone: 'Asia/Kolkata' })
-      ).status,
+    await ok(
       'profile',
+      t.as(u).post('/api/profile', {
+        name: 'Hygiene Person',
+        age: 71,
+        blood_type: 'AB+',
+        timezone: 'Asia/Kolkata',
+      }),
     );
-    const vitals = await t.http
-      .post('/api/vitals')
-      .set(auth)
-      .send({ heart_rate: 187, weight_kg: 73.219, temperature: 38.47, blood_sugar: 213.7, fasting: true });
-    ok(vitals.status, 'vitals');
-    ok((await t.http.put(`/api/vitals/${vitals.body.id}`).set(auth).send({ heart_rate: 187 })).status, 'put');
-    ok((await t.http.get(`/api/vitals/${vitals.body.id}`).set(auth)).status, 'get');
-    ok((await t.http.post('/api/health/vitals').set(auth).send({ heart_rate: 187 })).status, 'legacy vitals');
-    ok(
-      (
-        await t.http
-          .post('/api/food-logs')
-          .set(auth)
-          .send({ description: 'unique-food-XYZ', meal_type: 'lunch' })
-      ).status,
-      'food',
-    );
-    ok((await t.http.post('/api/tracking/water/log').set(auth).send({ amount_ml: 731 })).status, 'water');
-    ok(
-      (
-        await t.http
-          .post('/api/tracking/mood/log')
-          .set(auth)
-          .send({ mood: 'good', energy_level: 'high', notes: 'unique-mood-note' })
-      ).status,
+    const vitals = await t.as(u).post('/api/vitals', {
+      heart_rate: 187,
+      weight_kg: 73.219,
+      temperature: 38.47,
+      blood_sugar: 213.7,
+      fasting: true,
+    });
+    await ok('vitals', vitals.status);
+    await ok('put', t.as(u).put(`/api/vitals/${vitals.body.id}`, { heart_rate: 187 }));
+    await ok('get', t.as(u).get(`/api/vitals/${vitals.body.id}`));
+    await ok('legacy vitals', t.as(u).post('/api/health/vitals', { heart_rate: 187 }));
+    await ok('food', t.as(u).post('/api/food-logs', { description: 'unique-food-XYZ', meal_type: 'lunch' }));
+    await ok('water', t.as(u).post('/api/tracking/water/log', { amount_ml: 731 }));
+    await ok(
       'mood',
+      t
+        .as(u)
+        .post('/api/tracking/mood/log', { mood: 'good', energy_level: 'high', notes: 'unique-mood-note' }),
     );
-    const med = await t.http.post('/api/medication').set(auth).send({
+    const med = await t.as(u).post('/api/medication', {
       name: 'Zyxoprolol-unique',
       dosage: '731-mg-dose',
       frequency: 'daily',
       instructions: 'take-with-unique-juice',
     });
-    ok(med.status, 'medication');
-    ok(
-      (
-        await t.http
-          .post('/api/medication-schedules')
-          .set(auth)
-          .send({ medication_id: med.body.id, time_of_day: '08:00', days_of_week: ['mon'] })
-      ).status,
+    await ok('medication', med.status);
+    await ok(
       'schedule',
+      t.as(u).post('/api/medication-schedules', {
+        medication_id: med.body.id,
+        time_of_day: '08:00',
+        days_of_week: ['mon'],
+      }),
     );
-    ok(
-      (
-        await t.http
-          .post('/api/medication/log')
-          .set(auth)
-          .send({ medication_id: med.body.id, notes: '731-mg-dose' })
-      ).status,
+    await ok(
       'dose',
+      t.as(u).post('/api/medication/log', { medication_id: med.body.id, notes: '731-mg-dose' }),
     );
-    ok(
-      (
-        await t.http
-          .post('/api/emergency-contacts')
-          .set(auth)
-          .send({ name: 'Unique Contact Name', phone: '+919812345678', is_primary: true })
-      ).status,
+    await ok(
       'contact',
+      t.as(u).post('/api/emergency-contacts', {
+        name: 'Unique Contact Name',
+        phone: '+919812345678',
+        is_primary: true,
+      }),
     );
-    ok(
-      (
-        await t.http
-          .post('/api/emergency/alert')
-          .set(auth)
-          .send({ type: 'fall', severity: 'high', description: 'fell-in-unique-bathroom' })
-      ).status,
-      'alert',
-    );
-    ok(
-      (
-        await t.http.post('/api/appointments').set(auth).send({
-          title: 'Cardiology',
-          doctor_name: 'Unique Cardiologist',
-          scheduled_at: '2026-12-24T10:30:00+05:30',
-          notes: 'unique-appointment-note',
-        })
-      ).status,
+    const alert = { type: 'fall', severity: 'high', description: 'fell-in-unique-bathroom' };
+    await ok('alert', t.as(u).post('/api/emergency/alert', alert));
+    await ok(
       'appointment',
+      t.as(u).post('/api/appointments', {
+        title: 'Cardiology',
+        doctor_name: 'Unique Cardiologist',
+        scheduled_at: '2026-12-24T10:30:00+05:30',
+        notes: 'unique-appointment-note',
+      }),
     );
-    ok(
-      (await t.http.post('/api/chat').set(auth).send({ message: 'I ate unique-food-XYZ for lunch' })).status,
-      'chat',
-    );
-    ok(
-      (await t.http.post('/api/chat').set(auth).send({ message: 'severe chest pain, my-unique-chest-note' }))
-        .status,
-      'red flag',
-    );
-    ok((await t.http.get('/api/health/insights').set(auth)).status, 'insights');
-    ok((await t.http.get('/api/auth/me/export').set(auth)).status, 'export');
+    await ok('chat', t.as(u).post('/api/chat', { message: 'I ate unique-food-XYZ for lunch' }));
+    await ok('red flag', t.as(u).post('/api/chat', { message: 'severe chest pain, my-unique-chest-note' }));
+    await ok('insights', t.as(u).get('/api/health/insights'));
+    await ok('export', t.as(u).get('/api/auth/me/export'));
     // Failures carrying the values: validation (422), malformed JSON (400), a foreign id (404), a bad token.
+    expect((await t.as(u).post('/api/vitals', { heart_rate: '187-bpm-unique-food-XYZ' })).status).toBe(422);
     expect(
-      (await t.http.post('/api/vitals').set(auth).send({ heart_rate: '187-bpm-unique-food-XYZ' })).status,
-    ).toBe(422);
-    expect(
-      (
-        await t.http
-          .post('/api/vitals')
-          .set(auth)
-          .set('Content-Type', 'application/json')
-          .send('{"heart_rate":187,')
-      ).status,
+      (await t.as(u).post('/api/vitals').set('Content-Type', 'application/json').send('{"heart_rate":187,'))
+        .status,
     ).toBe(400);
-    expect((await t.http.get('/api/vitals/aaaaaaaaaaaa').set(auth)).status).toBe(404);
+    expect((await t.as(u).get('/api/vitals/aaaaaaaaaaaa')).status).toBe(404);
     expect((await t.http.get('/api/vitals').set('Authorization', `Bearer ${u.refreshToken}`)).status).toBe(
       401,
     );
-    ok(
-      (
-        await t.http
-          .post('/api/auth/change-password')
-          .set(auth)
-          .send({ current_password: password, new_password: 'pw-New-Horse-0815' })
-      ).status,
+    await ok(
       'change password',
+      t.as(u).post('/api/auth/change-password', {
+        current_password: password,
+        new_password: 'pw-New-Horse-0815',
+      }),
     );
     secrets.push('pw-New-Horse-0815');
     expect(t.logs.length).toBeGreaterThan(20);

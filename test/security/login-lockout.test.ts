@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../support/app.js';
 import { metricValue } from '../support/metrics.js';
 
 /**
@@ -8,13 +8,7 @@ import { metricValue } from '../support/metrics.js';
  * logs in (slowed down by at most a few seconds). X-Forwarded-For counts only from a configured proxy.
  */
 describe('login lockout per (account, address) and per address; the account is only slowed down', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'loopback' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'loopback' }, users: 0 });
 
   const login = (email: string, password: string, from: string) =>
     t.http.post('/api/auth/login').set('X-Forwarded-For', from).send({ email, password });
@@ -68,13 +62,7 @@ describe('login lockout per (account, address) and per address; the account is o
 });
 
 describe('X-Forwarded-For is ignored unless TRUST_PROXY names the proxy (default)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ env: { LOGIN_MAX_FAILURES: '3' }, users: 0 });
 
   it('a client cannot pick a fresh address per attempt by forging the header', async () => {
     const statuses: number[] = [];

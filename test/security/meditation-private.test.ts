@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, registerUser, type TestUser } from '../support/app.js';
 import { ids } from '../support/health.js';
 
 /**
@@ -9,18 +9,14 @@ import { ids } from '../support/health.js';
  * catalogue (changed only by seed) is listed to everyone and deletable by no one.
  */
 describe('meditation sessions: own sessions private, built-in catalogue read-only', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
+  const { t, users } = appSuite({ users: 2 });
+  const [a, b] = users;
   let builtIn: string;
   let gateway: LocusGraphGateway;
 
-  const sessions = (u: TestUser, query = '') => t.http.get(`/api/meditation/sessions${query}`).set(u.auth);
+  const sessions = (u: TestUser, query = '') => t.as(u).get(`/api/meditation/sessions${query}`);
 
   beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
     gateway = t.app.get(LocusGraphGateway);
     // A seed writes the catalogue straight to the store, with no owner.
     const seeded = await gateway.store({
@@ -39,22 +35,19 @@ describe('meditation sessions: own sessions private, built-in catalogue read-onl
     });
     builtIn = seeded.id;
   });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it("B never sees, reads, logs, deletes or collides with A's session", async () => {
-    const created = await t.http
-      .post('/api/meditation/sessions')
-      .set(a.auth)
-      .send({ title: 'Click here', audio_url: 'https://phish.example/x.mp3', duration_minutes: 5 });
+    const created = await t.as(a).post('/api/meditation/sessions', {
+      title: 'Click here',
+      audio_url: 'https://phish.example/x.mp3',
+      duration_minutes: 5,
+    });
     expect(created.status).toBe(201);
     expect(created.body.user_id).toBe(a.id);
     const id = created.body.id as string;
-    const batch = await t.http
-      .post('/api/meditation/sessions/batch')
-      .set(a.auth)
-      .send([{ title: 'Batch calm', duration_minutes: 3 }]);
+    const batch = await t
+      .as(a)
+      .post('/api/meditation/sessions/batch', [{ title: 'Batch calm', duration_minutes: 3 }]);
     expect(batch.status).toBe(201);
     const batchId = batch.body.entity_ids[0] as string;
 
@@ -66,67 +59,50 @@ describe('meditation sessions: own sessions private, built-in catalogue read-onl
       expect(JSON.stringify(listed.body)).not.toContain('phish');
     }
     for (const sid of [id, batchId]) {
-      expect((await t.http.get(`/api/meditation/sessions/${sid}`).set(b.auth)).status).toBe(404);
-      expect((await t.http.delete(`/api/meditation/sessions/${sid}`).set(b.auth)).status).toBe(404);
-      const log = await t.http
-        .post('/api/meditation/log')
-        .set(b.auth)
-        .send({ session_id: sid, duration_minutes: 5 });
+      expect((await t.as(b).get(`/api/meditation/sessions/${sid}`)).status).toBe(404);
+      expect((await t.as(b).delete(`/api/meditation/sessions/${sid}`)).status).toBe(404);
+      const log = await t.as(b).post('/api/meditation/log', { session_id: sid, duration_minutes: 5 });
       expect(log.status).toBe(404);
     }
     // Titles are unique per user (and against the catalogue), not across users.
-    const same = await t.http
-      .post('/api/meditation/sessions')
-      .set(b.auth)
-      .send({ title: 'Click here', duration_minutes: 5 });
+    const same = await t.as(b).post('/api/meditation/sessions', { title: 'Click here', duration_minutes: 5 });
     expect(same.status).toBe(201);
     expect(
-      (
-        await t.http
-          .post('/api/meditation/sessions')
-          .set(b.auth)
-          .send({ title: 'calm BREATHING', duration_minutes: 5 })
-      ).status,
+      (await t.as(b).post('/api/meditation/sessions', { title: 'calm BREATHING', duration_minutes: 5 }))
+        .status,
     ).toBe(409);
-    expect((await t.http.get(`/api/meditation/sessions/${id}`).set(a.auth)).status).toBe(200);
+    expect((await t.as(a).get(`/api/meditation/sessions/${id}`)).status).toBe(200);
   });
 
   it('the built-in catalogue is listed to everyone, can be logged, and cannot be deleted', async () => {
     for (const u of [a, b]) {
-      const one = await t.http.get(`/api/meditation/sessions/${builtIn}`).set(u.auth);
+      const one = await t.as(u).get(`/api/meditation/sessions/${builtIn}`);
       expect(one.status).toBe(200);
       expect(one.body).toMatchObject({ id: builtIn, user_id: null, title: 'Calm breathing' });
-      expect((await t.http.delete(`/api/meditation/sessions/${builtIn}`).set(u.auth)).status).toBe(404);
-      const log = await t.http
-        .post('/api/meditation/log')
-        .set(u.auth)
-        .send({ session_id: builtIn, duration_minutes: 5 });
+      expect((await t.as(u).delete(`/api/meditation/sessions/${builtIn}`)).status).toBe(404);
+      const log = await t.as(u).post('/api/meditation/log', { session_id: builtIn, duration_minutes: 5 });
       expect(log.status).toBe(201);
     }
     expect(await gateway.get(`meditation_session:${builtIn}`)).not.toBeNull();
   });
 
   it('the creator deletes their session (204); it is then gone for them too', async () => {
-    const s = await t.http
-      .post('/api/meditation/sessions')
-      .set(a.auth)
-      .send({ title: 'To delete', duration_minutes: 5 });
-    expect((await t.http.delete(`/api/meditation/sessions/${s.body.id}`).set(a.auth)).status).toBe(204);
-    expect((await t.http.get(`/api/meditation/sessions/${s.body.id}`).set(a.auth)).status).toBe(404);
-    expect((await t.http.delete(`/api/meditation/sessions/${s.body.id}`).set(a.auth)).status).toBe(404);
+    const s = await t.as(a).post('/api/meditation/sessions', { title: 'To delete', duration_minutes: 5 });
+    expect((await t.as(a).delete(`/api/meditation/sessions/${s.body.id}`)).status).toBe(204);
+    expect((await t.as(a).get(`/api/meditation/sessions/${s.body.id}`)).status).toBe(404);
+    expect((await t.as(a).delete(`/api/meditation/sessions/${s.body.id}`)).status).toBe(404);
     expect(ids((await sessions(a, '?limit=100')).body)).not.toContain(s.body.id);
   });
 
   it("is in the creator's export and erased with the creator's account", async () => {
     const c = await registerUser(t);
-    const s = await t.http
-      .post('/api/meditation/sessions')
-      .set(c.auth)
-      .send({ title: 'Evening wind-down', duration_minutes: 12 });
+    const s = await t
+      .as(c)
+      .post('/api/meditation/sessions', { title: 'Evening wind-down', duration_minutes: 12 });
     expect(s.status).toBe(201);
-    const exported = await t.http
+    const exported = await t
+      .as(c)
       .get('/api/auth/me/export')
-      .set(c.auth)
       .buffer(true)
       .parse((res, cb) => {
         let data = '';
@@ -138,7 +114,7 @@ describe('meditation sessions: own sessions private, built-in catalogue read-onl
     expect(records.map((r) => r.context_id)).toContain(`meditation_session:${s.body.id}`);
     expect(records.map((r) => r.context_id)).not.toContain(`meditation_session:${builtIn}`);
 
-    expect((await t.http.delete('/api/auth/me').set(c.auth)).status).toBe(204);
+    expect((await t.as(c).delete('/api/auth/me')).status).toBe(204);
     expect(await gateway.get(`meditation_session:${s.body.id}`)).toBeNull();
     expect(ids((await sessions(a, '?limit=100')).body)).not.toContain(s.body.id);
     expect(await gateway.get(`meditation_session:${builtIn}`)).not.toBeNull();

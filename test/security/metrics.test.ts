@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/app-config.js';
 import { link } from '../support/care.js';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 import { metricValue } from '../support/metrics.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 describe('GET /metrics with METRICS_TOKEN', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { METRICS_TOKEN: TOKEN } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ env: { METRICS_TOKEN: TOKEN }, users: 0 });
 
   it('answers 401 without the bearer token or with a wrong one, 200 with it', async () => {
     const none = await t.http.get('/metrics');
@@ -42,30 +36,22 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 });
 
 describe('emergency alert metrics', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const { t } = appSuite({ users: 0 });
 
   it('count deliveries per channel and outcome, with no e-mail or user id in any label', async () => {
     const sender = await registerUser(t);
     const son = await registerUser(t);
     // In-app delivery to another account goes through an accepted care-circle link, never a contact's e-mail.
     await link(t, sender, son, { role: 'caregiver', scopes: ['emergency'], notify: ['emergency_alert'] });
-    const add = (body: Record<string, unknown>) =>
-      t.http.post('/api/emergency-contacts').set(sender.auth).send(body);
+    const add = (body: Record<string, unknown>) => t.as(sender).post('/api/emergency-contacts', body);
     expect((await add({ name: 'Son', phone: '+919876543210', email: son.email })).status).toBe(201);
     expect((await add({ name: 'Aunt', phone: '+919811111111' })).status).toBe(201);
     const inApp = 'podd_care_notifications_total{kind="emergency_alert",outcome="sent"}';
     const unreachable = 'podd_emergency_alerts_total{channel="none",outcome="failed"}';
     const before = (await t.http.get('/metrics')).text;
-    const alert = await t.http
-      .post('/api/emergency/alert')
-      .set(sender.auth)
-      .send({ type: 'fall', severity: 'high', description: 'Fell' });
+    const alert = await t
+      .as(sender)
+      .post('/api/emergency/alert', { type: 'fall', severity: 'high', description: 'Fell' });
     expect(alert.status).toBe(201);
     let after = before;
     for (

@@ -45,10 +45,9 @@ describe('WebSocket sessions end with the session (one replica)', () => {
   }
 
   async function alert(): Promise<void> {
-    const r = await t.http
-      .post('/api/emergency/alert')
-      .set(sender.auth)
-      .send({ type: 'fall', severity: 'high', description: 'Fell in the garden' });
+    const r = await t
+      .as(sender)
+      .post('/api/emergency/alert', { type: 'fall', severity: 'high', description: 'Fell in the garden' });
     expect(r.status).toBe(201);
   }
 
@@ -82,7 +81,7 @@ describe('WebSocket sessions end with the session (one replica)', () => {
     const v = await contact();
     const ws = await notifications(v.accessToken);
     await expectRevoked(ws, async () => {
-      expect((await t.http.post('/api/auth/logout-all').set(v.auth)).status).toBe(200);
+      expect((await t.as(v).post('/api/auth/logout-all')).status).toBe(200);
     });
   });
 
@@ -91,10 +90,10 @@ describe('WebSocket sessions end with the session (one replica)', () => {
     const old = await notifications(v.accessToken);
     let fresh: WsClient | undefined;
     await expectRevoked(old, async () => {
-      const r = await t.http
-        .post('/api/auth/change-password')
-        .set(v.auth)
-        .send({ current_password: v.password, new_password: 'a-brand-new-password' });
+      const r = await t.as(v).post('/api/auth/change-password', {
+        current_password: v.password,
+        new_password: 'a-brand-new-password',
+      });
       expect(r.status).toBe(200);
       fresh = await notifications(r.body.access_token);
     });
@@ -111,7 +110,7 @@ describe('WebSocket sessions end with the session (one replica)', () => {
     await alert();
     await ws.next(isNotification);
     const started = Date.now();
-    expect((await t.http.delete('/api/auth/me').set(v.auth)).status).toBe(204);
+    expect((await t.as(v).delete('/api/auth/me')).status).toBe(204);
     await expectClosed4401(ws, started);
   });
 
@@ -132,7 +131,7 @@ describe('WebSocket sessions end with the session (one replica)', () => {
     const v = await registerUser(t);
     const ws = await connectWs(`${base}/api/voice/ws?token=${v.accessToken}`, {}, undefined, 'connected');
     const started = Date.now();
-    expect((await t.http.post('/api/auth/logout-all').set(v.auth)).status).toBe(200);
+    expect((await t.as(v).post('/api/auth/logout-all')).status).toBe(200);
     await expectClosed4401(ws, started);
   });
 
@@ -174,7 +173,7 @@ describe.runIf(redisUrl)('WebSocket revocation across replicas (two instances, o
       `${wsBase(b.app.getHttpServer())}/api/notifications/ws?token=${v.accessToken}`,
     );
     const started = Date.now();
-    expect((await a.http.post('/api/auth/logout-all').set(v.auth)).status).toBe(200);
+    expect((await a.as(v).post('/api/auth/logout-all')).status).toBe(200);
     await expectClosed4401(onB, started);
   });
 });

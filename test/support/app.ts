@@ -19,8 +19,14 @@ export interface TestApp {
   http: TestAgent;
   /** Lines the app logged (JSON strings), for log-hygiene assertions. */
   logs: string[];
+  /** Requests as `user` (its bearer token set; the body, when given, sent as JSON or as is for a string). */
+  as(user: TestUser): UserAgent;
   close(): Promise<void>;
 }
+
+type PendingRequest = ReturnType<TestAgent['get']>;
+type Verb = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type UserAgent = Record<Verb, (path: string, body?: string | object) => PendingRequest>;
 
 export interface TestAppOptions {
   /** Extra or overriding environment variables. */
@@ -56,6 +62,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir,
     http,
     logs,
+    as: (user) => {
+      const call = (verb: Verb) => (path: string, body?: string | object) => {
+        const req = http[verb](path).set(user.auth);
+        return body === undefined ? req : req.send(body);
+      };
+      return {
+        get: call('get'),
+        post: call('post'),
+        put: call('put'),
+        patch: call('patch'),
+        delete: call('delete'),
+      };
+    },
     close: async () => {
       await app.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -75,11 +94,15 @@ export interface TestUser {
 
 let counter = 0;
 
+/** Registration fields a test may choose (the rest are generated). */
+export interface UserFields {
+  email?: string;
+  password?: string;
+  name?: string;
+}
+
 /** Registers a fresh user through the API and returns its tokens. */
-export async function registerUser(
-  t: TestApp,
-  overrides: { email?: string; password?: string; name?: string } = {},
-): Promise<TestUser> {
+export async function registerUser(t: TestApp, overrides: UserFields = {}): Promise<TestUser> {
   const email = overrides.email ?? `user${Date.now()}${counter++}@example.com`;
   const password = overrides.password ?? 'correct horse battery';
   const res = await t.http
@@ -97,6 +120,68 @@ export async function registerUser(
   };
 }
 
+/**
+ * A stand-in for a value a suite creates in `beforeAll`: reading any property forwards to `get()`, so the suite
+ * can name it at collection time (`const { t, u } = appSuite()`) and use it unchanged inside its tests.
+ */
+export function late<T extends object>(get: () => T | undefined, what: string): T {
+  const real = (): T => {
+    const v = get();
+    if (!v) throw new Error(`${what} is read before the suite's beforeAll ran`);
+    return v;
+  };
+  return new Proxy({} as T, {
+    get(_, key) {
+      const v = real();
+      const out = Reflect.get(v, key, v) as unknown;
+      return typeof out === 'function' ? (out as (...a: unknown[]) => unknown).bind(v) : out;
+    },
+    set: (_, key, value) => Reflect.set(real(), key, value),
+    has: (_, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(real(), key);
+      return d && { ...d, configurable: true };
+    },
+  });
+}
+
+export interface AppSuite {
+  /** The suite's app (started before the suite's tests, closed after them). */
+  t: TestApp;
+  /** The first registered user. */
+  u: TestUser;
+  /** All registered users, in order (`const { t, users: [a, b] } = appSuite({ users: 2 })`). */
+  users: TestUser[];
+}
+
+export interface AppSuiteOptions {
+  /** Extra environment; a function is called in beforeAll (for values known only then, e.g. a stand-in's port). */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** How many users to register (default 1), or each one's registration fields. */
+  users?: number | UserFields[];
+}
+
+/**
+ * For a suite: one test app (createTestApp with `env`) started in beforeAll with `users` fresh users, closed in
+ * afterAll. Further beforeAll hooks of the suite run after it and can seed data.
+ */
+export function appSuite(options: AppSuiteOptions = {}): AppSuite {
+  const { users: wanted = 1, env } = options;
+  const fields = typeof wanted === 'number' ? Array.from({ length: wanted }, () => ({})) : wanted;
+  const count = fields.length;
+  const state: { t?: TestApp; users: TestUser[] } = { users: [] };
+  beforeAll(async () => {
+    state.t = await createTestApp({ env: typeof env === 'function' ? env() : env });
+    for (const f of fields) state.users.push(await registerUser(state.t, f));
+  });
+  afterAll(async () => {
+    await state.t?.close();
+  });
+  const users = Array.from({ length: count }, (_, i) => late(() => state.users[i], `user ${i}`));
+  return { t: late(() => state.t, 'the test app'), u: users[0], users };
+}
+
 /** True when a suite that needs an external service must run: in CI a missing service is a failure, not a skip. */
 export function requireService(envName: string): string | undefined {
   const v = process.env[envName];
@@ -107,21 +192,55 @@ export function requireService(envName: string): string | undefined {
 }
 
 /**
- * For a suite: a test app wired to a stand-in server (`env` from the started stand-in), both started before the
- * suite and closed after it. Read `t` and `standIn` inside the tests.
+ * For a suite: appSuite wired to a stand-in server (`env` from the started stand-in). The stand-in starts
+ * before the app and closes after it; `standIn` reads like `t` (use it inside the tests). No users by default.
  */
 export function appWithStandIn<S extends { close(): Promise<void> }>(
   start: () => Promise<S>,
   env: (standIn: S) => Record<string, string>,
-): { t: TestApp; standIn: S } {
-  const m = {} as { t: TestApp; standIn: S };
+  options: Omit<AppSuiteOptions, 'env'> = {},
+): AppSuite & { standIn: S } {
+  const box: { standIn?: S } = {};
   beforeAll(async () => {
-    m.standIn = await start();
-    m.t = await createTestApp({ env: env(m.standIn) });
+    box.standIn = await start();
   });
   afterAll(async () => {
-    await m.t?.close();
-    await m.standIn?.close();
+    await box.standIn?.close();
   });
-  return m;
+  const suite = appSuite({ users: 0, ...options, env: () => env(box.standIn!) });
+  return { ...suite, standIn: late(() => box.standIn, 'the stand-in') };
+}
+
+/**
+ * Starts `count` apps as replicas of one deployment: `env(i)` names the shared stores; every replica signs
+ * tokens with the first one's secret. Each app is pushed onto `into` as it starts (close them there).
+ */
+export async function startReplicas(
+  count: number,
+  env: (i: number) => Record<string, string>,
+  into: TestApp[] = [],
+): Promise<TestApp[]> {
+  for (let i = 0; i < count; i++) {
+    const secret: Record<string, string> = into[0] ? { JWT_SECRET: into[0].config.jwt.secret } : {};
+    into.push(await createTestApp({ env: { ...env(i), ...secret } }));
+  }
+  return into;
+}
+
+/** For a suite: startReplicas in beforeAll, each closed (last first) in afterAll; read them inside the tests. */
+export function replicaSuite(count: number, env: (i: number) => Record<string, string>): TestApp[] {
+  const apps: TestApp[] = [];
+  beforeAll(async () => {
+    await startReplicas(count, env, apps);
+  });
+  afterAll(async () => {
+    for (const app of apps.splice(0).reverse()) await app.close();
+  });
+  return Array.from({ length: count }, (_, i) => late(() => apps[i], `replica ${i}`));
+}
+
+/** A CORS preflight of a POST to `path` from `origin`, asking for `headers` when given. */
+export function preflight(t: TestApp, path: string, origin: string, headers?: string): PendingRequest {
+  const req = t.http.options(path).set('Origin', origin).set('Access-Control-Request-Method', 'POST');
+  return headers ? req.set('Access-Control-Request-Headers', headers) : req;
 }

@@ -17,10 +17,7 @@ export async function invite(
   email: string,
   grant: GrantBody,
 ): Promise<Record<string, unknown>> {
-  const r = await t.http
-    .post('/api/care/invitations')
-    .set(owner.auth)
-    .send({ email, ...grant });
+  const r = await t.as(owner).post('/api/care/invitations', { email, ...grant });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -28,7 +25,7 @@ export async function invite(
 /** Owner invites member, member accepts: an accepted link with the grant. */
 export async function link(t: TestApp, owner: TestUser, member: TestUser, grant: GrantBody): Promise<string> {
   const inv = await invite(t, owner, member.email, grant);
-  const r = await t.http.post(`/api/care/invitations/${inv.id}/accept`).set(member.auth).send({});
+  const r = await t.as(member).post(`/api/care/invitations/${inv.id}/accept`, {});
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return String(inv.id);
 }

@@ -48,17 +48,61 @@ export async function expectQueryBounds(
   outside: string[],
 ): Promise<void> {
   for (const v of inside) {
-    const res = await t.http
-      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`)
-      .set(user.auth);
+    const res = await t
+      .as(user)
+      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`);
     expect(res.status, `${field}=${v}: ${JSON.stringify(res.body)}`).toBe(200);
   }
   for (const v of outside) {
-    const res = await t.http
-      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`)
-      .set(user.auth);
+    const res = await t
+      .as(user)
+      .get(`${path}${path.includes('?') ? '&' : '?'}${field}=${encodeURIComponent(v)}`);
     expect(res.status, `${field}=${v}`).toBe(422);
   }
 }
 
 export const ids = (body: { id: string }[]): string[] => body.map((r) => r.id);
+
+/** A route as `'<METHOD> <path>'`, e.g. `'POST /api/medication/log'`. */
+export type Route = `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}`;
+
+/** The five routes of a CRUD resource: list, create, and get/replace/delete of a well-formed id. */
+export const crudRoutes = (base: `/${string}`): Route[] => [
+  `GET ${base}`,
+  `POST ${base}`,
+  ...(['GET', 'PUT', 'DELETE'] as const).map((m): Route => `${m} ${base}/abcdefabcdef`),
+];
+
+/** Each route answers 401 without a token (an empty JSON body on every method). */
+export async function expectUnauthenticated(t: TestApp, routes: Route[]): Promise<void> {
+  for (const route of routes) {
+    const [method, path] = route.split(' ');
+    const m = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    expect((await t.http[m](path).send({})).status, route).toBe(401);
+  }
+}
+
+/** A 422 whose only validation issue is on body field `field`, with this message and type. */
+export function expectOneIssue(
+  res: { status: number; body: { detail?: unknown } },
+  field: string,
+  msg: string,
+  type: string,
+): void {
+  expect(res.status).toBe(422);
+  expect(res.body.detail).toEqual([{ loc: ['body', field], msg, type }]);
+}
+
+/** expectBounds with the request fixed (one route and base body): call it with `(field, inside, outside)`. */
+export const boundsOf =
+  (t: TestApp, user: TestUser, method: Method, path: string, base: Record<string, unknown> = {}) =>
+  (field: string, inside: unknown[], outside: unknown[]): Promise<void> =>
+    expectBounds(t, user, method, path, base, field, inside, outside);
+
+/** An emergency alert body (POST /api/emergency/alert) for suites that need one to be raised. */
+export const FALL_ALERT = {
+  type: 'fall',
+  severity: 'high',
+  description: 'Fell in the bathroom',
+  location: 'Pune',
+};

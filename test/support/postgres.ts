@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { late } from './app.js';
 
 /**
  * Creates a throw-away database on the server named by `adminUrl` (TEST_DATABASE_URL) and returns its URL
@@ -25,4 +27,16 @@ export async function createTempDatabase(
       await c.end();
     },
   };
+}
+
+/** For a suite: a throw-away database created before the suite and dropped after it (`url` read inside hooks/tests). */
+export function tempDatabaseSuite(adminUrl: string | undefined, prefix: string): { url: string } {
+  const box: { db?: { url: string; drop(): Promise<void> } } = {};
+  beforeAll(async () => {
+    box.db = await createTempDatabase(adminUrl!, prefix);
+  });
+  afterAll(async () => {
+    await box.db?.drop();
+  });
+  return late(() => box.db, 'the temporary database');
 }

@@ -58,15 +58,17 @@ describe('circuit breakers around the model and speech providers', () => {
   });
 
   it('Sarvam speech: 5 server errors open the circuit (503 with Retry-After, no request); 4xx do not', async () => {
+    const client = (f: ReturnType<typeof scriptedFetch>) =>
+      new SarvamSpeechClient({
+        baseUrl: 'http://sarvam.invalid',
+        apiKey: 'k',
+        sttModel: 's',
+        ttsModel: 't',
+        timeoutMs: 1000,
+        fetchImpl: f.fetch,
+      });
     const failing = scriptedFetch([503]);
-    const speech = new SarvamSpeechClient({
-      baseUrl: 'http://sarvam.invalid',
-      apiKey: 'k',
-      sttModel: 's',
-      ttsModel: 't',
-      timeoutMs: 1000,
-      fetchImpl: failing.fetch,
-    });
+    const speech = client(failing);
     for (let i = 0; i < 5; i++)
       await expect(speech.synthesize('namaste', 'hi-IN', 'anushka')).rejects.toMatchObject({ status: 502 });
     const refused = await speech.synthesize('namaste', 'hi-IN', 'anushka').catch((e: unknown) => e);
@@ -75,14 +77,7 @@ describe('circuit breakers around the model and speech providers', () => {
     expect(failing.calls()).toBe(5);
 
     const badInput = scriptedFetch([400]);
-    const other = new SarvamSpeechClient({
-      baseUrl: 'http://sarvam.invalid',
-      apiKey: 'k',
-      sttModel: 's',
-      ttsModel: 't',
-      timeoutMs: 1000,
-      fetchImpl: badInput.fetch,
-    });
+    const other = client(badInput);
     for (let i = 0; i < 7; i++)
       await expect(other.synthesize('namaste', 'hi-IN', 'anushka')).rejects.toMatchObject({ status: 502 });
     expect(badInput.calls()).toBe(7);

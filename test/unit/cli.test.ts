@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { openEventStore } from '../../src/locusgraph/embedded/open-event-store.js';
 import { SQLITE_SCHEMA_VERSION } from '../../src/locusgraph/embedded/sqlite-event-store.js';
 import type { StoredRecord } from '../../src/locusgraph/locusgraph.types.js';
+import { observation } from '../support/records.js';
 
 const root = mkdtempSync(join(tmpdir(), 'podd-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -178,13 +179,7 @@ describe('podd CLI', () => {
 
     // Later changes that the restore must undo.
     await live.delete('vitals:u0r0');
-    await live.store({
-      contextId: 'vitals:new',
-      userId: 'u9',
-      kind: 'observation',
-      source: 'user',
-      payload: {},
-    });
+    await live.store(observation('vitals:new', {}, 'u9'));
 
     // Refused while the database is open (its -wal/-shm files exist).
     const refused = await cli(['restore', dir], e);
@@ -258,13 +253,7 @@ describe('podd CLI', () => {
   it('outbox status and requeue', async () => {
     const e = env({ LOCUSGRAPH_API_KEY: 'k', LOCUSGRAPH_GRAPH_ID: 'g' });
     await withStore(e, async (s) => {
-      await s.store({
-        contextId: 'vitals:o1',
-        userId: 'u',
-        kind: 'observation',
-        source: 'user',
-        payload: { v: 1 },
-      });
+      await s.store(observation('vitals:o1', { v: 1 }));
       const [entry] = await s.claimDue(Date.now(), 1);
       await s.deadLetter(entry.seq, 'HTTP 400 unknown field');
     });

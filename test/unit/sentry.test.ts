@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderError } from '../../src/common/http-exception.filter.js';
 import { EVENT_STORE } from '../../src/locusgraph/locusgraph.module.js';
 import { scrub, SentryReporter, setErrorReporter } from '../../src/ops/sentry.js';
-import { createTestApp, registerUser, type TestApp } from '../support/app.js';
+import { appSuite, registerUser } from '../support/app.js';
 
 /**
  * Error reporting (SENTRY_DSN) against a Sentry stand-in speaking the envelope protocol
@@ -97,13 +97,7 @@ describe('Sentry reporter (envelope endpoint)', () => {
 });
 
 describe('a forced 500 through the whole app (SENTRY_DSN set)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { SENTRY_DSN: `http://publickey@127.0.0.1:${port}/7` } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = appSuite({ env: () => ({ SENTRY_DSN: `http://publickey@127.0.0.1:${port}/7` }), users: 0 });
 
   it('reports type, message, stack and route — no health value, e-mail, token or request body', async () => {
     const user = await registerUser(t, { email: 'asha.sentry@example.com' });
@@ -118,10 +112,9 @@ describe('a forced 500 through the whole app (SENTRY_DSN set)', () => {
       );
     const before = received.length;
     try {
-      const res = await t.http
-        .post('/api/vitals')
-        .set(user.auth)
-        .send({ weight_kg: 71.3, heart_rate: 97, notes: 'private-note-about-dizziness' });
+      const res = await t
+        .as(user)
+        .post('/api/vitals', { weight_kg: 71.3, heart_rate: 97, notes: 'private-note-about-dizziness' });
       expect(res.status).toBe(500);
       expect(res.body).toEqual({ detail: 'Internal server error', code: 'INTERNAL_ERROR' });
     } finally {

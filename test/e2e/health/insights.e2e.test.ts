@@ -1,41 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite, registerUser } from '../../support/app.js';
 import { expectQueryBounds } from '../../support/health.js';
 
 const ago = (days: number): string => new Date(Date.now() - days * 86400_000).toISOString();
 
 describe('GET /api/health/insights and /api/health/recommendations (from the user records)', () => {
-  let t: TestApp;
-  let u: TestUser;
+  const { t, u } = appSuite();
   beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
     for (const [d, sys, dia, spo2] of [
       [3, 150, 96, 93],
       [2, 132, 84, 97],
       [1, 182, 110, 96],
     ]) {
-      await t.http
-        .post('/api/vitals')
-        .set(u.auth)
-        .send({ blood_pressure_systolic: sys, blood_pressure_diastolic: dia, spo2, logged_at: ago(d) });
+      await t.as(u).post('/api/vitals', {
+        blood_pressure_systolic: sys,
+        blood_pressure_diastolic: dia,
+        spo2,
+        logged_at: ago(d),
+      });
     }
-    await t.http
-      .post('/api/tracking/water/log')
-      .set(u.auth)
-      .send({ amount_ml: 600, logged_at: ago(1) });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it('401 without a token', async () => {
-    expect((await t.http.get('/api/health/insights')).status).toBe(401);
-    expect((await t.http.get('/api/health/recommendations')).status).toBe(401);
+    await t.as(u).post('/api/tracking/water/log', { amount_ml: 600, logged_at: ago(1) });
   });
 
   it('insights name the out-of-range readings and count the data points', async () => {
-    const res = await t.http.get('/api/health/insights?insight_type=vitals').set(u.auth);
+    const res = await t.as(u).get('/api/health/insights?insight_type=vitals');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       user_id: u.id,
@@ -51,13 +39,13 @@ describe('GET /api/health/insights and /api/health/recommendations (from the use
       expect.arrayContaining(['bp_high', 'spo2_low']),
     );
     expect(res.body.findings[0]).toMatchObject({ key: 'bp_high', priority: 'urgent' });
-    const overall = await t.http.get('/api/health/insights').set(u.auth);
+    const overall = await t.as(u).get('/api/health/insights');
     expect(overall.body.insight_type).toBe('overall');
     expect(overall.body.data_points_analyzed).toBe(4);
     expect(overall.body.insight).toContain('600 ml a day against a goal of 2,000 ml');
     // A new user has nothing to analyse: the text says so with the numbers.
     const v = await registerUser(t);
-    const empty = await t.http.get('/api/health/insights?days=7').set(v.auth);
+    const empty = await t.as(v).get('/api/health/insights?days=7');
     expect(empty.body.insight).toBe(
       'There are 0 health records in the last 7 days to analyse, not enough to find a pattern.',
     );
@@ -73,7 +61,7 @@ describe('GET /api/health/insights and /api/health/recommendations (from the use
   });
 
   it('recommendations have the original shape and filters', async () => {
-    const res = await t.http.get('/api/health/recommendations').set(u.auth);
+    const res = await t.as(u).get('/api/health/recommendations');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual([
       'confidence',
@@ -100,11 +88,11 @@ describe('GET /api/health/insights and /api/health/recommendations (from the use
     expect(res.body.summary).toMatch(
       /^Based on analysis of your health data, we have \d+ recommendation\(s\) for you\. Priority attention: \d+ high\/urgent priority item\(s\)\.$/,
     );
-    const diet = await t.http.get('/api/health/recommendations?categories=diet').set(u.auth);
+    const diet = await t.as(u).get('/api/health/recommendations?categories=diet');
     expect(diet.body.recommendations.every((r: { category: string }) => r.category === 'diet')).toBe(true);
-    const two = await t.http
-      .get('/api/health/recommendations?categories=diet&categories=vitals&priority_min=urgent')
-      .set(u.auth);
+    const two = await t
+      .as(u)
+      .get('/api/health/recommendations?categories=diet&categories=vitals&priority_min=urgent');
     expect(two.body.recommendations.map((r: { priority: string }) => r.priority)).toEqual(['urgent']);
     await expectQueryBounds(
       t,

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite } from '../../support/app.js';
 
 /**
  * Per-user isolation, generated from the OpenAPI document: user A owns one record of every kind; for every
@@ -7,29 +7,19 @@ import { createTestApp, registerUser, type TestApp, type TestUser } from '../../
  * 404 (never 403, never a change); no GET list of B (every /api GET without a path id) contains A's data.
  */
 describe('isolation between users (from GET /docs-json)', () => {
-  let t: TestApp;
-  let a: TestUser;
-  let b: TestUser;
+  const { t, users } = appSuite({ users: 2 });
+  const [a, b] = users;
   const idOf: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
-    a = await registerUser(t);
-    b = await registerUser(t);
     // The care-circle routes of A's data (/api/care/people/{owner_id}/…): B is not in A's circle.
     idOf.owner_id = a.id;
     const post = async (path: string, body: unknown): Promise<{ id: string }> => {
-      const res = await t.http
-        .post(path)
-        .set(a.auth)
-        .send(body as object);
+      const res = await t.as(a).post(path, body as object);
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     };
-    await t.http
-      .put('/api/profile')
-      .set(a.auth)
-      .send({ blood_type: 'AB+', allergies: ['isolation-marker'] });
+    await t.as(a).put('/api/profile', { blood_type: 'AB+', allergies: ['isolation-marker'] });
     idOf.vitals_id = (await post('/api/vitals', { heart_rate: 77 })).id;
     idOf.food_log_id = (await post('/api/food-logs', { description: 'poha', meal_type: 'breakfast' })).id;
     idOf.medication_id = (
@@ -71,9 +61,6 @@ describe('isolation between users (from GET /docs-json)', () => {
     ];
     for (const [i, id] of aIds.entries()) idOf[`other_${i}`] = id;
   });
-  afterAll(async () => {
-    await t.close();
-  });
 
   it('B gets 404 with every method on every route holding one of A ids, and A still has them', async () => {
     const doc = (await t.http.get('/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
@@ -111,7 +98,7 @@ describe('isolation between users (from GET /docs-json)', () => {
       ['/api/emergency-contacts/', 'contact_id'],
       ['/api/meditation/sessions/', 'session_id'],
     ]) {
-      expect((await t.http.get(path + idOf[key]).set(a.auth)).status, `A still owns ${path}`).toBe(200);
+      expect((await t.as(a).get(path + idOf[key])).status, `A still owns ${path}`).toBe(200);
     }
   });
 
@@ -130,9 +117,9 @@ describe('isolation between users (from GET /docs-json)', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (!path.startsWith('/api/') || path.includes('{') || !('get' in ops)) continue;
       for (const query of ['', '?limit=100', '?query_type=all&use_cache=false']) {
-        const res = await t.http
+        const res = await t
+          .as(b)
           .get(path + query)
-          .set(b.auth)
           .buffer(true)
           .parse((r, cb) => {
             let data = '';

@@ -215,21 +215,12 @@ describe('entities', () => {
   });
 
   it('exercise: activity and duration, in minutes', () => {
-    expect(extractExercise(n('I walked for 30 minutes this morning'))).toEqual({
-      exercise_type: 'walking',
-      duration_minutes: 30,
-      intensity: 'low',
-    });
-    expect(extractExercise(n('aadha ghanta yoga kiya'))).toEqual({
-      exercise_type: 'yoga',
-      duration_minutes: 30,
-      intensity: 'low',
-    });
-    expect(extractExercise(n('सुबह 40 मिनट टहला'))).toEqual({
-      exercise_type: 'walking',
-      duration_minutes: 40,
-      intensity: 'low',
-    });
+    for (const [said, exercise_type, duration_minutes] of [
+      ['I walked for 30 minutes this morning', 'walking', 30],
+      ['aadha ghanta yoga kiya', 'yoga', 30],
+      ['सुबह 40 मिनट टहला', 'walking', 40],
+    ] as const)
+      expect(extractExercise(n(said)), said).toEqual({ exercise_type, duration_minutes, intensity: 'low' });
     expect(extractExercise(n('did 1 hour of cycling'))).toMatchObject({
       exercise_type: 'cycling',
       duration_minutes: 60,

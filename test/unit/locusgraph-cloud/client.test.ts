@@ -49,6 +49,13 @@ async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
+/** The error storing a plain event fails with, checked to be a `type`. */
+async function storeError<E>(type: new (...args: never[]) => E): Promise<E> {
+  const err = await thrown(() => client.storeEvent(event('a:b', 'x')));
+  expect(err).toBeInstanceOf(type);
+  return err as E;
+}
+
 beforeAll(async () => {
   standin = await LocusGraphStandIn.start({
     keys: {
@@ -226,8 +233,7 @@ describe('errors: one class per status, retryable = 429, 5xx, network', () => {
 
   it('429 with Retry-After seconds, retryable; a bare {"error": "…"} body is understood', async () => {
     standin.failNext(1, { status: 429, retryAfter: 7, rawBody: '{"error":"rate limit exceeded"}' });
-    const err = (await thrown(() => client.storeEvent(event('a:b', 'x')))) as LocusGraphRateLimitedError;
-    expect(err).toBeInstanceOf(LocusGraphRateLimitedError);
+    const err = await storeError(LocusGraphRateLimitedError);
     expect(err).toMatchObject({
       status: 429,
       code: 'RATE_LIMITED',
@@ -242,8 +248,7 @@ describe('errors: one class per status, retryable = 429, 5xx, network', () => {
     expect(client.rateLimitFor('read')).toMatchObject({ limit: 300, remaining: 299 });
     expect(client.rateLimitFor('read')!.resetAt).toBeGreaterThan(Date.now());
     standin.exhaust('read');
-    const err = (await thrown(() => client.storeEvent(event('a:b', 'x')))) as LocusGraphRateLimitedError;
-    expect(err).toBeInstanceOf(LocusGraphRateLimitedError);
+    const err = await storeError(LocusGraphRateLimitedError);
     expect(err.retryAfterMs).toBeGreaterThan(0);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(err.rateLimit).toMatchObject({ limit: 300, remaining: 0 });
@@ -261,12 +266,10 @@ describe('errors: one class per status, retryable = 429, 5xx, network', () => {
 
   it('5xx: ServerError, retryable, enveloped or not JSON at all', async () => {
     standin.failNext(1, { status: 503, message: 'maintenance' });
-    const a = (await thrown(() => client.storeEvent(event('a:b', 'x')))) as LocusGraphError;
-    expect(a).toBeInstanceOf(LocusGraphServerError);
+    const a = await storeError(LocusGraphServerError);
     expect(a).toMatchObject({ status: 503, message: 'maintenance', retryable: true });
     standin.failNext(1, { status: 502, rawBody: '<html><body>Bad   gateway</body></html>' });
-    const b = (await thrown(() => client.storeEvent(event('a:b', 'x')))) as LocusGraphError;
-    expect(b).toBeInstanceOf(LocusGraphServerError);
+    const b = await storeError(LocusGraphServerError);
     expect(b).toMatchObject({
       status: 502,
       code: 'SERVER_ERROR',
@@ -284,8 +287,7 @@ describe('errors: one class per status, retryable = 429, 5xx, network', () => {
   it('connection refused while the service is down: NetworkError, retryable; works again after it is back', async () => {
     await standin.down();
     try {
-      const err = (await thrown(() => client.storeEvent(event('a:b', 'x')))) as LocusGraphNetworkError;
-      expect(err).toBeInstanceOf(LocusGraphNetworkError);
+      const err = await storeError(LocusGraphNetworkError);
       expect(err).toMatchObject({ status: 0, code: 'NETWORK_ERROR', retryable: true, timedOut: false });
     } finally {
       await standin.up();

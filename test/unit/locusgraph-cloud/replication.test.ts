@@ -14,6 +14,7 @@ import { SqliteEventStore } from '../../../src/locusgraph/embedded/sqlite-event-
 import type { StoredRecord, StoreRequest } from '../../../src/locusgraph/locusgraph.types.js';
 import { LocusGraphStandIn, type StandInOptions } from '../../support/locusgraph-standin.js';
 import { waitFor } from '../../support/wait-for.js';
+import { freshObservation } from '../../support/records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podd-lg-replication-'));
 const hex = (): string => randomBytes(6).toString('hex');
@@ -88,14 +89,7 @@ async function rig(
   return r;
 }
 
-const req = (over: Partial<StoreRequest> = {}): StoreRequest => ({
-  contextId: `vitals:${hex()}`,
-  userId: 'u-' + hex(),
-  kind: 'observation',
-  source: 'user',
-  payload: { heart_rate: 72 },
-  ...over,
-});
+const req = (over: Partial<StoreRequest> = {}): StoreRequest => freshObservation({ heart_rate: 72 }, over);
 
 /** Stores `versions` successive versions of one record; returns the last. */
 async function writeVersions(

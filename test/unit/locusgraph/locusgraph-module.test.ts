@@ -10,6 +10,7 @@ import { EVENT_STORE, LocusGraphModule, OUTBOX_STORE } from '../../../src/locusg
 import { LocusGraphGateway } from '../../../src/locusgraph/locusgraph.gateway.js';
 import type { EmbeddedEventStore } from '../../../src/locusgraph/embedded/embedded-event-store.js';
 import { HealthRegistry } from '../../../src/ops/health-registry.js';
+import { observation } from '../../support/records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podd-lg-module-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,13 +44,7 @@ it('provides the gateway, the outbox store and the event_store health check; clo
     .find((c) => c.name === 'event_store');
   expect(check?.critical).toBe(true);
   expect((await check!.check()).status).toBe('up');
-  await gw.store({
-    contextId: 'vitals:m1',
-    userId: 'u',
-    kind: 'observation',
-    source: 'user',
-    payload: { v: 1 },
-  });
+  await gw.store(observation('vitals:m1', { v: 1 }));
   expect((await store.get('vitals:m1'))?.payload).toEqual({ v: 1 });
   await ref.close();
   expect((await check!.check()).status).toBe('down');
@@ -63,13 +58,7 @@ it('replicates (enqueues outbox entries) when LOCUSGRAPH_API_KEY is set', async 
   });
   const store = ref.get<EmbeddedEventStore>(EVENT_STORE);
   expect(store.replicate).toBe(true);
-  await store.store({
-    contextId: 'vitals:m2',
-    userId: 'u',
-    kind: 'observation',
-    source: 'user',
-    payload: { v: 1 },
-  });
+  await store.store(observation('vitals:m2', { v: 1 }));
   expect(await store.depth()).toBe(1);
   await ref.close();
 });

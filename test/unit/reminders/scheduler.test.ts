@@ -430,18 +430,30 @@ describe('ReminderScheduler — DST end to end (America/New_York)', () => {
     return user;
   }
 
-  it('02:30 daily on the spring-forward night fires once, at 03:00 EDT', async () => {
-    const clock = new ManualClock('2026-03-07T12:00:00Z');
+  /**
+   * A New York user's daily alarm at `time`, the clock walked minute by minute over the night [from, to]
+   * (UTC), processing at every step; returns the harness and the notifications the user got.
+   */
+  async function dailyAlarmOverNight(id: string, time: string, from: string, to: string) {
+    const clock = new ManualClock(Date.parse(from) - 17 * 3_600_000);
     const h = await harness(clock);
     const user = await nyUser(h);
-    await h.put('alarm:n1', user, alarm('02:30'));
-    await h.scheduler.sync('alarm:n1');
-    // Walk the clock minute by minute over the night of 7→8 March, processing at every step.
-    for (let t = Date.parse('2026-03-08T05:00:00Z'); t <= Date.parse('2026-03-08T09:00:00Z'); t += MIN) {
+    await h.put(id, user, alarm(time));
+    await h.scheduler.sync(id);
+    for (let t = Date.parse(from); t <= Date.parse(to); t += MIN) {
       clock.set(t + 500);
       await h.scheduler.runDue();
     }
-    const notes = await h.notifications(user);
+    return { h, notes: await h.notifications(user) };
+  }
+
+  it('02:30 daily on the spring-forward night fires once, at 03:00 EDT', async () => {
+    const { h, notes } = await dailyAlarmOverNight(
+      'alarm:n1',
+      '02:30',
+      '2026-03-08T05:00:00Z',
+      '2026-03-08T09:00:00Z',
+    );
     expect(notes).toHaveLength(1);
     expect(notes[0].payload.occurrence_key).toBe('alarm:n1@2026-03-08T02:30');
     expect(toZonedIso(new Date(notes[0].payload.due_at), 'America/New_York')).toBe(
@@ -451,16 +463,12 @@ describe('ReminderScheduler — DST end to end (America/New_York)', () => {
   });
 
   it('01:30 daily on the fall-back night fires once, at the first 01:30 (EDT)', async () => {
-    const clock = new ManualClock('2026-10-31T12:00:00Z');
-    const h = await harness(clock);
-    const user = await nyUser(h);
-    await h.put('alarm:n2', user, alarm('01:30'));
-    await h.scheduler.sync('alarm:n2');
-    for (let t = Date.parse('2026-11-01T04:00:00Z'); t <= Date.parse('2026-11-01T08:00:00Z'); t += MIN) {
-      clock.set(t + 500);
-      await h.scheduler.runDue();
-    }
-    const notes = await h.notifications(user);
+    const { notes } = await dailyAlarmOverNight(
+      'alarm:n2',
+      '01:30',
+      '2026-11-01T04:00:00Z',
+      '2026-11-01T08:00:00Z',
+    );
     expect(notes).toHaveLength(1);
     expect(notes[0].payload.due_at).toBe('2026-11-01T05:30:00.000Z');
   });

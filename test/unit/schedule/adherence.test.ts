@@ -20,12 +20,15 @@ const schedules = [
   },
 ];
 
+/** classifyAdherence in the Kolkata zone from 10 March 2026 (to the same day unless given). */
+const classifyMarch10 = (
+  opts: Omit<Parameters<typeof classifyAdherence>[0], 'zone' | 'fromDate' | 'toDate'> & { toDate?: string },
+) => classifyAdherence({ zone, fromDate: '2026-03-10', toDate: '2026-03-10', ...opts });
+
 describe('classifyAdherence', () => {
   it('taken / late / missed / pending / upcoming in the user zone', () => {
-    const r = classifyAdherence({
+    const r = classifyMarch10({
       schedules,
-      zone,
-      fromDate: '2026-03-10',
       toDate: '2026-03-11',
       now: new Date('2026-03-11T14:45:00Z'), // 20:15 IST on the 11th
       logs: [
@@ -52,11 +55,8 @@ describe('classifyAdherence', () => {
   });
 
   it('an early dose (within 60 min before) counts as taken; one log never counts twice', () => {
-    const r = classifyAdherence({
+    const r = classifyMarch10({
       schedules: [schedules[0]],
-      zone,
-      fromDate: '2026-03-10',
-      toDate: '2026-03-10',
       now: new Date('2026-03-12T00:00:00Z'),
       logs: [
         { id: 'a', medication_id: 'm1', taken_at: '2026-03-10T01:45:00Z' }, // 07:15
@@ -67,11 +67,8 @@ describe('classifyAdherence', () => {
   });
 
   it('scheduled_time on the log picks the occurrence it was for', () => {
-    const r = classifyAdherence({
+    const r = classifyMarch10({
       schedules,
-      zone,
-      fromDate: '2026-03-10',
-      toDate: '2026-03-10',
       now: new Date('2026-03-12T00:00:00Z'),
       logs: [
         {
@@ -89,11 +86,8 @@ describe('classifyAdherence', () => {
   });
 
   it('a 23:30 dose logged at 00:10 the next day is taken, across the range edge', () => {
-    const r = classifyAdherence({
+    const r = classifyMarch10({
       schedules: [{ id: 's3', medication_id: 'm1', time_of_day: '23:30', days_of_week: [] }],
-      zone,
-      fromDate: '2026-03-10',
-      toDate: '2026-03-10',
       now: new Date('2026-03-12T00:00:00Z'),
       logs: [{ id: 'n', medication_id: 'm1', taken_at: '2026-03-10T18:40:00Z' }], // 00:10 IST on the 11th
     });
@@ -143,11 +137,8 @@ describe('classifyAdherence', () => {
   });
 
   it('nothing settled yet → null percentages', () => {
-    const r = classifyAdherence({
+    const r = classifyMarch10({
       schedules,
-      zone,
-      fromDate: '2026-03-10',
-      toDate: '2026-03-10',
       now: new Date('2026-03-09T00:00:00Z'),
       logs: [],
     });
