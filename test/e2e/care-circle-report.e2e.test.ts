@@ -52,7 +52,7 @@ describe("care circle: the doctor's report of a person one cares for", () => {
   });
 
   it('the lab section is shown only to a member also granted lab_results; members without it keep the report', async () => {
-    const r = await t.http.post('/api/lab-results').set(owner.auth).send({ test: 'hba1c', value: 7.1 });
+    const r = await t.as(owner).post('/api/lab-results', { test: 'hba1c', value: 7.1 });
     expect(r.status).toBe(201);
     const withLabs = await registerUser(t);
     await link(t, owner, withLabs, {

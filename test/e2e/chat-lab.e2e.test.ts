@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
+import { appSuite, createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { manualClock } from '../support/care.js';
 
 interface ChatBody {
@@ -13,11 +13,11 @@ describe('chat: lab results', () => {
   let t: TestApp;
   let u: TestUser;
   const say = async (message: string): Promise<ChatBody> => {
-    const res = await t.http.post('/api/chat').set(u.auth).send({ message });
+    const res = await t.as(u).post('/api/chat', { message });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as ChatBody;
   };
-  const lab = async (id: string) => (await t.http.get(`/api/lab-results/${id}`).set(u.auth)).body;
+  const lab = async (id: string) => (await t.as(u).get(`/api/lab-results/${id}`)).body;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -48,12 +48,12 @@ describe('chat: lab results', () => {
   });
 
   it('a glucometer reading still logs a vitals blood_sugar, not a lab result', async () => {
-    const before = (await t.http.get('/api/lab-results?limit=100').set(u.auth)).body.length;
+    const before = (await t.as(u).get('/api/lab-results?limit=100')).body.length;
     const r = await say('sugar 110 fasting');
     expect(r.metadata.actions.map((a) => a.type)).toEqual(['vitals']);
-    const v = (await t.http.get(`/api/vitals/${r.metadata.actions[0].id}`).set(u.auth)).body;
+    const v = (await t.as(u).get(`/api/vitals/${r.metadata.actions[0].id}`)).body;
     expect(v).toMatchObject({ blood_sugar: 110, fasting: true });
-    expect((await t.http.get('/api/lab-results?limit=100').set(u.auth)).body).toHaveLength(before);
+    expect((await t.as(u).get('/api/lab-results?limit=100')).body).toHaveLength(before);
   });
 
   it('answers the last result of a test from the records', async () => {
@@ -75,26 +75,16 @@ describe('chat: lab results', () => {
 });
 
 describe('chat: a lab value in a red-flag message', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => t.close());
+  const { t, u } = appSuite();
 
   it('is kept as a lab result, a glucometer value as vitals', async () => {
-    const labMsg = await t.http
-      .post('/api/chat')
-      .set(u.auth)
-      .send({ message: 'fasting sugar report 450, chakkar aa raha hai' });
+    const labMsg = await t
+      .as(u)
+      .post('/api/chat', { message: 'fasting sugar report 450, chakkar aa raha hai' });
     // Triage answers first (sugar 450 with dizziness); the value is still kept, as a lab result.
     expect(labMsg.body.intent).toBe('emergency');
     expect(labMsg.body.metadata.actions.map((a: { type: string }) => a.type)).toEqual(['lab_result']);
-    const meter = await t.http
-      .post('/api/chat')
-      .set(u.auth)
-      .send({ message: 'sugar 450, chakkar aa raha hai' });
+    const meter = await t.as(u).post('/api/chat', { message: 'sugar 450, chakkar aa raha hai' });
     expect(meter.body.intent).toBe('emergency');
     expect(meter.body.metadata.actions.map((a: { type: string }) => a.type)).toEqual(['vitals']);
   });

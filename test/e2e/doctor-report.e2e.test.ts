@@ -143,7 +143,7 @@ describe("doctor's report (GET /api/reports/summary)", () => {
   });
 
   it('lab section: the latest of each test with its date and the HbA1c trend against the target, within two pages', async () => {
-    const add = (body: Record<string, unknown>) => t.http.post('/api/lab-results').set(u.auth).send(body);
+    const add = (body: Record<string, unknown>) => t.as(u).post('/api/lab-results', body);
     const ago = (d: number): string => new Date(Date.now() - d * 86400_000).toISOString();
     await add({ test: 'hba1c', value: 8.1, taken_at: ago(300) });
     await add({ test: 'hba1c', value: 53, unit: 'mmol/mol', taken_at: ago(180) });
@@ -153,9 +153,9 @@ describe("doctor's report (GET /api/reports/summary)", () => {
     await add({ test: 'tsh', value: 4.5, taken_at: ago(60) });
     // Older than two years: not shown.
     await add({ test: 'creatinine', value: 1.1, taken_at: ago(800) });
-    await t.http.put('/api/profile').set(u.auth).send({ hba1c_target: 7 });
+    await t.as(u).put('/api/profile', { hba1c_target: 7 });
 
-    const json = (await t.http.get('/api/reports/summary?days=30').set(u.auth)).body;
+    const json = (await t.as(u).get('/api/reports/summary?days=30')).body;
     expect(json.labs.latest.map((l: { test: string; value: number }) => [l.test, l.value])).toEqual([
       ['hba1c', 7.4],
       ['ldl_cholesterol', 130],

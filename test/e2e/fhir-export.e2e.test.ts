@@ -14,7 +14,7 @@ import {
 } from '../../src/health-data/fhir/fhir-mapping.js';
 import { LAB_TESTS } from '../../src/health-data/lab/lab.record.js';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { appSuite, registerUser } from '../support/app.js';
+import { appSuite, registerUser, wholeText } from '../support/app.js';
 import { seedHealthHistory, type SeededHistory } from '../support/health-seed.js';
 
 type Resource = { resourceType: string; id: string } & Record<string, any>;
@@ -52,17 +52,7 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
   const days = 30;
 
   const get = (q: string, accept = 'application/fhir+json') =>
-    t
-      .as(u)
-      .get(`/api/auth/me/export?${q}`)
-      .set('Accept', accept)
-      .buffer(true)
-      .parse((res, cb) => {
-        let s = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (s += c));
-        res.on('end', () => cb(null, s));
-      });
+    wholeText(t.as(u).get(`/api/auth/me/export?${q}`).set('Accept', accept));
 
   beforeAll(async () => {
     seeded = await seedHealthHistory(t.app.get(LocusGraphGateway), u.id, { days });
@@ -239,13 +229,7 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
 });
 
 describe('FHIR R4 export of lab results', () => {
-  let t: TestApp;
-  let u: TestUser;
-  beforeAll(async () => {
-    t = await createTestApp();
-    u = await registerUser(t);
-  });
-  afterAll(async () => t.close());
+  const { t, u } = appSuite();
 
   it('each result is an Observation of category laboratory with its LOINC code and a UCUM valueQuantity, valid R4', async () => {
     const sent = [
@@ -255,17 +239,8 @@ describe('FHIR R4 export of lab results', () => {
       { test: 'creatinine', value: 88, unit: 'umol/L', taken_at: '2026-03-03T08:00:00+05:30' },
     ];
     const made: Record<string, string>[] = [];
-    for (const body of sent) made.push((await t.http.post('/api/lab-results').set(u.auth).send(body)).body);
-    const res = await t.http
-      .get('/api/auth/me/export?format=fhir&types=Observation')
-      .set(u.auth)
-      .buffer(true)
-      .parse((r, cb) => {
-        let s = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (s += c));
-        r.on('end', () => cb(null, s));
-      });
+    for (const body of sent) made.push((await t.as(u).post('/api/lab-results', body)).body);
+    const res = await wholeText(t.as(u).get('/api/auth/me/export?format=fhir&types=Observation'));
     const obs = (JSON.parse(res.body as string) as { entry: { resource: Resource }[] }).entry.map(
       (e) => e.resource,
     );

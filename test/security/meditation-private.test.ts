@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocusGraphGateway } from '../../src/locusgraph/locusgraph.gateway.js';
-import { appSuite, registerUser, type TestUser } from '../support/app.js';
+import { appSuite, registerUser, wholeText, type TestUser } from '../support/app.js';
 import { ids } from '../support/health.js';
 
 /**
@@ -100,15 +100,7 @@ describe('meditation sessions: own sessions private, built-in catalogue read-onl
       .as(c)
       .post('/api/meditation/sessions', { title: 'Evening wind-down', duration_minutes: 12 });
     expect(s.status).toBe(201);
-    const exported = await t
-      .as(c)
-      .get('/api/auth/me/export')
-      .buffer(true)
-      .parse((res, cb) => {
-        let data = '';
-        res.on('data', (chunk: Buffer) => (data += chunk));
-        res.on('end', () => cb(null, data));
-      });
+    const exported = await wholeText(t.as(c).get('/api/auth/me/export'));
     expect(exported.status).toBe(200);
     const records = (JSON.parse(exported.body as string) as { records: { context_id: string }[] }).records;
     expect(records.map((r) => r.context_id)).toContain(`meditation_session:${s.body.id}`);

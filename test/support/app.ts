@@ -244,3 +244,13 @@ export function preflight(t: TestApp, path: string, origin: string, headers?: st
   const req = t.http.options(path).set('Origin', origin).set('Access-Control-Request-Method', 'POST');
   return headers ? req.set('Access-Control-Request-Headers', headers) : req;
 }
+
+/** A streamed response (the account export is a download) read whole as UTF-8 text into `res.body`. */
+export function wholeText(req: PendingRequest): PendingRequest {
+  return req.buffer(true).parse((res, cb) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => cb(null, text));
+  });
+}

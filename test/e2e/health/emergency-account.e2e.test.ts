@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appSuite, registerUser, type TestUser } from '../../support/app.js';
+import { appSuite, registerUser, wholeText, type TestUser } from '../../support/app.js';
 import { boundsOf, expectBounds, ids } from '../../support/health.js';
 
 describe('emergency contacts, alerts, account erase and export', () => {
@@ -139,16 +139,7 @@ describe('emergency contacts, alerts, account erase and export', () => {
     await t.as(v).post('/api/tracking/water/log', { amount_ml: 100 });
     await t.as(v).post('/api/emergency-contacts', { name: 'Son', phone: '9000000001' });
     // The export streams as a download: read it whole, as text.
-    const exportOf = (user: TestUser) =>
-      t
-        .as(user)
-        .get('/api/auth/me/export')
-        .buffer(true)
-        .parse((res, cb) => {
-          let data = '';
-          res.on('data', (c: Buffer) => (data += c.toString()));
-          res.on('end', () => cb(null, data));
-        });
+    const exportOf = (user: TestUser) => wholeText(t.as(user).get('/api/auth/me/export'));
     const exp = await exportOf(v);
     expect(exp.status).toBe(200);
     expect(exp.headers['content-type']).toMatch(/application\/json/);

@@ -12,6 +12,7 @@ const ROUTES: Record<string, Route[]> = {
     'GET /api/health/food/logs',
     'POST /api/health/food/log',
   ],
+  'lab results': crudRoutes('/api/lab-results'),
   'profile and tracking': [
     ...(['GET', 'POST', 'PUT', 'DELETE'] as const).map((m): Route => `${m} /api/profile`),
     ...['water', 'sleep', 'exercise', 'mood'].flatMap((kind): Route[] => [

@@ -20,6 +20,13 @@ async function harness(
   open.push(h);
   return h;
 }
+/** A harness whose clock starts at `at`, and a fresh user id: the start of most tests here. */
+async function start(
+  at: string | number | Date,
+): Promise<{ clock: ManualClock; user: string; h: ReminderHarness }> {
+  const clock = new ManualClock(at);
+  return { clock, user: randomUUID(), h: await harness(clock) };
+}
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'podd-rem-restart-'));
   dirs.push(d);
@@ -117,9 +124,7 @@ describe('ReminderScheduler — restart in the middle of a day (Asia/Kolkata)', 
   });
 
   it('a crash between the notification write and the due-record advance does not duplicate', async () => {
-    const clock = new ManualClock(ist('07:59'));
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start(ist('07:59'));
     await h.put('alarm:x1', user, alarm('08:00'));
     await h.scheduler.sync('alarm:x1');
     const { DueQueue } = await import('../../../src/reminders/scheduler/due-queue.js');
@@ -158,9 +163,7 @@ describe('ReminderScheduler — restart in the middle of a day (Asia/Kolkata)', 
 
 describe('ReminderScheduler — prepared ahead of the due time (one replica)', () => {
   it('prepares before the minute, writes and pushes nothing early, commits at the minute; a change in between wins', async () => {
-    const clock = new ManualClock(ist('07:00'));
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start(ist('07:00'));
     for (const id of ['p1', 'p2', 'p3']) {
       await h.put(`alarm:${id}`, user, alarm('08:00', { title: id }));
       await h.scheduler.sync(`alarm:${id}`);
@@ -191,9 +194,7 @@ describe('ReminderScheduler — prepared ahead of the due time (one replica)', (
 
 describe('ReminderScheduler — sources', () => {
   it('medication reminder text, and one missed-dose notification when no dose is logged within the window', async () => {
-    const clock = new ManualClock(ist('08:30'));
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start(ist('08:30'));
     await h.put('medication:m1', user, {
       name: 'Metformin',
       dosage: '500mg',
@@ -242,9 +243,7 @@ describe('ReminderScheduler — sources', () => {
   });
 
   it('an inactive medication or a deleted schedule stops reminders', async () => {
-    const clock = new ManualClock(ist('08:00'));
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start(ist('08:00'));
     await h.put('medication:m1', user, { name: 'X', dosage: '1', frequency: 'daily', active: true });
     await h.put('med_schedule:s1', user, { medication_id: 'm1', time_of_day: '09:00', days_of_week: [] });
     await h.scheduler.onChange({
@@ -272,9 +271,7 @@ describe('ReminderScheduler — sources', () => {
   });
 
   it('appointment: reminder at scheduled_at − minutes with the time in the user zone; moving it reschedules; deleting cancels', async () => {
-    const clock = new ManualClock(ist('09:00'));
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start(ist('09:00'));
     await h.put('appointment:p1', user, {
       title: 'Cardiology',
       doctor_name: 'Dr. Rao',
@@ -318,9 +315,7 @@ describe('ReminderScheduler — sources', () => {
   });
 
   it('a profile time-zone change moves pending reminders to the new zone; a local day fires once', async () => {
-    const clock = new ManualClock('2026-03-10T00:00:00Z'); // 05:30 IST
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start('2026-03-10T00:00:00Z'); // 05:30 IST
     await h.put('alarm:t1', user, alarm('08:00'));
     await h.scheduler.sync('alarm:t1');
     clock.set(ist('08:00', 1)); // 02:30Z
@@ -342,9 +337,7 @@ describe('ReminderScheduler — sources', () => {
 
 describe('ReminderScheduler — snooze and webhook retries', () => {
   it('a snoozed notification comes back once, after the snooze', async () => {
-    const clock = new ManualClock(ist('07:59'));
-    const user = randomUUID();
-    const h = await harness(clock);
+    const { clock, user, h } = await start(ist('07:59'));
     await h.put('alarm:s1', user, alarm('08:00'));
     await h.scheduler.sync('alarm:s1');
     clock.set(ist('08:00', 1));
