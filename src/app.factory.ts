@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AccessLogService } from './auth/access-log/access-log.service.js';
 import { MAX_BATCH_ITEMS } from './health-data/batch/batch.js';
+import { ErrorCode } from './common/errors.js';
 import { budgetedJsonParser } from './common/json-body.js';
 import { registerMethodNotAllowed } from './common/method-not-allowed.js';
 import { registerRequestContext } from './common/request-context.js';
@@ -53,6 +54,15 @@ export async function createApp(
     trustProxy: config.trustProxy as never,
     logger: false,
     return503OnClosing: true,
+    // What Fastify's router refuses before any handler (a path parameter over 100 characters, a malformed
+    // percent-encoding) answered as every error is, `{detail, code}`, without echoing the path. No record id is
+    // that long, so an over-long one is the 404 of any unknown id.
+    frameworkErrors: (error: { code: string }, _req: FastifyRequest, reply: FastifyReply) =>
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? reply.code(404).send({ detail: 'Not found', code: ErrorCode.NOT_FOUND })
+        : error.code === 'FST_ERR_BAD_URL'
+          ? reply.code(400).send({ detail: 'Malformed request target', code: ErrorCode.BAD_REQUEST })
+          : reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
