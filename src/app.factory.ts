@@ -54,9 +54,11 @@ export async function createApp(
     trustProxy: config.trustProxy as never,
     logger: false,
     return503OnClosing: true,
-    // What Fastify's router refuses before any handler (a path parameter over 100 characters, a malformed
-    // percent-encoding) answered as every error is, `{detail, code}`, without echoing the path. No record id is
-    // that long, so an over-long one is the 404 of any unknown id.
+    // Path parameters up to 1,000 characters reach the route (token check first: 401 without one, then the
+    // lookup's 404); the router's own 100 answered an unknown id before the token with a 414 echoing the path.
+    routerOptions: { maxParamLength: 1000 },
+    // What the router still refuses before any handler (a longer parameter, a malformed percent-encoding), in
+    // the shape of every error and without echoing the path: no id is that long, so it is the 404 of an unknown id.
     frameworkErrors: (error: { code: string }, _req: FastifyRequest, reply: FastifyReply) =>
       error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? reply.code(404).send({ detail: 'Not found', code: ErrorCode.NOT_FOUND })
