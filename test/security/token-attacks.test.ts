@@ -149,6 +149,12 @@ describe('access-token attacks', () => {
     }
     await expect401(await me(`Bearer ${valid({ exp: now() - 1 })}`), 'expired');
     await expect401(await me(`Bearer ${valid({ nbf: now() + 600 })}`), 'not yet valid');
+    // A token version other than the user's current one, older or newer, is revoked.
+    for (const tv of [-1, 1, 2 ** 40]) {
+      const res = await me(`Bearer ${valid({ tv })}`);
+      await expect401(res, `tv ${tv}`);
+      expect(res.body.code).toBe('TOKEN_REVOKED');
+    }
   });
 
   it('a well-signed token for a user that does not exist (or a non-UUID sub) is 401, not 500', async () => {
