@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AccessLogService } from './auth/access-log/access-log.service.js';
 import { MAX_BATCH_ITEMS } from './health-data/batch/batch.js';
+import { ErrorCode } from './common/errors.js';
 import { budgetedJsonParser } from './common/json-body.js';
 import { registerMethodNotAllowed } from './common/method-not-allowed.js';
 import { registerRequestContext } from './common/request-context.js';
@@ -53,6 +54,17 @@ export async function createApp(
     trustProxy: config.trustProxy as never,
     logger: false,
     return503OnClosing: true,
+    // Path parameters up to 1,000 characters reach the route (token check first: 401 without one, then the
+    // lookup's 404); the router's own 100 answered an unknown id before the token with a 414 echoing the path.
+    routerOptions: { maxParamLength: 1000 },
+    // What the router still refuses before any handler (a longer parameter, a malformed percent-encoding), in
+    // the shape of every error and without echoing the path: no id is that long, so it is the 404 of an unknown id.
+    frameworkErrors: (error: { code: string }, _req: FastifyRequest, reply: FastifyReply) =>
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? reply.code(404).send({ detail: 'Not found', code: ErrorCode.NOT_FOUND })
+        : error.code === 'FST_ERR_BAD_URL'
+          ? reply.code(400).send({ detail: 'Malformed request target', code: ErrorCode.BAD_REQUEST })
+          : reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

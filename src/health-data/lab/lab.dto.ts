@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { LabResultView } from './lab.service.js';
-import { IsDefined, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsBoundedNumber } from '../../common/validators.js';
 import { DateRangeListQuery, IsDateTimeInput, Trim } from '../records/dto.js';
 import { LAB_TEST_KEYS, LAB_TESTS, LAB_UNITS, type LabTestKey } from './lab.record.js';
@@ -14,6 +14,11 @@ const CATALOGUE = LAB_TEST_KEYS.map(
     `${k} (${LAB_TESTS[k].name}): ${LAB_TESTS[k].units.map((u) => `${u.ucum} ${u.min}–${u.max}`).join(', ')}`,
 ).join('; ');
 const VALUE_RULE = `Within the bounds of the test and unit, else 422: ${CATALOGUE}`;
+
+/** A lab's name is one line of text: no control characters (it is printed in reports and said back in chat). */
+const LAB_NAME = /^\P{Cc}*$/u;
+const LAB_NAME_RULE = 'One line of text: control characters (line breaks included) are refused with 422';
+const labNameRule = Matches(LAB_NAME, { message: 'lab_name must not contain control characters' });
 
 export class LabResultCreateDto {
   @ApiProperty({ enum: LAB_TEST_KEYS, example: 'hba1c' })
@@ -44,11 +49,17 @@ export class LabResultCreateDto {
   @IsDateTimeInput()
   taken_at?: string;
 
-  @ApiPropertyOptional({ example: 'Thyrocare, Pune', nullable: true, maxLength: 200 })
+  @ApiPropertyOptional({
+    example: 'Thyrocare, Pune',
+    nullable: true,
+    maxLength: 200,
+    description: LAB_NAME_RULE,
+  })
   @IsOptional()
   @IsString()
   @Trim()
   @Length(1, 200)
+  @labNameRule
   lab_name?: string | null;
 }
 
@@ -69,11 +80,12 @@ export class LabResultUpdateDto {
   @IsIn(LAB_UNITS, { message: unitMessage })
   unit?: string;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 200 })
+  @ApiPropertyOptional({ nullable: true, maxLength: 200, description: LAB_NAME_RULE })
   @IsOptional()
   @IsString()
   @Trim()
   @Length(1, 200)
+  @labNameRule
   lab_name?: string | null;
 }
 
