@@ -34,7 +34,7 @@ import type {
 import { classifyIntent, type Intent } from './pipeline/intent.js';
 import { normalise, type NormalisedText } from './pipeline/normalise.js';
 import { INTENT_CHARS } from './pipeline/route.js';
-import { extractLab } from './pipeline/lab.js';
+import { extractLab, labTestNamed } from './pipeline/lab.js';
 import { extractVitals, hasVitals } from './pipeline/vitals.js';
 import type { ActionTaken } from './providers/chat-provider.js';
 import { createChatProvider, ReplyPhraser } from './providers/reply-phraser.js';
@@ -294,16 +294,20 @@ export class ChatService implements OnModuleInit {
    */
   private async recordReading(user: AuthUser, message: string): Promise<ActionTaken[]> {
     const text = normalise(triageWindow(message)).text;
+    const taken: ActionTaken[] = [];
     const lab = extractLab(text);
     if (lab) {
       const zone = await this.store.zoneOf(user.id);
       const rec = await this.actions.recordLab(user, lab, zone).catch(() => null);
-      return rec ? [{ type: 'lab_result', id: rec.id, summary: 'lab result recorded' }] : [];
+      if (rec) taken.push({ type: 'lab_result', id: rec.id, summary: 'lab result recorded' });
     }
-    const reading = extractVitals(text);
-    if (!hasVitals(reading)) return [];
+    // A meter reading said beside a lab value ("HbA1c 7.2 but sugar 35 and confused") is often the one that raised
+    // the alarm: it is read from the clauses that name no lab test, so both are kept.
+    const reading = extractVitals(lab ? clausesWithoutLab(text) : text);
+    if (!hasVitals(reading)) return taken;
     const { record } = await this.actions.recordVitals(user, reading).catch(() => ({ record: null }));
-    return record ? [{ type: 'vitals', id: record.id, summary: 'reading recorded' }] : [];
+    if (record) taken.push({ type: 'vitals', id: record.id, summary: 'reading recorded' });
+    return taken;
   }
 
   /** Stores both messages (the alarm, if any, in their payloads) and builds the response. */
@@ -400,4 +404,12 @@ export class ChatService implements OnModuleInit {
       emergency: d.emergency ?? null,
     };
   }
+}
+
+/** The clauses of a message that name no lab test (split at punctuation and at and/but/aur/lekin). */
+function clausesWithoutLab(text: string): string {
+  return text
+    .split(/[,;.!?]|\s(?:and|but|aur|lekin|par)\s/u)
+    .filter((clause) => !labTestNamed(clause))
+    .join(', ');
 }

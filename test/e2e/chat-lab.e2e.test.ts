@@ -88,4 +88,15 @@ describe('chat: a lab value in a red-flag message', () => {
     expect(meter.body.intent).toBe('emergency');
     expect(meter.body.metadata.actions.map((a: { type: string }) => a.type)).toEqual(['vitals']);
   });
+
+  it('keeps both when a meter reading is said beside a lab value (the meter reading raised the alarm)', async () => {
+    const both = await t.as(u).post('/api/chat', { message: 'HbA1c 7.2 but sugar 35 and confused' });
+    expect(both.body.intent).toBe('emergency');
+    const kept = both.body.metadata.actions as { type: string; id: string }[];
+    expect(kept.map((a) => a.type)).toEqual(['lab_result', 'vitals']);
+    const vitals = await t.as(u).get(`/api/vitals/${kept[1].id}`);
+    expect(vitals.body.blood_sugar).toBe(35);
+    const lab = await t.as(u).get(`/api/lab-results/${kept[0].id}`);
+    expect(lab.body).toMatchObject({ test: 'hba1c', value: 7.2 });
+  });
 });

@@ -43,7 +43,8 @@ export class LabResultCreateDto {
 
   @ApiPropertyOptional({
     example: '2026-03-01T08:30:00+05:30',
-    description: 'When the sample was taken. Default now; without an offset it is read in your time zone',
+    description:
+      'When the sample was taken. Default now; without an offset it is read in your time zone; not more than a day ahead of now (422)',
   })
   @IsOptional()
   @IsDateTimeInput()

@@ -169,6 +169,18 @@ describe('lab results (/api/lab-results)', () => {
     expect((await t.as(v).get('/api/lab-results?date_from=2026-03-02')).body).toEqual([]);
   });
 
+  it('a taken_at more than a day ahead is a 422 (a typo would pose as the latest result); a day ahead is accepted', async () => {
+    const v = await registerUser(t);
+    const ahead = (hours: number): string => new Date(Date.now() + hours * 3600_000).toISOString();
+    const future = await t.as(v).post('/api/lab-results', { test: 'hba1c', value: 7, taken_at: ahead(49) });
+    expect(future.status).toBe(422);
+    expect(future.body.detail[0]).toMatchObject({ loc: ['body', 'taken_at'], type: 'datetime_past' });
+    expect(future.body.code).toBeTruthy();
+    const soon = await t.as(v).post('/api/lab-results', { test: 'hba1c', value: 7, taken_at: ahead(12) });
+    expect(soon.status).toBe(201);
+    expect(ids((await t.as(v).get('/api/lab-results')).body)).toEqual([soon.body.id]);
+  });
+
   it('HbA1c insight: latest value and trend; against the target the doctor set only when the user has one', async () => {
     const v = await registerUser(t);
     const none = await t.as(v).get('/api/health/insights?insight_type=lab');
