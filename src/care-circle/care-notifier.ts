@@ -11,7 +11,11 @@ import { UserEntity } from '../auth/entities/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { RecordEvents, type RecordChange } from '../common/record-events.js';
 import { outsideRequest } from '../common/request-context.js';
-import { EmergencyAlertChannel, type EmergencyAlertMessage } from '../health-data/emergency/alert-channel.js';
+import {
+  alertNotificationData,
+  EmergencyAlertChannel,
+  type EmergencyAlertMessage,
+} from '../health-data/emergency/alert-channel.js';
 import type { AdherenceQuery } from '../health-data/medication/medication.dto.js';
 import { MedicationService } from '../health-data/medication/medication.service.js';
 import { RecordStore } from '../health-data/records/record-store.js';
@@ -207,16 +211,7 @@ export class CareNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
           .filter(Boolean)
           .join('. '),
       dueAt: alert.createdAt,
-      data: {
-        alert_id: alert.alertId,
-        type: alert.type,
-        severity: alert.severity,
-        description: alert.description,
-        location: alert.location,
-        latitude: alert.latitude,
-        longitude: alert.longitude,
-        created_at: alert.createdAt.toISOString(),
-      },
+      data: alertNotificationData(alert),
     });
   }
 

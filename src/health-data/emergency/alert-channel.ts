@@ -7,6 +7,20 @@ export type EmergencyAlertMessage = Pick<
   'type' | 'severity' | 'description' | 'location' | 'latitude' | 'longitude' | 'deliveries'
 > & { alertId: string; userId: string; createdAt: Date };
 
+/** What a notification about an alert carries (to its contacts and to the care circle), in snake_case. */
+export function alertNotificationData(alert: EmergencyAlertMessage): Record<string, unknown> {
+  return {
+    alert_id: alert.alertId,
+    type: alert.type,
+    severity: alert.severity,
+    description: alert.description,
+    location: alert.location,
+    latitude: alert.latitude,
+    longitude: alert.longitude,
+    created_at: alert.createdAt.toISOString(),
+  };
+}
+
 export type EmergencyAlertHandler = (alert: EmergencyAlertMessage) => void | Promise<void>;
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service.js';
 import {
+  alertNotificationData,
   EmergencyAlertChannel,
   type EmergencyAlertMessage,
 } from '../../health-data/emergency/alert-channel.js';
@@ -75,18 +76,9 @@ export class EmergencyDelivery implements OnModuleInit {
   /** Delivers one alert to each of its contacts; returns the outcome per contact. */
   async deliver(alert: EmergencyAlertMessage): Promise<ContactDeliveryResult[]> {
     const sender = await this.auth.principal(alert.userId);
-    const data = {
-      alert_id: alert.alertId,
-      from_user_id: alert.userId,
-      from_name: sender?.name ?? null,
-      type: alert.type,
-      severity: alert.severity,
-      description: alert.description,
-      location: alert.location,
-      latitude: alert.latitude,
-      longitude: alert.longitude,
-      created_at: alert.createdAt.toISOString(),
-    };
+    const { alert_id, ...rest } = alertNotificationData(alert);
+    // The original's order: the alert id, who sent it, then the alert's fields.
+    const data = { alert_id, from_user_id: alert.userId, from_name: sender?.name ?? null, ...rest };
     const results: ContactDeliveryResult[] = [];
     for (const d of alert.deliveries) {
       const channels: string[] = [];
