@@ -115,6 +115,9 @@ rule 'POST /api/tracking/sleep/log' '"422"' 'sleep_end after sleep_start, at mos
 for op in 'POST /api/medication/log' 'POST /api/medication/schedule' 'POST /api/medication-schedules'; do
   rule "$op" '"422"' 'medication_id or medication_name, naming one of your medications (across fields and records)'
 done
+for op in 'POST /api/lab-results' 'PUT /api/lab-results/{result_id}'; do
+  rule "$op" '"422"' 'the unit must be one of the test'"'"'s, the value within that unit'"'"'s bounds, taken_at not in the future (across fields)'
+done
 rule 'GET /api/medication/adherence' '"422"' 'date_from..date_to covers at most 92 days (across two parameters)'
 rule 'POST /api/profile' '"400", "422"' 'the original API answers 400 when the profile already exists (state); IANA zones are checked against the tz database'
 rule 'DELETE /api/emergency-contacts/{contact_id}' '"400"' 'the original API refuses to delete the last contact with 400 (state)'
