@@ -41,10 +41,6 @@ function issuesOf(r: unknown): string[] {
   }
 }
 
-function parseBuffer(res: { body: unknown; text?: string }): string {
-  return Buffer.isBuffer(res.body) ? res.body.toString('utf8') : (res.text ?? '');
-}
-
 describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
   const { t, u } = appSuite({ users: [{ name: 'Asha Sharma' }] });
   let seeded: SeededHistory;
@@ -221,8 +217,8 @@ describe('FHIR R4 export (GET /api/auth/me/export?format=fhir)', () => {
 
   it('another user exports only their own (empty) data; no token → 401', async () => {
     const other = await registerUser(t);
-    const res = await t.as(other).get('/api/auth/me/export?format=fhir').buffer(true);
-    const b = JSON.parse(parseBuffer(res as never) || JSON.stringify(res.body));
+    const res = await wholeText(t.as(other).get('/api/auth/me/export?format=fhir'));
+    const b = JSON.parse(res.body as string);
     expect(b.entry.map((e: any) => e.resource.resourceType)).toEqual(['Patient']);
     expect((await t.http.get('/api/auth/me/export?format=fhir')).status).toBe(401);
   });

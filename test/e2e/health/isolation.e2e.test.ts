@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appSuite } from '../../support/app.js';
+import { appSuite, wholeText } from '../../support/app.js';
 
 /**
  * Per-user isolation, generated from the OpenAPI document: user A owns one record of every kind; for every
@@ -117,15 +117,7 @@ describe('isolation between users (from GET /docs-json)', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (!path.startsWith('/api/') || path.includes('{') || !('get' in ops)) continue;
       for (const query of ['', '?limit=100', '?query_type=all&use_cache=false']) {
-        const res = await t
-          .as(b)
-          .get(path + query)
-          .buffer(true)
-          .parse((r, cb) => {
-            let data = '';
-            r.on('data', (c: Buffer) => (data += c.toString()));
-            r.on('end', () => cb(null, data));
-          });
+        const res = await wholeText(t.as(b).get(path + query));
         const text = String(res.body);
         for (const s of secrets) expect(text.includes(s), `GET ${path}${query} as B leaks ${s}`).toBe(false);
         checked++;
