@@ -254,6 +254,8 @@ export const LAB_RESULT: RecordSpec<LabPayload> = {
   instants: ['taken_at'],
   occurredAt: 'taken_at',
   defaultNow: ['taken_at'],
+  // A report is of a sample already taken: a future date is a typo that would pose as the latest result.
+  past: ['taken_at'],
   immutable: ['taken_at'],
   clearable: ['lab_name'],
   updatedAt: false,

@@ -5,7 +5,7 @@ import type { DateRangeQuery } from '../records/queries.js';
 import type { RecordInput } from '../records/record-repository.js';
 import { RecordService } from '../records/record-service.js';
 import { RecordStore } from '../records/record-store.js';
-import { localDayRange, parseInstant } from '../records/time.js';
+import { localDayRange } from '../records/time.js';
 import {
   LAB_RESULT,
   LAB_TESTS,
@@ -18,9 +18,6 @@ import {
 /** A new result: the test and value, optionally the unit (else the test's usual one), taken_at and lab name. */
 export type LabInput = Pick<LabPayload, 'test' | 'value'> &
   Partial<Pick<LabPayload, 'unit' | 'taken_at' | 'lab_name'>>;
-
-/** How far ahead of the server's clock a `taken_at` may be (a device clock or zone a little off). */
-const FUTURE_SLACK_MS = 24 * 3600_000;
 
 /** A lab result as the API shows it: the record plus the catalogue's LOINC code and display names. */
 export type LabResultView = LabView & { loinc_code: string; test_name: string; unit_display: string };
@@ -45,12 +42,6 @@ export class LabService extends RecordService<LabPayload> {
   override async create(user: AuthUser, dto: LabInput): Promise<LabResultView> {
     const unit = dto.unit ?? LAB_TESTS[dto.test].units[0].ucum;
     check({ test: dto.test, unit, value: dto.value });
-    if (dto.taken_at) {
-      // A report is of a sample already taken: a date in the future is a typo, and would pose as the latest result.
-      const at = parseInstant(dto.taken_at, (await this.crud.caller(user)).zone);
-      if (at && at.getTime() > this.crud.store.now().getTime() + FUTURE_SLACK_MS)
-        throw validationError(['body', 'taken_at'], 'Input should be in the past', 'datetime_past');
-    }
     return withCatalogue(await this.crud.create(user, { ...dto, unit }));
   }
 

@@ -24,6 +24,9 @@ export interface WriteOptions {
   links?: Partial<RecordLinks>;
 }
 
+/** How far ahead of the clock a `past` instant may be (a device clock or zone a little off). */
+const PAST_SLACK_MS = 24 * 3600_000;
+
 /** How many times an update re-reads and re-merges when another request changed the record in between. */
 const CAS_ATTEMPTS = 3;
 
@@ -32,7 +35,7 @@ const CAS_ATTEMPTS = 3;
  * with a RecordSpec. It owns the rules that are the same everywhere:
  * - ownership: every record carries its owner; another user's record is answered exactly like a missing one;
  * - ids: 12-hex record ids, context id `<type>:<id>`; a malformed id in a path is a plain 404;
- * - time: instants in the user's zone in, UTC in the store, the user's zone out;
+ * - time: instants in the user's zone in, UTC in the store, the user's zone out; `past` instants not ahead of now;
  * - merge-on-update: only fields sent change; `null` clears only `clearable` fields; `immutable` fields stay;
  * - compare-and-swap: an update writes with the version it read and retries on a concurrent change;
  * - rendering: `{id, user_id, …fields, created_at[, updated_at]}` with absent fields as their defaults.
@@ -41,6 +44,7 @@ export class RecordRepository<P extends Payload> {
   private readonly instants: ReadonlySet<string>;
   private readonly immutable: ReadonlySet<string>;
   private readonly clearable: ReadonlySet<string>;
+  private readonly past: ReadonlySet<string>;
 
   constructor(
     readonly spec: RecordSpec<P>,
@@ -50,6 +54,7 @@ export class RecordRepository<P extends Payload> {
     this.instants = new Set(spec.instants ?? []);
     this.immutable = new Set(spec.immutable ?? []);
     this.clearable = new Set(spec.clearable ?? []);
+    this.past = new Set(spec.past ?? []);
   }
 
   contextId(id: string): string {
@@ -64,6 +69,8 @@ export class RecordRepository<P extends Payload> {
   private instant(field: string, value: unknown, zone: string): string {
     const d = parseInstant(value, zone);
     if (!d) throw validationError(['body', field], 'Input should be a valid datetime', 'datetime_parsing');
+    if (this.past.has(field) && d.getTime() > this.clock.now().getTime() + PAST_SLACK_MS)
+      throw validationError(['body', field], 'Input should be in the past', 'datetime_past');
     return d.toISOString();
   }
 

@@ -31,6 +31,11 @@ export interface RecordSpec<P extends Payload = Payload> {
   clearable?: readonly PayloadField<P>[];
   /** Instant fields that default to the time of the request on create (`logged_at`, `taken_at`). */
   defaultNow?: readonly PayloadField<P>[];
+  /**
+   * Instant fields that record something already happened (a sample taken): a value more than a day ahead of the
+   * clock is a 422 `datetime_past` (the day allows for a device clock or zone a little off).
+   */
+  past?: readonly PayloadField<P>[];
   /** Values used when a field is absent (on create, and when rendering older records). */
   defaults?: Partial<P>;
   /** Whether responses carry `updated_at` (the original's response models decide). */

@@ -489,3 +489,28 @@ describe('RecordCrud: one resource rendered for one user', () => {
     await expect(crud.get(user, id)).rejects.toMatchObject({ status: 404, detail: 'Note not found' });
   });
 });
+
+describe('past instants', () => {
+  const samples = () => records.repo({ ...NOTE, type: 'test_sample', past: ['taken_at'] });
+
+  it('a past field more than a day ahead of the clock is a 422 datetime_past; up to a day ahead is kept', () => {
+    clock.set('2026-03-01T06:00:00Z');
+    let error: unknown;
+    try {
+      samples().buildPayload(KOLKATA, { title: 'x', taken_at: '2026-03-02T06:00:01Z' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      status: 422,
+      detail: [{ loc: ['body', 'taken_at'], type: 'datetime_past' }],
+    });
+    expect(samples().buildPayload(KOLKATA, { title: 'x', taken_at: '2026-03-02T06:00:00Z' }).taken_at).toBe(
+      '2026-03-02T06:00:00.000Z',
+    );
+    // Fields not listed as past keep any date.
+    expect(samples().buildPayload(KOLKATA, { title: 'x', due_at: '2027-01-01T00:00:00Z' }).due_at).toBe(
+      '2027-01-01T00:00:00.000Z',
+    );
+  });
+});
