@@ -34,6 +34,7 @@ import type {
 import { classifyIntent, type Intent } from './pipeline/intent.js';
 import { normalise, type NormalisedText } from './pipeline/normalise.js';
 import { INTENT_CHARS } from './pipeline/route.js';
+import { clauses } from './pipeline/text.js';
 import { extractLab, labTestNamed } from './pipeline/lab.js';
 import { extractVitals, hasVitals } from './pipeline/vitals.js';
 import type { ActionTaken } from './providers/chat-provider.js';
@@ -406,10 +407,9 @@ export class ChatService implements OnModuleInit {
   }
 }
 
-/** The clauses of a message that name no lab test (split at punctuation and at and/but/aur/lekin). */
+/** The clauses of a message (the pipeline's own split) that name no lab test. */
 function clausesWithoutLab(text: string): string {
-  return text
-    .split(/[,;.!?]|\s(?:and|but|aur|lekin|par)\s/u)
+  return clauses(text)
     .filter((clause) => !labTestNamed(clause))
     .join(', ');
 }
