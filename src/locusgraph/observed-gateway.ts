@@ -48,16 +48,21 @@ export class ObservedGateway extends LocusGraphGateway {
     );
   }
 
+  /** Tells the listeners of this record type (reminders, care circle) that a record was stored. */
+  private async emitStored(rec: StoredRecord): Promise<void> {
+    if (this.events.has(rec.type))
+      await this.events.emitAndWait({
+        contextId: rec.contextId,
+        type: rec.type,
+        userId: rec.userId,
+        op: 'store',
+      });
+  }
+
   override store<P extends Payload>(req: StoreRequest<P>): Promise<StoredRecord<P>> {
     return this.traced('store', splitContextId(req.contextId).type, async (tx) => {
       const rec = await tx(() => this.inner.store(req));
-      if (this.events.has(rec.type))
-        await this.events.emitAndWait({
-          contextId: rec.contextId,
-          type: rec.type,
-          userId: rec.userId,
-          op: 'store',
-        });
+      await this.emitStored(rec);
       return rec;
     });
   }
@@ -65,15 +70,7 @@ export class ObservedGateway extends LocusGraphGateway {
   override storeMany(reqs: StoreRequest[]): Promise<StoredRecord[]> {
     return this.traced('store_many', undefined, async (tx) => {
       const recs = await tx(() => this.inner.storeMany(reqs));
-      for (const rec of recs) {
-        if (this.events.has(rec.type))
-          await this.events.emitAndWait({
-            contextId: rec.contextId,
-            type: rec.type,
-            userId: rec.userId,
-            op: 'store',
-          });
-      }
+      for (const rec of recs) await this.emitStored(rec);
       return recs;
     });
   }
