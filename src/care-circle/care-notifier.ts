@@ -21,6 +21,7 @@ import { MedicationService } from '../health-data/medication/medication.service.
 import { RecordStore } from '../health-data/records/record-store.js';
 import { localDate, zonedIso } from '../health-data/records/time.js';
 import { LocusGraphGateway } from '../locusgraph/locusgraph.gateway.js';
+import { splitContextId } from '../locusgraph/locusgraph.types.js';
 import { counter } from '../ops/metrics.js';
 import { NotificationsService } from '../reminders/notifications/notifications.service.js';
 import { NOTIFICATION, notificationIdForKey, type NotificationStatus } from '../reminders/reminder.record.js';
@@ -53,7 +54,7 @@ interface CareEvent {
 }
 
 /** Red-flag thresholds of a vitals reading (well beyond the insights' out-of-range bands). */
-export function dangerousVitals(p: Record<string, unknown>): string[] {
+export function dangerousVitals(p: Readonly<Record<string, unknown>>): string[] {
   const n = (k: string): number | null => (typeof p[k] === 'number' ? (p[k] as number) : null);
   const out: string[] = [];
   const sys = n('blood_pressure_systolic');
@@ -231,10 +232,8 @@ export class CareNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
   }
 
   private async onVitals(change: RecordChange): Promise<void> {
-    if (change.op !== 'store' || !change.userId) return;
-    const rec = await this.gateway.get(change.contextId);
-    if (!rec || rec.userId !== change.userId) return;
-    const flags = dangerousVitals(rec.payload);
+    if (change.op !== 'store' || !change.userId || !change.payload) return;
+    const flags = dangerousVitals(change.payload);
     if (!flags.length) return;
     await this.notify(change.userId, {
       kind: 'dangerous_reading',
@@ -242,7 +241,7 @@ export class CareNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
       title: (o) => `${o}: a dangerous reading`,
       message: (o) => `${o} logged a reading that needs attention now: ${flags.join(', ')}.`,
       dueAt: this.clock.now(),
-      data: { vitals_id: rec.id, flags },
+      data: { vitals_id: splitContextId(change.contextId).id, flags },
     });
   }
 

@@ -8,6 +8,8 @@ export interface RecordChange {
   /** Owner (null for shared records). */
   userId: string | null;
   op: 'store' | 'delete';
+  /** For `store`: the payload as committed (what a `get` would return now), so a listener need not read it back. */
+  payload?: Readonly<Record<string, unknown>>;
 }
 
 export type RecordChangeListener = (change: RecordChange) => void | Promise<void>;

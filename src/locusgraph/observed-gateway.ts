@@ -56,6 +56,7 @@ export class ObservedGateway extends LocusGraphGateway {
         type: rec.type,
         userId: rec.userId,
         op: 'store',
+        payload: rec.payload,
       });
   }
 

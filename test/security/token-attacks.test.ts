@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, registerUser, type TestApp, type TestUser } from '../support/app.js';
 import { connectWs, wsBase } from '../support/ws-client.js';
 
@@ -155,6 +155,29 @@ describe('access-token attacks', () => {
       await expect401(res, `tv ${tv}`);
       expect(res.body.code).toBe('TOKEN_REVOKED');
     }
+  });
+
+  it('a token accepted before is refused from its exp on, and a copy differing in one byte is verified afresh', async () => {
+    const tok = valid({ exp: now() + 120 });
+    expect((await me(`Bearer ${tok}`)).status).toBe(200); // now among the checked tokens
+    const [h, p, sig] = tok.split('.');
+    const flipped = sig[5] === 'A' ? 'B' : 'A';
+    await expect401(
+      await me(`Bearer ${h}.${p}.${sig.slice(0, 5)}${flipped}${sig.slice(6)}`),
+      'signature byte',
+    );
+    await expect401(
+      await me(`Bearer ${h}.${b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), tv: 1 })}.${sig}`),
+      'claims',
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 121_000);
+      await expect401(await me(`Bearer ${tok}`), 'expired after it was accepted');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await me(`Bearer ${valid()}`)).status).toBe(200);
   });
 
   it('a well-signed token for a user that does not exist (or a non-UUID sub) is 401, not 500', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../common/ids.js';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -145,7 +145,7 @@ export class AccessLogService implements OnApplicationShutdown {
 
   private nextId(at: number): string {
     this.seq = (this.seq + 1) % 1_000_000;
-    return `${String(at).padStart(13, '0')}-${String(this.seq).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
+    return `${String(at).padStart(13, '0')}-${String(this.seq).padStart(6, '0')}-${randomHex(3)}`;
   }
 
   private async pump(): Promise<void> {
