@@ -26,6 +26,21 @@ import { currentTraceId, registerServerSpans } from './ops/trace.js';
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Response headers of every data route (OWASP REST Security Cheat Sheet, "Security Headers"). */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+});
+
+/** The Swagger UI and its assets (`/docs`, `/docs/…`); `/docs-json` and `/docs-yaml` are data. */
+const isDocsUrl = (url: string): boolean =>
+  url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
+
 const httpDuration = histogram({
   name: 'podd_http_request_duration_seconds',
   help: 'HTTP request duration by method, route template and status',
@@ -80,8 +95,10 @@ export async function createApp(
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, budgetedJsonParser(fastify));
   registerMethodNotAllowed(fastify);
 
-  // Security headers: helmet's middleware built once (its Fastify plugin rebuilt it, CSP parsing included, per request).
-  const securityHeaders = helmet({
+  // Security headers. Everything but the Swagger UI answers data (JSON, the doctor's report, metrics): OWASP's
+  // REST set, one precomputed object — no cache may keep health data, nothing may frame or run it. Helmet's
+  // browser set (twelve headers, built once) only for the Swagger UI, an HTML application.
+  const docsHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -92,9 +109,13 @@ export async function createApp(
     },
     crossOriginEmbedderPolicy: false,
   });
-  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) =>
-    securityHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined)),
-  );
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (e?: Error) => void) => {
+    if (!isDocsUrl(req.url)) {
+      reply.headers(API_SECURITY_HEADERS);
+      return done();
+    }
+    docsHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined));
+  });
   await app.register(multipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });

@@ -19,6 +19,11 @@ export async function sendReport(
   }
   if (a.includes('text/html')) {
     reply.header('content-type', 'text/html; charset=utf-8');
+    // The page's own <style> and inline SVG; still nothing loaded, run or framed.
+    reply.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    );
     return renderReportHtml(reportView(report));
   }
   return report;

@@ -117,6 +117,11 @@ describe("doctor's report (GET /api/reports/summary)", () => {
     expect(res.text).toContain('Metformin');
     expect(res.text).toContain(`${seeded.highBp.systolic}/${seeded.highBp.diastolic} mmHg`);
     expect((res.text.match(/<svg /g) ?? []).length).toBe(3);
+    // Its own <style> may apply; nothing may be loaded, run or framed.
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    );
+    expect(res.text).not.toMatch(/<script|<img|<link/);
     const hi = await t.as(u).get('/api/reports/summary?lang=hi').set('Accept', 'text/html');
     expect(hi.text).toContain(STRINGS.hi.adherence);
     expect(hi.text).toContain('<html lang="hi">');

@@ -59,15 +59,27 @@ describe('tokens: only HS256 access tokens signed with our key', () => {
     for (const res of responses) {
       expect(res.headers['x-powered-by']).toBeUndefined();
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBeDefined();
+      expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
-      expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
-      expect(res.headers['referrer-policy']).toBeDefined();
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['cache-control']).toBe('no-store'); // health data in no shared or browser cache
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['x-request-id']).toBeDefined();
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
     }
     expect(responses[1].status).toBe(404);
     expect(responses[3].status).toBe(400);
+  });
+
+  it('the Swagger UI, an HTML application, gets the browser set; its JSON document the data set', async () => {
+    const ui = await t.http.get('/docs/');
+    expect(ui.status).toBe(200);
+    expect(ui.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(ui.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(ui.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const doc = await t.http.get('/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 });
 
