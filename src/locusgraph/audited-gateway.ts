@@ -112,4 +112,8 @@ export class AuditedGateway extends LocusGraphGateway {
   override health(): Promise<GatewayHealth> {
     return this.inner.health();
   }
+
+  override newRecordId(): string {
+    return this.inner.newRecordId();
+  }
 }

@@ -7,6 +7,7 @@ import type {
   StoredRecord,
   StoreRequest,
 } from './locusgraph.types.js';
+import { newId } from '../common/ids.js';
 
 /**
  * The one port through which all health and personal data flows (docs/product-decisions.md §2).
@@ -59,4 +60,12 @@ export abstract class LocusGraphGateway {
   abstract importRecords(records: AsyncIterable<StoredRecord>): Promise<number>;
 
   abstract health(): Promise<GatewayHealth>;
+
+  /**
+   * An id for a new record (12 lowercase hex characters), in the order the store indexes best. Random unless
+   * the store says otherwise: the embedded SQLite store, written by one process, hands out time-ordered ids.
+   */
+  newRecordId(): string {
+    return newId();
+  }
 }

@@ -119,4 +119,8 @@ export class ObservedGateway extends LocusGraphGateway {
   override health(): Promise<GatewayHealth> {
     return this.inner.health();
   }
+
+  override newRecordId(): string {
+    return this.inner.newRecordId();
+  }
 }

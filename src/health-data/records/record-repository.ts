@@ -1,5 +1,5 @@
 import { notFound, validationError } from '../../common/errors.js';
-import { RECORD_ID_PATTERN, newId } from '../../common/ids.js';
+import { RECORD_ID_PATTERN } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
 import type { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
@@ -119,7 +119,7 @@ export class RecordRepository<P extends Payload> {
   /** A store request for a new record (for callers that write several records in one transaction). */
   createRequest(caller: Caller, payload: P, options: WriteOptions & { id?: string } = {}): StoreRequest<P> {
     return {
-      contextId: this.contextId(options.id ?? newId()),
+      contextId: this.contextId(options.id ?? this.gateway.newRecordId()),
       userId: this.owner(caller),
       kind: this.spec.kind,
       source: this.spec.source ?? 'user',
@@ -149,7 +149,14 @@ export class RecordRepository<P extends Payload> {
     input: RecordInput<P>,
     options: WriteOptions & { id?: string } = {},
   ): Promise<StoredRecord<P>> {
-    return this.gateway.store(this.createRequest(caller, this.buildPayload(caller, input), options));
+    const payload = this.buildPayload(caller, input);
+    try {
+      return await this.gateway.store(this.createRequest(caller, payload, options));
+    } catch (e) {
+      // A generated id that is taken (two processes drew the same time-ordered id): once more with a new one.
+      if (options.id !== undefined || !(e instanceof RecordConflictError)) throw e;
+      return this.gateway.store(this.createRequest(caller, payload, options));
+    }
   }
 
   /** The caller's record, or null when it does not exist or belongs to someone else. */

@@ -1,6 +1,7 @@
 import { close as fsClose, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AppError } from '../../common/errors.js';
+import { timeOrderedIds } from '../../common/ids.js';
 import { ensurePrivateSqliteFile } from '../../common/private-files.js';
 import { StoreUnavailableError, UserErasedError } from '../locusgraph.errors.js';
 import type {
@@ -233,6 +234,13 @@ export class SqliteEventStore extends EmbeddedEventStore {
   private syncWaiters: { seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private syncFailure: Error | null = null;
   private syncs = 0;
+
+  /** One process writes this store (see timeOrderedIds): its new records get time-ordered ids. */
+  private readonly nextRecordId = timeOrderedIds();
+
+  override newRecordId(): string {
+    return this.nextRecordId();
+  }
 
   private constructor(opts: SqliteEventStoreOptions) {
     super();
