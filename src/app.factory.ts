@@ -74,12 +74,14 @@ export async function createApp(
     routerOptions: { maxParamLength: 1000 },
     // What the router still refuses before any handler (a longer parameter, a malformed percent-encoding), in
     // the shape of every error and without echoing the path: no id is that long, so it is the 404 of an unknown id.
-    frameworkErrors: (error: { code: string }, _req: FastifyRequest, reply: FastifyReply) =>
-      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? reply.code(404).send({ detail: 'Not found', code: ErrorCode.NOT_FOUND })
-        : error.code === 'FST_ERR_BAD_URL'
-          ? reply.code(400).send({ detail: 'Malformed request target', code: ErrorCode.BAD_REQUEST })
-          : reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR }),
+    frameworkErrors: (error: { code: string }, _req: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(API_SECURITY_HEADERS); // answered before any hook: the security headers are set here
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return reply.code(404).send({ detail: 'Not found', code: ErrorCode.NOT_FOUND });
+      if (error.code === 'FST_ERR_BAD_URL')
+        return reply.code(400).send({ detail: 'Malformed request target', code: ErrorCode.BAD_REQUEST });
+      return reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_ERROR });
+    },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -93,7 +95,6 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, budgetedJsonParser(fastify));
-  registerMethodNotAllowed(fastify);
 
   // Security headers. Everything but the Swagger UI answers data (JSON, the doctor's report, metrics): OWASP's
   // REST set, one precomputed object — no cache may keep health data, nothing may frame or run it. Helmet's
@@ -116,6 +117,7 @@ export async function createApp(
     }
     docsHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined));
   });
+  registerMethodNotAllowed(fastify); // after the headers: its 405 is answered from an onRequest hook
   await app.register(multipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });

@@ -71,6 +71,21 @@ describe('tokens: only HS256 access tokens signed with our key', () => {
     expect(responses[3].status).toBe(400);
   });
 
+  it('answers the router gives before any hook (405, a bad percent-encoding, an over-long id) carry them too', async () => {
+    const responses = [
+      await t.as(u).put('/api/vitals'),
+      await t.as(u).get('/api/vitals/%E0%A4%A'),
+      await t.as(u).get(`/api/vitals/${'a'.repeat(1500)}`),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([405, 400, 404]);
+    for (const res of responses) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.body).toEqual({ detail: expect.any(String), code: expect.any(String) });
+    }
+  });
+
   it('the Swagger UI, an HTML application, gets the browser set; its JSON document the data set', async () => {
     const ui = await t.http.get('/docs/');
     expect(ui.status).toBe(200);

@@ -1,5 +1,5 @@
 import { notFound, validationError } from '../../common/errors.js';
-import { RECORD_ID_PATTERN } from '../../common/ids.js';
+import { RECORD_ID_PATTERN, newId } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
 import { RecordConflictError, RecordNotFoundError } from '../../locusgraph/locusgraph.errors.js';
 import type { LocusGraphGateway } from '../../locusgraph/locusgraph.gateway.js';
@@ -153,9 +153,10 @@ export class RecordRepository<P extends Payload> {
     try {
       return await this.gateway.store(this.createRequest(caller, payload, options));
     } catch (e) {
-      // A generated id that is taken (two processes drew the same time-ordered id): once more with a new one.
+      // A generated id that is taken (the clock went back across a restart and a time-ordered id came round
+      // again): once more with a random id, which the next time-ordered one would not be.
       if (options.id !== undefined || !(e instanceof RecordConflictError)) throw e;
-      return this.gateway.store(this.createRequest(caller, payload, options));
+      return this.gateway.store(this.createRequest(caller, payload, { ...options, id: newId() }));
     }
   }
 

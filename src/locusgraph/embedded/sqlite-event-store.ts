@@ -375,12 +375,13 @@ export class SqliteEventStore extends EmbeddedEventStore {
     if (!batch.length) return;
     // First the whole batch in one transaction with no savepoint per write: FTS5 writes its pending index data
     // out as a new segment at every savepoint, which doubled the cost of a write (measured 37 → 17 µs). When a
-    // write throws, that attempt is rolled back and the batch runs again with a savepoint around each write, so
-    // a failing write (a version conflict, an erased owner) fails alone. Queued writes are functions of the
-    // database state and the clock only, so running one twice is safe.
+    // write throws, that attempt is rolled back and the batch runs again with a savepoint around that write and
+    // each after it, so a failing write (a version conflict, an erased owner) fails alone. Queued writes are
+    // functions of the database state and the clock only, so running one twice is safe.
     let settled: BatchResult[];
     try {
-      settled = this.runBatch(batch, false) ?? this.runBatch(batch, true)!;
+      const first = this.runBatch(batch, batch.length);
+      settled = Array.isArray(first) ? first : (this.runBatch(batch, first) as BatchResult[]);
     } catch (e) {
       for (const w of batch) w.reject(translate(e));
       return;
@@ -393,16 +394,19 @@ export class SqliteEventStore extends EmbeddedEventStore {
   }
 
   /**
-   * Runs and commits a batch in one transaction. Without `isolated`, the first failing write rolls the whole
-   * transaction back and the answer is null; with it, each write has its own savepoint. Throws when the
+   * Runs and commits a batch in one transaction, with a savepoint around each write from index `isolateFrom` on.
+   * When a write before that index throws, the transaction is rolled back and the answer is that write's index
+   * (run again isolating from there: the writes before it succeeded on the same state). Throws when the
    * transaction itself cannot begin or commit (then nothing of it is kept).
    */
-  private runBatch(batch: PendingWrite[], isolated: boolean): BatchResult[] | null {
+  private runBatch(batch: PendingWrite[], isolateFrom: number): BatchResult[] | number {
     const results: BatchResult[] = [];
     this.stmt('BEGIN IMMEDIATE').run();
+    let i = 0;
     try {
-      for (const w of batch) {
-        if (!isolated) {
+      for (; i < batch.length; i++) {
+        const w = batch[i];
+        if (i < isolateFrom) {
           results.push({ ok: true, value: w.run() });
           continue;
         }
@@ -421,7 +425,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
       return results;
     } catch (e) {
       if (this.db.inTransaction) this.stmt('ROLLBACK').run();
-      if (!isolated) return null;
+      if (i < isolateFrom) return i;
       throw e;
     }
   }
@@ -631,9 +635,11 @@ export class SqliteEventStore extends EmbeddedEventStore {
       let n = 0;
       for (const { rec, payloadJson } of items) {
         if (this.isErased(rec.userId)) continue; // an old export must not bring an erased account back
+        const cur = this.stmt('SELECT id, user_id FROM records WHERE context_id = ?').get(rec.contextId) as
+          { id: number; user_id: string | null } | undefined;
+        // An imported record never replaces someone else's record that happens to have the same id.
+        if (cur && cur.user_id !== rec.userId) continue;
         n++;
-        const cur = this.stmt('SELECT id FROM records WHERE context_id = ?').get(rec.contextId) as
-          { id: number } | undefined;
         this.putRow(cur ? cur.id : null, rec, payloadJson);
       }
       return n;

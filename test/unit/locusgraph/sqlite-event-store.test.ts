@@ -186,6 +186,20 @@ describe('SQLite write path', () => {
     await store.close();
   });
 
+  it("an imported record never replaces another user's record with the same id", async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    const mine = await store.store(req(1, { contextId: 'vitals:same', userId: 'owner' }));
+    async function* foreign() {
+      yield { ...mine, userId: 'someone-else', payload: { note: 'not yours' } };
+      yield { ...mine, contextId: 'vitals:new', userId: 'someone-else' };
+    }
+    expect(await store.importRecords(foreign())).toBe(1);
+    expect((await store.get('vitals:same'))!.userId).toBe('owner');
+    expect((await store.get('vitals:same'))!.payload).toEqual(mine.payload);
+    expect((await store.get('vitals:new'))!.userId).toBe('someone-else');
+    await store.close();
+  });
+
   it('a programming error in a request is rejected before it reaches the queue', async () => {
     const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
     await expect(store.store(req(1, { contextId: 'novalue' }))).rejects.toThrow(/malformed context id/);
