@@ -105,6 +105,11 @@ for (let r = 0; r < ROUNDS; r++) {
         const bad = res.non2xx + res.errors + res.timeouts;
         (results[`${route} ${dist}`] ??= []).push({ rps: res.requests.average, p99: res.latency.p99, cpuUs });
         log(`${route} ${dist}: ${res.requests.average.toFixed(0)} req/s, p99 ${res.latency.p99} ms, ${cpuUs.toFixed(0)} µs CPU/req, idle ${(prof.idle * 100).toFixed(1)} %, bad ${bad}`);
+        // A cost per failed request is not the route's cost (e.g. the saved tokens expired: 60 minutes by default).
+        if (bad > res.requests.total / 100) {
+          await stop(p);
+          throw new Error(`${route} ${dist}: ${bad} of ${res.requests.total} requests failed; delete ${DATA} to register fresh users`);
+        }
         if (PROFILE && r === 0 && dist === DISTS[0]) {
           cpSync(join(probeDir, 'last.cpuprofile'), join(tmpdir(), `podd-${route}.cpuprofile`));
           log(prof.top.slice(0, 15).map((t) => `${t.name} ${(t.share * 100).toFixed(1)}`).join('\n    '));

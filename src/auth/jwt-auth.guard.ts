@@ -4,9 +4,13 @@ import { IS_PUBLIC, type AuthUser } from '../common/decorators.js';
 import { ErrorCode, unauthorized } from '../common/errors.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 
-/** The credentials of `Authorization: <scheme> <value>` when the scheme is Bearer (any case), as passport-jwt read them. */
+/**
+ * The credentials of `Authorization: Bearer <token>` (scheme in any case, any whitespace between): exactly two
+ * parts, as RFC 6750 has it. Anything after the token (a second token, a comma and another scheme) is refused
+ * rather than ignored.
+ */
 export function bearerToken(header: string | undefined): string | null {
-  const m = typeof header === 'string' ? /(\S+)\s+(\S+)/.exec(header) : null;
+  const m = typeof header === 'string' ? /^\s*(\S+)\s+(\S+)\s*$/.exec(header) : null;
   return m && m[1].toLowerCase() === 'bearer' ? m[2] : null;
 }
 
