@@ -23,7 +23,7 @@ interface Scored extends Item {
   result: TriageResult;
 }
 
-const ALL_SPLITS = ['dev', 'holdout', 'adversary', 'blind'];
+const ALL_SPLITS = ['dev', 'holdout', 'adversary', 'blind', 'blind2'];
 /** TRIAGE_EVAL_SPLITS=dev limits a tuning session to the working set (the other two must not be tuned against). */
 const SPLITS = process.env.TRIAGE_EVAL_SPLITS?.split(',').filter((s) => ALL_SPLITS.includes(s)) ?? ALL_SPLITS;
 const load = (split: string): Item[] =>

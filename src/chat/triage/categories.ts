@@ -20,6 +20,8 @@ export const CATEGORIES: CategoryRecord[] = [
       { all: ['@self_harm'], confidence: 0.95 },
       // Farewell instructions with a decision: "after I'm gone look after the children, I've made up my mind".
       { all: ['FAREWELL', 'DECIDED'], window: 14, confidence: 0.75 },
+      // At the edge of a roof or a bridge, saying goodbye or that one cannot go on.
+      { all: ['LEDGE', 'FAREWELL|GIVE_UP'], window: 24, confidence: 0.8 },
       // Swallowing poison or pills on purpose, in anger or after a fight.
       { all: ['INTENT', 'INGEST', 'POISON|TABLETS'], window: 8, confidence: 0.85 },
     ],
@@ -90,8 +92,8 @@ export const CATEGORIES: CategoryRecord[] = [
       // Very drowsy or hard to wake, by itself; talk that makes no sense (acute confusion).
       { all: ['UNROUSABLE'], confidence: 0.8 },
       { all: ['NONSENSE'], confidence: 0.7 },
-      // Dropped, or went floppy, and does not answer.
-      { all: ['FELL|SUDDEN|FLOPPY', 'NO_ANSWER'], window: 12, confidence: 0.8 },
+      // Dropped, went floppy, or found lying on the floor, and does not answer.
+      { all: ['FELL|SUDDEN|FLOPPY|FOUND_DOWN', 'NO_ANSWER'], window: 12, confidence: 0.8 },
     ],
     sources: [NHS],
   },
@@ -223,6 +225,12 @@ export const CATEGORIES: CategoryRecord[] = [
       {
         all: ['BURN', 'LARGE|FACE|HAND|GENITAL|CHEMICAL|ELECTRIC|BREATH|CHILD|SEVERE'],
         window: 8,
+        confidence: 0.85,
+      },
+      // Boiling oil or water is a burn only when it landed on someone: spilled on the face, the hands, a child.
+      {
+        all: ['HOT_THING', 'SPILL|BURN', 'LARGE|FACE|HAND|GENITAL|BREATH|CHILD|BABY|SEVERE|PAIN_CRY'],
+        window: 12,
         confidence: 0.85,
       },
     ],

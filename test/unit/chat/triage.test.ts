@@ -484,6 +484,41 @@ describe('triage: concepts found missing by the blind evaluation, said in other 
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
 });
 
+describe('triage: concepts found missing by the second blind evaluation, said in other words', () => {
+  // Each concept blind2.json showed missing (see test/chat/triage-eval/README.md), in phrasings of no set.
+  it.each<[string, TriageCategory]>([
+    ['found mum lying on the kitchen floor and she is not responding to us', 'collapse'],
+    ['the gauze has soaked through twice already, it keeps soaking through', 'bleeding'],
+    ['nani accidentally swallowed a full strip of her amlodipine', 'poisoning'],
+    ['he spilled boiling water over his son, the boy is screaming', 'burns'],
+    ['beti ne mosquito spray muh mein daal liya', 'poisoning'],
+    ['बुखार के साथ दाने हैं, दबाने पर भी नहीं मिट रहे', 'infant'],
+    ['सात महीने की गर्भवती है, अभी दौरा पड़ा', 'abdominal_obstetric'],
+    ['দাদু অনেকগুলো ঘুমের ওষুধ খেয়ে নিয়েছে', 'poisoning'],
+    ['im standing at the edge of the terrace, tell everyone i loved them', 'self_harm'],
+    ['ஒன்றரை மாச குழந்தைக்கு காய்ச்சல்', 'infant'],
+    ['నాన్న ఎడమ చేయి మొద్దుబారిపోయింది, మాట సరిగా రావట్లేదు', 'stroke'],
+    ['aai la achanak don don disat aahe', 'stroke'],
+    ['bala ne chukun ghaslet pila', 'poisoning'],
+    ['ਡੇਢ ਮਹੀਨੇ ਦੀ ਬੱਚੀ ਨੂੰ ਤੇਜ਼ ਬੁਖਾਰ', 'infant'],
+    ['ଦେଢ଼ ମାସର ଶିଶୁକୁ ଜ୍ୱର', 'infant'],
+    ['bapa nka gote pakhe hata kam karunahi', 'stroke'],
+    ['hak marli tari uttar det nahi aaji', 'collapse'],
+  ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
+
+  it.each([
+    'the kids are playing on the floor and not answering me',
+    'i fried pakoras in boiling oil, my hands are tired now',
+    'made tea with boiling water for both of us',
+    'kids ate a whole box of chocolates',
+    'did you take your metformin and amlodipine today',
+    'she is standing on the bridge railing to take a selfie',
+    'fixing the dish antenna at the edge of the roof',
+    'jara 2 minute ruko, sugar check kar rahi hoon',
+    'garam tel mein puri tal rahi hoon',
+  ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
+});
+
 describe('taxonomy data', () => {
   it('has exactly the 15 categories, each with rules and sources', () => {
     expect(CATEGORIES.map((c) => c.id).sort()).toEqual([...TRIAGE_CATEGORIES].sort());

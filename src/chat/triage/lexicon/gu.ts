@@ -9,6 +9,8 @@ export const gu: LanguageData = {
     'Phrases: written by the Podd engineering team from those descriptions, in Gujarati script and common romanised spellings; not yet reviewed by a native-speaking clinician.',
   ],
   terms: {
+    SPILL: ['padyu*', 'padi gayu*', 'padi gyu*', 'dholai*', 'dholayu*', 'ઢોળા*', 'પડ્યું*', 'પડી ગયું*', 'ઢોળાયું*'],
+    HOT_THING: ['garam tel*', 'garam pani*'],
     ACCIDENT: ['અકસ્માત*', 'એક્સિડન્ટ*', 'aksmat*', 'akasmat*'],
     EYES_ROLL: ['આંખો ઉપર ચડી*', 'આંખ ઉપર ચડી*', 'aankho upar chadi*', 'ankho upar chadi*'],
     ONE_EYE: ['એક આંખ*', 'ek aankh*', 'ek ankh*'],
@@ -318,6 +320,8 @@ export const gu: LanguageData = {
     ],
     BABY: ['બાળક*', 'બચ્ચું*', 'balak*', 'baby*', 'બેબી*'],
     NEWBORN: [
+      'દોઢ મહિના*',
+      'dodh mahina*',
       'નવજાત*',
       'navjat*',
       'બે મહિના*',
@@ -423,8 +427,6 @@ export const gu: LanguageData = {
       'ગરમ દૂધ*',
       'ઉકળતા*',
       'ઉકળતું*',
-      'garam tel*',
-      'garam pani*',
       'garam cha*',
       'ukalta*',
       'ukaltu*',

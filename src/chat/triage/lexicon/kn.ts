@@ -392,6 +392,8 @@ export const kn: LanguageData = {
     ],
     BABY: ['ಮಗು*', 'ಕೂಸು*', 'ಹಸುಗೂಸು*', 'magu*', 'koosu*', 'hasugoosu*'],
     NEWBORN: [
+      'ಒಂದೂವರೆ ತಿಂಗಳ*',
+      'onduvare tingala*',
       ...counted(12, [
         '# ವಾರದ ಮಗು*',
         '# vaarada magu*',

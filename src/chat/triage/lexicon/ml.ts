@@ -256,6 +256,7 @@ export const ml: LanguageData = {
     ],
     BABY: ['കുഞ്ഞ്*', 'കുഞ്ഞി*', 'വാവ*', 'kunj*', 'kunju*', 'vaava*'],
     NEWBORN: [
+      'onnara masa*',
       'രണ്ടു മാസ*',
       'ഒന്നര മാസ*',
       'രണ്ടര മാസ*',

@@ -89,6 +89,9 @@ export const te: LanguageData = {
       'kalu*',
     ],
     WEAK: [
+      'మొద్దుబారి*',
+      'moddubari*',
+      'modubari*',
       'paniceyatledu',
       'pani ceyatledu',
       'paniceyadam ledu',
