@@ -504,6 +504,19 @@ describe('triage: concepts found missing by the second blind evaluation, said in
     ['ଦେଢ଼ ମାସର ଶିଶୁକୁ ଜ୍ୱର', 'infant'],
     ['bapa nka gote pakhe hata kam karunahi', 'stroke'],
     ['hak marli tari uttar det nahi aaji', 'collapse'],
+    // Hot oil or water is a burn when it landed on someone, in each language's own script.
+    ['சூடான எண்ணெய் பாப்பாவோட முகத்துல தெறிச்சுடுச்சு', 'burns'],
+    ['அடுப்புல இருந்த கொதிக்கும் தண்ணீர் பையன் கை மேல கவிழ்ந்துடுச்சு', 'burns'],
+    ['వేడి నూనె పాప ముఖం మీద ఒలికింది', 'burns'],
+    ['మరిగే నీళ్ళు బాబు చేతి మీద పడ్డాయి', 'burns'],
+    ['തിളച്ച എണ്ണ കുഞ്ഞിന്റെ കൈയിൽ മറിഞ്ഞു', 'burns'],
+    ['ചൂടുള്ള എണ്ണ മോന്റെ മുഖത്ത് തെറിച്ചു', 'burns'],
+    ['ਉਬਲਦਾ ਤੇਲ ਬੱਚੇ ਦੇ ਹੱਥ ਉੱਤੇ ਡੁੱਲ੍ਹ ਗਿਆ', 'burns'],
+    ['ਗਰਮ ਚਾਹ ਕੁੜੀ ਦੇ ਮੂੰਹ ਉੱਤੇ ਉਲਟ ਗਈ', 'burns'],
+    ['ગરમ ચા બાળકના હાથ પર ઢોળાઈ ગઈ', 'burns'],
+    ['ଫୁଟନ୍ତା ପାଣି ଛୁଆର ହାତ ଉପରେ ଢାଳି ହୋଇଗଲା', 'burns'],
+    ['ফুটন্ত জল বাচ্চার হাতের উপর পড়ে গেছে', 'burns'],
+    ['ಬಿಸಿ ಎಣ್ಣೆ ಮಗುವಿನ ಮುಖದ ಮೇಲೆ ಚೆಲ್ಲಿತು', 'burns'],
   ])('%s → %s', (msg, category) => expect(flags(msg)).toContain(category));
 
   it.each([
@@ -516,6 +529,17 @@ describe('triage: concepts found missing by the second blind evaluation, said in
     'fixing the dish antenna at the edge of the roof',
     'jara 2 minute ruko, sugar check kar rahi hoon',
     'garam tel mein puri tal rahi hoon',
+    // Frying in boiling oil, or bathing a child in hot water, with nothing spilled on anyone.
+    'கொதிக்கும் எண்ணெய்ல வடை பொரிச்சேன், இப்போ கை வலிக்குது',
+    'మరిగే నూనెలో పకోడీలు వేయించాను, చేతులు నొప్పిగా ఉన్నాయి',
+    'തിളച്ച എണ്ണയിൽ പപ്പടം വറുത്തു, കൈ വേദനിക്കുന്നു',
+    'ਉਬਲਦੇ ਤੇਲ ਵਿੱਚ ਪਕੌੜੇ ਤਲੇ, ਹੁਣ ਹੱਥ ਦੁਖਦੇ ਨੇ',
+    'ઉકળતા તેલમાં ભજીયા તળ્યા, હવે હાથ દુખે છે',
+    'ଫୁଟନ୍ତା ତେଲରେ ପକୁଡ଼ି ଛାଣିଲି, ହାତ ବିନ୍ଧୁଛି',
+    'গরম তেলে লুচি ভাজলাম, এখন হাত ব্যথা করছে',
+    'ಕುದಿಯುವ ಎಣ್ಣೆಯಲ್ಲಿ ಬೋಂಡಾ ಕರಿದೆ, ಕೈ ನೋವು',
+    'ফুটন্ত জলে চা বানালাম',
+    'ಬಿಸಿ ನೀರಿನಲ್ಲಿ ಮಗುವಿಗೆ ಸ್ನಾನ ಮಾಡಿಸಿದೆ',
   ])('no alarm: %s', (msg) => expect(flags(msg)).toEqual([]));
 });
 
