@@ -27,7 +27,7 @@ const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', impor
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Response headers of every data route (OWASP REST Security Cheat Sheet, "Security Headers"). */
-export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'strict-transport-security': 'max-age=31536000; includeSubDomains',

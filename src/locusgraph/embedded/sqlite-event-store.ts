@@ -380,8 +380,10 @@ export class SqliteEventStore extends EmbeddedEventStore {
     // functions of the database state and the clock only, so running one twice is safe.
     let settled: BatchResult[];
     try {
-      const first = this.runBatch(batch, batch.length);
-      settled = Array.isArray(first) ? first : (this.runBatch(batch, first) as BatchResult[]);
+      // Each retry isolates from an earlier write than the last, so this ends (at 0 every write is isolated).
+      let attempt = this.runBatch(batch, batch.length);
+      while (typeof attempt === 'number') attempt = this.runBatch(batch, attempt);
+      settled = attempt;
     } catch (e) {
       for (const w of batch) w.reject(translate(e));
       return;
