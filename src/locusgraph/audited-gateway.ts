@@ -5,6 +5,7 @@ import type {
   ListQuery,
   ListResult,
   Payload,
+  RecordRendering,
   SearchQuery,
   StoredRecord,
   StoreRequest,
@@ -54,14 +55,27 @@ export class AuditedGateway extends LocusGraphGateway {
 
   override async list<P extends Payload>(query: ListQuery): Promise<ListResult<P>> {
     const res = await this.inner.list<P>(query);
+    this.noteList(query, res.items.length);
+    return res;
+  }
+
+  private noteList(query: ListQuery, count: number): void {
     noteRecordAccess({
       recordType: query.type,
       operation: 'list',
       recordId: null,
       ownerId: query.userId,
-      count: res.items.length,
+      count,
     });
-    return res;
+  }
+
+  override async listRendered<P extends Payload>(
+    query: ListQuery,
+    rendering: RecordRendering<P>,
+  ): Promise<string[]> {
+    const items = await this.inner.listRendered(query, rendering);
+    this.noteList(query, items.length);
+    return items;
   }
 
   override async search<P extends Payload>(query: SearchQuery): Promise<StoredRecord<P>[]> {

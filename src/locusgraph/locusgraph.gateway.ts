@@ -3,6 +3,7 @@ import type {
   ListQuery,
   ListResult,
   Payload,
+  RecordRendering,
   SearchQuery,
   StoredRecord,
   StoreRequest,
@@ -34,6 +35,15 @@ export abstract class LocusGraphGateway {
   abstract get<P extends Payload>(contextId: string): Promise<StoredRecord<P> | null>;
 
   abstract list<P extends Payload>(query: ListQuery): Promise<ListResult<P>>;
+
+  /**
+   * The page `list` would give (no total), each record as `rendering` renders it. Here: list, then render; the
+   * embedded SQLite store keeps rendered texts beside the records and renders only what changed.
+   */
+  async listRendered<P extends Payload>(query: ListQuery, rendering: RecordRendering<P>): Promise<string[]> {
+    const { items } = await this.list<P>({ ...query, countTotal: false });
+    return items.map((r) => rendering.render(r));
+  }
 
   /** Erases one record. Returns false when there was nothing to erase. */
   abstract delete(contextId: string): Promise<boolean>;

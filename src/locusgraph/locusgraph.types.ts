@@ -121,6 +121,17 @@ export interface ListQuery {
   countTotal?: boolean;
 }
 
+/**
+ * How a caller shows a record as text (a response body), for `listRendered`. `render` must be a pure function
+ * of the record and of what `key` names: a store may keep the text beside the record and hand it out again
+ * while the record is unchanged and the key is the same, without calling `render`.
+ */
+export interface RecordRendering<P extends Payload = Payload> {
+  /** Names everything the text depends on besides the record (format version, time zone); short. */
+  key: string;
+  render(rec: StoredRecord<P>): string;
+}
+
 export interface ListResult<P extends Payload = Payload> {
   items: StoredRecord<P>[];
   /** Count of all matches, ignoring limit/offset. */

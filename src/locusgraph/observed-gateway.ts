@@ -6,6 +6,7 @@ import type {
   ListQuery,
   ListResult,
   Payload,
+  RecordRendering,
   SearchQuery,
   StoredRecord,
   StoreRequest,
@@ -102,6 +103,13 @@ export class ObservedGateway extends LocusGraphGateway {
 
   override list<P extends Payload>(query: ListQuery): Promise<ListResult<P>> {
     return this.traced('list', query.type, () => this.inner.list(query));
+  }
+
+  override listRendered<P extends Payload>(
+    query: ListQuery,
+    rendering: RecordRendering<P>,
+  ): Promise<string[]> {
+    return this.traced('list', query.type, () => this.inner.listRendered(query, rendering));
   }
 
   override search<P extends Payload>(query: SearchQuery): Promise<StoredRecord<P>[]> {

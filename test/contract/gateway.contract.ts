@@ -9,6 +9,7 @@ import {
 } from '../../src/locusgraph/locusgraph.errors.js';
 import {
   MAX_PAYLOAD_BYTES,
+  type RecordRendering,
   type StoredRecord,
   type StoreRequest,
 } from '../../src/locusgraph/locusgraph.types.js';
@@ -292,6 +293,52 @@ export function runGatewayContract(name: string, make: GatewayFactory): void {
         expect(both.total).toBe(2);
         const typed = await gw.list({ userId: userA, type: 'vitals', where: { value: '65' }, limit: 100 });
         expect(typed.total).toBe(0); // "65" (string) is not 65 (number)
+      });
+
+      it('listRendered gives the page list gives, each record as rendered, never an outdated text', async () => {
+        const rendering = (key: string): RecordRendering => ({
+          key,
+          render: (r) => `${key}|${r.contextId}|${r.version}|${JSON.stringify(r.payload)}`,
+        });
+        const q = { userId: userA, type: 'vitals', where: { vital_type: 'weight' }, limit: 4, offset: 1 };
+        const expected = async (key: string): Promise<string[]> =>
+          (await gw.list(q)).items.map((r) => rendering(key).render(r));
+        const first = await gw.listRendered(q, rendering('k1'));
+        expect(first).toHaveLength(4);
+        expect(first).toEqual(await expected('k1'));
+        expect(await gw.listRendered(q, rendering('k1'))).toEqual(first);
+        // Another key (another zone, another build) is rendered afresh, not handed the first key's texts.
+        expect(await gw.listRendered(q, rendering('k2'))).toEqual(await expected('k2'));
+        // A write of a record changes its text at once, also when it is queued before the read.
+        const page = (await gw.list(q)).items;
+        const changed = page[1];
+        const write = gw.store({
+          contextId: changed.contextId,
+          userId: userA,
+          kind: 'observation',
+          source: 'user',
+          payload: { ...changed.payload, value: 999 },
+          occurredAt: changed.occurredAt,
+          expectedVersion: changed.version,
+        });
+        await gw.listRendered(q, rendering('k1'));
+        await write;
+        const after = await gw.listRendered(q, rendering('k1'));
+        expect(after).toEqual(await expected('k1'));
+        expect(after[1]).toContain('"value":999');
+        expect(await gw.listRendered({ ...q, limit: 0 }, rendering('k1'))).toEqual([]);
+        // Back to the original value, so the other list tests see the records as created.
+        const cur = (await gw.get(changed.contextId))!;
+        await gw.store({
+          contextId: cur.contextId,
+          userId: userA,
+          kind: 'observation',
+          source: 'user',
+          payload: changed.payload,
+          occurredAt: cur.occurredAt,
+          expectedVersion: cur.version,
+        });
+        expect(await gw.listRendered(q, rendering('k1'))).toEqual(await expected('k1'));
       });
 
       it('lists shared records (no owner) separately from users', async () => {

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, type Type } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  type Type,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -16,6 +28,8 @@ import { relatedLinks } from './record-crud.js';
 /** What the generated routes of a resource call: its service (records/record-service.ts) or a facade over one. */
 export interface RecordResource {
   list?(user: AuthUser, query: object): Promise<unknown>;
+  /** The list's JSON body as text (RecordService); the list route prefers it to `list`. */
+  listJson?(user: AuthUser, query: object): Promise<string>;
   get?(user: AuthUser, id: string): Promise<unknown>;
   create?(user: AuthUser, body: object, links?: Partial<RecordLinks>): Promise<unknown>;
   update?(user: AuthUser, id: string, body: object): Promise<unknown>;
@@ -30,7 +44,7 @@ export interface SingletonResource {
   remove?(user: AuthUser): Promise<void>;
 }
 
-type Verb = keyof RecordResource;
+type Verb = Exclude<keyof RecordResource, 'listJson'>;
 type ErrorStatus = Parameters<typeof ApiErrors>[number];
 
 /** One route: its OpenAPI summary and error codes, and what differs from the usual. */
@@ -107,6 +121,8 @@ function routeOf<C>(
 
 /** Calls `verb` of the resource with the handler's arguments (create: `?related_to` becomes links). */
 function call(resource: object, verb: Verb, args: unknown[]): Promise<unknown> {
+  const r = resource as RecordResource;
+  if (verb === 'list' && typeof r.listJson === 'function') return r.listJson(...(args as [AuthUser, object]));
   const f: unknown = (resource as Partial<Record<Verb, unknown>>)[verb];
   if (typeof f !== 'function') throw new Error(`RecordController: the resource has no ${verb}()`);
   if (verb === 'create' && args.length === 3) {
@@ -150,6 +166,8 @@ export function RecordRoutes<C>(o: RecordRoutesOptions<C>): (target: Type<C>) =>
       const decorators: MethodDecorator[] = [
         route.method,
         HttpCode(status),
+        // A list may answer its body as text (listJson): sent as is under the type Fastify gives JSON.
+        ...(verb === 'list' ? [Header('Content-Type', 'application/json; charset=utf-8')] : []),
         ApiOperation({ summary: r.summary, ...(r.deprecated ? { deprecated: true } : {}) }),
         responseOf(verb, status, o.dto.response),
         ApiErrors(...(r.errors ?? [])),

@@ -47,6 +47,12 @@ export class RecordCrud<P extends Payload> {
     return items.map((r) => this.repo.render(r, c.zone));
   }
 
+  /** The list as its JSON response body (the same text as `JSON.stringify` of `list`, rendered texts reused). */
+  async listJson(user: AuthUser, query: (c: Caller) => RecordListQuery): Promise<string> {
+    const c = await this.caller(user);
+    return `[${(await this.repo.listRendered(c, query(c))).join(',')}]`;
+  }
+
   /** `check` sees the merged payload (rules across fields) and may throw a 4xx. */
   async update(
     user: AuthUser,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { notFound, validationError } from '../../common/errors.js';
 import { RECORD_ID_PATTERN, newId } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
@@ -8,6 +9,7 @@ import type {
   ListQuery,
   Payload,
   RecordLinks,
+  RecordRendering,
   StoredRecord,
   StoreRequest,
 } from '../../locusgraph/locusgraph.types.js';
@@ -30,6 +32,9 @@ const PAST_SLACK_MS = 24 * 3600_000;
 /** How many times an update re-reads and re-merges when another request changed the record in between. */
 const CAS_ATTEMPTS = 3;
 
+/** Bump when what `render` writes changes in a way its source text does not show (see renderFormat). */
+const RENDER_FORMAT = 1;
+
 /**
  * The typed record layer: one generic mechanism over the LocusGraphGateway that every resource configures
  * with a RecordSpec. It owns the rules that are the same everywhere:
@@ -45,6 +50,8 @@ export class RecordRepository<P extends Payload> {
   private readonly immutable: ReadonlySet<string>;
   private readonly clearable: ReadonlySet<string>;
   private readonly past: ReadonlySet<string>;
+  /** What a rendered text depends on besides the record and the zone (see renderFormat). */
+  private readonly format: string;
 
   constructor(
     readonly spec: RecordSpec<P>,
@@ -55,6 +62,7 @@ export class RecordRepository<P extends Payload> {
     this.immutable = new Set(spec.immutable ?? []);
     this.clearable = new Set(spec.clearable ?? []);
     this.past = new Set(spec.past ?? []);
+    this.format = renderFormat(spec);
   }
 
   contextId(id: string): string {
@@ -175,7 +183,25 @@ export class RecordRepository<P extends Payload> {
   }
 
   async list(caller: Caller, q: RecordListQuery): Promise<StoredRecord<P>[]> {
-    const res = await this.gateway.list<P>({
+    return (await this.gateway.list<P>(this.listQuery(caller, q))).items;
+  }
+
+  /**
+   * The same page as `list`, each record as the JSON text of `render(rec, caller.zone)`. The store may keep
+   * the texts and hand them out again while a record is unchanged (the embedded SQLite store does), so
+   * the key names everything else a text depends on: the zone, the spec and the render code.
+   */
+  listRendered(caller: Caller, q: RecordListQuery): Promise<string[]> {
+    const zone = caller.zone;
+    const rendering: RecordRendering<P> = {
+      key: `${this.format} ${zone}`,
+      render: (rec) => JSON.stringify(this.render(rec, zone)),
+    };
+    return this.gateway.listRendered<P>(this.listQuery(caller, q), rendering);
+  }
+
+  private listQuery(caller: Caller, q: RecordListQuery): ListQuery {
+    return {
       userId: this.owner(caller),
       type: this.spec.type,
       ...(q.from ? { from: q.from } : {}),
@@ -186,8 +212,7 @@ export class RecordRepository<P extends Payload> {
       offset: q.offset ?? 0,
       // No health-data route shows a total; counting would scan every match (the cost of a 100k-record list).
       countTotal: false,
-    });
-    return res.items;
+    };
   }
 
   /** Every record of the caller of this type (bounded lists only: contacts, schedules, medications). */
@@ -247,4 +272,20 @@ export class RecordRepository<P extends Payload> {
     // Built field by field from the spec, whose `fields` list every payload field (fieldsOf).
     return out as RecordView<P>;
   }
+}
+
+/**
+ * A short fingerprint of everything a rendered record depends on besides the record and the zone: the spec
+ * (fields, defaults, instants…), the source of `render` and of `zonedIso` (so a changed build renders
+ * afresh), the time-zone database (offsets change with it) and RENDER_FORMAT for anything else.
+ */
+function renderFormat(spec: RecordSpec): string {
+  const parts = [
+    RENDER_FORMAT,
+    JSON.stringify(spec),
+    RecordRepository.prototype.render.toString(),
+    zonedIso.toString(),
+    process.versions.tz ?? '',
+  ];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 12);
 }

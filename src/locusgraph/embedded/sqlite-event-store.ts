@@ -9,6 +9,7 @@ import type {
   ListQuery,
   ListResult,
   Payload,
+  RecordRendering,
   SearchQuery,
   StoredRecord,
   StoreRequest,
@@ -122,6 +123,12 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     name: 'erased users',
     // Opaque tombstones of erased accounts (the id only): every write checks them in its own transaction.
     sql: 'CREATE TABLE erased_users (user_id TEXT PRIMARY KEY, erased_at INTEGER NOT NULL) WITHOUT ROWID;',
+  },
+  {
+    version: 3,
+    name: 'rendered records',
+    // The record as the API last showed it (see listRendered): a cache of the row, cleared by every write of it.
+    sql: 'ALTER TABLE records ADD COLUMN view_key TEXT; ALTER TABLE records ADD COLUMN view TEXT;',
   },
 ];
 
@@ -506,7 +513,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
     let rowid: number;
     if (existingId !== null) {
       this.stmt(
-        'UPDATE records SET type = ?, user_id = ?, kind = ?, source = ?, ts = ?, created = ?, updated = ?, version = ?, payload = ?, links = ? WHERE id = ?',
+        'UPDATE records SET type = ?, user_id = ?, kind = ?, source = ?, ts = ?, created = ?, updated = ?, version = ?, payload = ?, links = ?, view_key = NULL, view = NULL WHERE id = ?',
       ).run(...values, existingId);
       rowid = existingId;
     } else {
@@ -666,8 +673,8 @@ export class SqliteEventStore extends EmbeddedEventStore {
     });
   }
 
-  /** The SQL of a list query (exposed for the query-plan test and the benchmark). */
-  listSql(q: ListQuery): { sql: string; countSql: string; params: unknown[] } {
+  /** The SQL of a list query (exposed for the query-plan test and the benchmark), reading `cols`. */
+  listSql(q: ListQuery, cols = LIST_COLS): { sql: string; countSql: string; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.userId === null) where.push('user_id IS NULL');
@@ -702,7 +709,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     const cond = where.join(' AND ');
     return {
-      sql: `SELECT ${LIST_COLS} FROM records WHERE ${cond} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+      sql: `SELECT ${cols} FROM records WHERE ${cond} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
       countSql: `SELECT count(*) AS n FROM records WHERE ${cond}`,
       params,
     };
@@ -720,6 +727,49 @@ export class SqliteEventStore extends EmbeddedEventStore {
           : (this.stmt(countSql).get(...params) as { n: number }).n;
       return { items: rows.map((r) => rawToRecord<P>(r, q.type, q.userId)), total };
     });
+  }
+
+  /**
+   * A page of rendered records, the texts kept in the row (`view`, with the `view_key` it was rendered under).
+   * Parsing each payload, building the record and serialising it again was most of the CPU of a list; reading
+   * a kept text is one column. A row whose text is missing or of another key is read whole and rendered, and
+   * its text is written back after the answer (in the next group commit, only if the row is still at the
+   * version read). Every write of a row clears its text (putRow), so a text is always of the current version.
+   */
+  override listRendered<P extends Payload>(q: ListQuery, rendering: RecordRendering<P>): Promise<string[]> {
+    return this.read(() => {
+      const { limit, offset } = checkPaging(q.limit, q.offset);
+      if (limit === 0) return [];
+      // The key's placeholder comes first in the statement, so first among the parameters.
+      const { sql, params } = this.listSql(q, 'id, iif(view_key = ?, view, NULL)');
+      const rows = this.stmt(`/*raw*/ ${sql}`)
+        .raw(true)
+        .all(rendering.key, ...params, limit, offset) as [number, string | null][];
+      const texts: string[] = [];
+      const kept: [string, number, number][] = [];
+      for (const [id, view] of rows) {
+        if (view !== null) {
+          texts.push(view);
+          continue;
+        }
+        // Same snapshot as the page: reads and writes of this store share one thread.
+        const row = this.rawStmt(`SELECT ${RAW_COLS} FROM records WHERE id = ?`).get(id);
+        if (!row) continue;
+        const text = rendering.render(rawToRecord<P>(row));
+        texts.push(text);
+        kept.push([text, id, row[6]]);
+      }
+      if (kept.length) this.keepRendered(rendering.key, kept);
+      return texts;
+    });
+  }
+
+  /** Writes rendered texts back (a cache: a failure only means they are rendered again next time). */
+  private keepRendered(key: string, texts: [text: string, id: number, version: number][]): void {
+    this.write(() => {
+      const update = this.stmt('UPDATE records SET view_key = ?, view = ? WHERE id = ? AND version = ?');
+      for (const [text, id, version] of texts) update.run(key, text, id, version);
+    }).catch(() => undefined);
   }
 
   override search<P extends Payload>(q: SearchQuery): Promise<StoredRecord<P>[]> {

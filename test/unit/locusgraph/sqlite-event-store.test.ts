@@ -211,3 +211,106 @@ describe('SQLite write path', () => {
     await store.close();
   });
 });
+
+describe('SQLite rendered records (listRendered)', () => {
+  const counting = (key: string) => {
+    const rendering = {
+      key,
+      calls: 0,
+      render(r: { contextId: string; version: number; payload: unknown }): string {
+        rendering.calls++;
+        return JSON.stringify([key, r.contextId, r.version, r.payload]);
+      },
+    };
+    return rendering;
+  };
+  const q: ListQuery = { userId: 'u1', type: 'vitals', limit: 100 };
+
+  it('renders a record once and hands the kept text out until the record or the key changes', async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    const stored = await store.storeMany(Array.from({ length: 30 }, (_, i) => req(i)));
+    const mine = stored.filter((r) => r.userId === 'u1');
+    const k1 = counting('fmt Asia/Kolkata');
+    const first = await store.listRendered(q, k1);
+    expect(first).toHaveLength(mine.length);
+    expect(k1.calls).toBe(mine.length);
+    // The texts are written back in the next group commit; a later write resolves after it.
+    await store.store(req(100, { userId: 'other' }));
+    expect(await store.listRendered(q, k1)).toEqual(first);
+    expect(k1.calls).toBe(mine.length);
+    // A write of one record clears its text: only that one is rendered again, at its new version.
+    const one = mine[0];
+    await store.store(
+      req(1, {
+        contextId: one.contextId,
+        userId: 'u1',
+        payload: { changed: true },
+        expectedVersion: one.version,
+      }),
+    );
+    const again = await store.listRendered(q, k1);
+    expect(k1.calls).toBe(mine.length + 1);
+    expect(again).toEqual(
+      (await store.list(q)).items.map((r) =>
+        JSON.stringify(['fmt Asia/Kolkata', r.contextId, r.version, r.payload]),
+      ),
+    );
+    // Another key (a user in another zone, a new build) renders everything afresh.
+    const k2 = counting('fmt America/New_York');
+    await store.listRendered(q, k2);
+    expect(k2.calls).toBe(mine.length);
+    // Deleting and erasing takes the texts with the rows.
+    await store.delete(one.contextId);
+    expect((await store.listRendered(q, k1)).some((t) => t.includes(JSON.stringify(one.contextId)))).toBe(false);
+    await store.deleteAllForUser('u1');
+    expect(await store.listRendered(q, k1)).toEqual([]);
+    expect(
+      store.connection.prepare('SELECT count(*) AS n FROM records WHERE view IS NOT NULL').get(),
+    ).toEqual({ n: 0 });
+    await store.close();
+  });
+
+  it('a text rendered from a version that a queued write replaces is not kept', async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    const rec = await store.store(req(1, { userId: 'u1' }));
+    const k = counting('k');
+    // The write is queued before the read and commits in the same group as the write-back: the write-back
+    // (of version 1) must not land on version 2.
+    const write = store.store({
+      ...req(1, { userId: 'u1' }),
+      payload: { v: 2 },
+      expectedVersion: rec.version,
+    });
+    expect(await store.listRendered(q, k)).toEqual([JSON.stringify(['k', rec.contextId, 1, rec.payload])]);
+    await write;
+    await store.store(req(100, { userId: 'other' }));
+    const [text] = await store.listRendered(q, k);
+    expect(JSON.parse(text)).toEqual(['k', rec.contextId, 2, { v: 2 }]);
+    expect(k.calls).toBe(2);
+    await store.close();
+  });
+
+  it('a store of the previous schema gains the columns, its records rendered on first read', async () => {
+    const f = file();
+    const old = new Database(f);
+    old.exec(
+      `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);`,
+    );
+    old.close();
+    const a = await SqliteEventStore.open({ file: f, checkpointer: false });
+    await a.store(req(1, { userId: 'u1' }));
+    await a.close();
+    // Back to schema 2 as an older build left it: no rendered columns.
+    const db = new Database(f);
+    db.exec(
+      'ALTER TABLE records DROP COLUMN view; ALTER TABLE records DROP COLUMN view_key; DELETE FROM schema_migrations WHERE version = 3',
+    );
+    db.close();
+    const b = await SqliteEventStore.open({ file: f, checkpointer: false });
+    expect(b.migrationsApplied).toEqual([3]);
+    const k = counting('k');
+    expect(await b.listRendered(q, k)).toHaveLength(1);
+    expect(k.calls).toBe(1);
+    await b.close();
+  });
+});
