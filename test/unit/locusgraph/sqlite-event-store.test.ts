@@ -261,7 +261,9 @@ describe('SQLite rendered records (listRendered)', () => {
     expect(k2.calls).toBe(mine.length);
     // Deleting and erasing takes the texts with the rows.
     await store.delete(one.contextId);
-    expect((await store.listRendered(q, k1)).some((t) => t.includes(JSON.stringify(one.contextId)))).toBe(false);
+    expect((await store.listRendered(q, k1)).some((t) => t.includes(JSON.stringify(one.contextId)))).toBe(
+      false,
+    );
     await store.deleteAllForUser('u1');
     expect(await store.listRendered(q, k1)).toEqual([]);
     expect(
