@@ -746,7 +746,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
         .raw(true)
         .all(rendering.key, ...params, limit, offset) as [number, string | null][];
       const texts: string[] = [];
-      const kept: [string, number, number][] = [];
+      const kept: { text: string; id: number; rec: StoredRecord }[] = [];
       for (const [id, view] of rows) {
         if (view !== null) {
           texts.push(view);
@@ -755,20 +755,28 @@ export class SqliteEventStore extends EmbeddedEventStore {
         // Same snapshot as the page: reads and writes of this store share one thread.
         const row = this.rawStmt(`SELECT ${RAW_COLS} FROM records WHERE id = ?`).get(id);
         if (!row) continue;
-        const text = rendering.render(rawToRecord<P>(row));
+        const rec = rawToRecord<P>(row);
+        const text = rendering.render(rec);
         texts.push(text);
-        kept.push([text, id, row[6]]);
+        kept.push({ text, id, rec });
       }
       if (kept.length) this.keepRendered(rendering.key, kept);
       return texts;
     });
   }
 
-  /** Writes rendered texts back (a cache: a failure only means they are rendered again next time). */
-  private keepRendered(key: string, texts: [text: string, id: number, version: number][]): void {
+  /**
+   * Writes rendered texts back (a cache: a failure only means they are rendered again next time), each only
+   * onto the row it was rendered from, unchanged: the same context, owner, version and update time. (A row id
+   * alone is not enough: an erasure queued before the read may free it for another user's new record.)
+   */
+  private keepRendered(key: string, texts: { text: string; id: number; rec: StoredRecord }[]): void {
     this.write(() => {
-      const update = this.stmt('UPDATE records SET view_key = ?, view = ? WHERE id = ? AND version = ?');
-      for (const [text, id, version] of texts) update.run(key, text, id, version);
+      const update = this.stmt(
+        'UPDATE records SET view_key = ?, view = ? WHERE id = ? AND context_id = ? AND user_id IS ? AND version = ? AND updated = ?',
+      );
+      for (const { text, id, rec } of texts)
+        update.run(key, text, id, rec.contextId, rec.userId, rec.version, rec.updatedAt.getTime());
     }).catch(() => undefined);
   }
 

@@ -292,6 +292,22 @@ describe('SQLite rendered records (listRendered)', () => {
     await store.close();
   });
 
+  it("a text is never written onto another user's record that took the row of an erased one", async () => {
+    const store = await SqliteEventStore.open({ file: file(), checkpointer: false });
+    const gone = await store.store(req(1, { userId: 'u1', contextId: 'vitals:gone' }));
+    const k = counting('k');
+    // Queued before the read, committed with the write-back: the erasure frees the row id, the new record of
+    // another user takes it (at version 1, as the erased one was).
+    const erase = store.deleteAllForUser('u1');
+    const other = store.store(req(2, { userId: 'u2', contextId: 'vitals:other', payload: { mine: 'u2' } }));
+    expect(await store.listRendered(q, k)).toEqual([JSON.stringify(['k', gone.contextId, 1, gone.payload])]);
+    await Promise.all([erase, other]);
+    await store.store(req(100, { userId: 'u3' }));
+    const [text] = await store.listRendered({ ...q, userId: 'u2' }, k);
+    expect(JSON.parse(text)).toEqual(['k', 'vitals:other', 1, { mine: 'u2' }]);
+    await store.close();
+  });
+
   it('a store of the previous schema gains the columns, its records rendered on first read', async () => {
     const f = file();
     const old = new Database(f);
