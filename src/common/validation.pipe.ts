@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
+import { planAccept, type AcceptPlan } from './compiled-validation.js';
 import { AppError, ErrorCode, type ValidationIssue } from './errors.js';
 import { knownMembers, nulIssues, nullIssues } from './validators.js';
 
@@ -31,6 +32,15 @@ const TYPE_OF: Record<string, string> = {
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 
+/** Accept plans per DTO class (null: none); dropped with the rule cache when a rule is registered. */
+let acceptPlans = new Map<Function, AcceptPlan | null>();
+
+function acceptPlanOf(dto: Function): AcceptPlan | null {
+  let plan = acceptPlans.get(dto);
+  if (plan === undefined) acceptPlans.set(dto, (plan = planAccept(dto as new () => object)));
+  return plan;
+}
+
 /**
  * Memoises class-validator's rule lookup per DTO class. Uncached, every validation (each nested object too)
  * scans the metadata of every DTO class of the application for base classes: about 3 % of the CPU of a
@@ -46,6 +56,7 @@ export function memoizeRuleLookup(storage: Storage): void {
   let cache = new Map<unknown, Map<string, Rules>>();
   storage.addValidationMetadata = (metadata) => {
     cache = new Map();
+    acceptPlans = new Map();
     add(metadata);
   };
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
@@ -87,7 +98,8 @@ function flatten(errors: ValidationError[], prefix: (string | number)[], out: Va
  * and failures become a 422 whose `detail` lists `{loc, msg, type}` like FastAPI.
  */
 export class AppValidationPipe extends ValidationPipe {
-  constructor() {
+  /** `compiled: false` always runs the full pipe (the differential test compares both). */
+  constructor(private readonly options: { compiled?: boolean } = {}) {
     super({
       whitelist: true,
       forbidNonWhitelisted: false,
@@ -123,6 +135,10 @@ export class AppValidationPipe extends ValidationPipe {
         ...nulIssues(plain, ['body']),
       ];
       if (issues.length) throw new AppError(422, ErrorCode.VALIDATION_FAILED, issues);
+      // A body every rule accepts needs none of the machinery that reports why one does not.
+      const accepted =
+        this.options.compiled === false ? null : acceptPlanOf(metadata.metatype as Function)?.(plain);
+      if (accepted) return accepted;
     }
     try {
       return await super.transform(value, metadata);
