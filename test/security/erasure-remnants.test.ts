@@ -63,6 +63,11 @@ describe('account erasure leaves no remnant in the data files (SQLite)', () => {
         .post('/api/tracking/mood/log', { mood: 'good', energy_level: 'high', notes: `after walk ${note}` });
       expect(m.status).toBe(201);
     }
+    // Lists read them, so the rows also hold their kept renderings (the texts carry the markers too).
+    const listed = await t.as(u).get('/api/food-logs?limit=100');
+    expect(listed.body).toHaveLength(N);
+    const again = await t.as(u).get('/api/food-logs?limit=100');
+    expect(again.text).toBe(listed.text);
     // Another user's record stays, searchable.
     const keep = `zk${hex(8)}`;
     expect((await t.as(other).post('/api/food-logs', { description: keep, meal_type: 'snack' })).status).toBe(
