@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { notFound, validationError } from '../../common/errors.js';
 import { RECORD_ID_PATTERN, newId } from '../../common/ids.js';
 import type { Clock } from '../../common/clock.js';
@@ -32,7 +35,7 @@ const PAST_SLACK_MS = 24 * 3600_000;
 /** How many times an update re-reads and re-merges when another request changed the record in between. */
 const CAS_ATTEMPTS = 3;
 
-/** Bump when what `render` writes changes in a way its source text does not show (see renderFormat). */
+/** Bump when what `render` writes changes in a way the text of its modules does not show (see RENDER_CODE). */
 const RENDER_FORMAT = 1;
 
 /**
@@ -275,17 +278,29 @@ export class RecordRepository<P extends Payload> {
 }
 
 /**
+ * The code a rendered record depends on: the text of the modules `render` runs (this one, the zone
+ * formatting and the zone offsets), the luxon release and the time-zone database (offsets change with it).
+ * Read once; a changed build renders afresh.
+ */
+const RENDER_CODE = ((): string => {
+  const h = createHash('sha256');
+  for (const rel of ['./record-repository.js', './time.js', '../../schedule/local-time.js']) {
+    // Built: the .js files; under the test runner: the .ts sources next to this one.
+    const js = fileURLToPath(new URL(rel, import.meta.url));
+    const file = existsSync(js) ? js : js.replace(/\.js$/, '.ts');
+    h.update(readFileSync(file));
+  }
+  const luxon = (createRequire(import.meta.url)('luxon/package.json') as { version: string }).version;
+  return h.update(`${luxon} ${process.versions.tz ?? ''} ${RENDER_FORMAT}`).digest('hex');
+})();
+
+/**
  * A short fingerprint of everything a rendered record depends on besides the record and the zone: the spec
- * (fields, defaults, instants…), the source of `render` and of `zonedIso` (so a changed build renders
- * afresh), the time-zone database (offsets change with it) and RENDER_FORMAT for anything else.
+ * (fields, defaults, instants…) and the render code (RENDER_CODE).
  */
 function renderFormat(spec: RecordSpec): string {
-  const parts = [
-    RENDER_FORMAT,
-    JSON.stringify(spec),
-    RecordRepository.prototype.render.toString(),
-    zonedIso.toString(),
-    process.versions.tz ?? '',
-  ];
-  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${RENDER_CODE}\n${JSON.stringify(spec)}`)
+    .digest('hex')
+    .slice(0, 12);
 }

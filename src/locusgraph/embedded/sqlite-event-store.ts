@@ -157,7 +157,12 @@ interface PendingWrite {
   run: () => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  /** A cache write (kept renderings): never waits for the lock or the disk, dropped when it cannot run. */
+  optional?: boolean;
 }
+
+/** How long a write waits for another connection's write lock (an import, a restore) before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
 
 const rowToRecord = <P extends Payload = Payload>(r: RecordRow): StoredRecord<P> =>
   toStoredRecord(r, JSON.parse(r.payload) as P);
@@ -257,7 +262,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
     ensurePrivateSqliteFile(opts.file);
     this.db = new Database(opts.file);
     try {
-      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       // Deleted content is overwritten with zeros (erasure must not leave records in free pages).
       this.db.pragma('secure_delete = ON');
       const mode = this.db.pragma('journal_mode = WAL', { simple: true });
@@ -354,8 +359,8 @@ export class SqliteEventStore extends EmbeddedEventStore {
     if (this.closed) throw new StoreUnavailableError('event store is closed');
   }
 
-  /** Queues a write; it runs inside the next group transaction. Resolves once durable. */
-  private write<T>(run: () => T): Promise<T> {
+  /** Queues a write; it runs inside the next group transaction. Resolves once durable (see PendingWrite.optional). */
+  private write<T>(run: () => T, optional = false): Promise<T> {
     if (this.closed || this.closing)
       return Promise.reject(new StoreUnavailableError('event store is closed'));
     if (this.syncFailure)
@@ -363,7 +368,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
         new StoreUnavailableError(`WAL sync failed earlier: ${this.syncFailure.message}`),
       );
     const p = new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject, optional });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -380,6 +385,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
     const batch = this.queue;
     this.queue = [];
     if (!batch.length) return;
+    if (batch.every((w) => w.optional)) return this.flushOptional(batch);
     // First the whole batch in one transaction with no savepoint per write: FTS5 writes its pending index data
     // out as a new segment at every savepoint, which doubled the cost of a write (measured 37 → 17 µs). When a
     // write throws, that attempt is rolled back and the batch runs again with a savepoint around that write and
@@ -400,6 +406,25 @@ export class SqliteEventStore extends EmbeddedEventStore {
     };
     if (this.durability !== 'wal-fdatasync') return settle();
     this.afterCommitSync().then(settle, (e) => batch.forEach((w) => w.reject(e)));
+  }
+
+  /**
+   * A batch of cache writes only: a read queued them, so it must not make the event loop wait for another
+   * connection's write lock (busy_timeout blocks the thread) nor for the disk. They run only when the lock is
+   * free at once, and are not synced (a later durable commit's fdatasync covers their frames; lost, they are
+   * written again on the next read).
+   */
+  private flushOptional(batch: PendingWrite[]): void {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      let attempt = this.runBatch(batch, batch.length);
+      while (typeof attempt === 'number') attempt = this.runBatch(batch, attempt);
+    } catch {
+      // SQLITE_BUSY (or any failure): dropped.
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+    for (const w of batch) w.resolve(undefined);
   }
 
   /**
@@ -737,32 +762,50 @@ export class SqliteEventStore extends EmbeddedEventStore {
    * version read). Every write of a row clears its text (putRow), so a text is always of the current version.
    */
   override listRendered<P extends Payload>(q: ListQuery, rendering: RecordRendering<P>): Promise<string[]> {
-    return this.read(() => {
-      const { limit, offset } = checkPaging(q.limit, q.offset);
-      if (limit === 0) return [];
-      // The key's placeholder comes first in the statement, so first among the parameters.
-      const { sql, params } = this.listSql(q, 'id, iif(view_key = ?, view, NULL)');
-      const rows = this.stmt(`/*raw*/ ${sql}`)
-        .raw(true)
-        .all(rendering.key, ...params, limit, offset) as [number, string | null][];
-      const texts: string[] = [];
-      const kept: { text: string; id: number; rec: StoredRecord }[] = [];
-      for (const [id, view] of rows) {
-        if (view !== null) {
-          texts.push(view);
-          continue;
+    return this.read(() =>
+      this.snapshot(() => {
+        const { limit, offset } = checkPaging(q.limit, q.offset);
+        if (limit === 0) return [];
+        // The key's placeholder comes first in the statement, so first among the parameters.
+        const { sql, params } = this.listSql(q, 'id, iif(view_key = ?, view, NULL)');
+        const rows = this.stmt(`/*raw*/ ${sql}`)
+          .raw(true)
+          .all(rendering.key, ...params, limit, offset) as [number, string | null][];
+        const texts: string[] = [];
+        const kept: { text: string; id: number; rec: StoredRecord }[] = [];
+        for (const [id, view] of rows) {
+          if (view !== null) {
+            texts.push(view);
+            continue;
+          }
+          const row = this.rawStmt(`SELECT ${RAW_COLS} FROM records WHERE id = ?`).get(id);
+          if (!row) continue;
+          const rec = rawToRecord<P>(row);
+          const text = rendering.render(rec);
+          texts.push(text);
+          kept.push({ text, id, rec });
         }
-        // Same snapshot as the page: reads and writes of this store share one thread.
-        const row = this.rawStmt(`SELECT ${RAW_COLS} FROM records WHERE id = ?`).get(id);
-        if (!row) continue;
-        const rec = rawToRecord<P>(row);
-        const text = rendering.render(rec);
-        texts.push(text);
-        kept.push({ text, id, rec });
-      }
-      if (kept.length) this.keepRendered(rendering.key, kept);
-      return texts;
-    });
+        if (kept.length) this.keepRendered(rendering.key, kept);
+        return texts;
+      }),
+    );
+  }
+
+  /**
+   * Runs reads in one read transaction: the page and the rows read after it see the same commits, also
+   * those of other processes (an import, a restore) writing the file meanwhile.
+   */
+  private snapshot<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.stmt('BEGIN').run();
+    try {
+      const out = fn();
+      this.stmt('COMMIT').run();
+      return out;
+    } catch (e) {
+      if (this.db.inTransaction) this.stmt('ROLLBACK').run();
+      throw e;
+    }
   }
 
   /**
@@ -777,7 +820,7 @@ export class SqliteEventStore extends EmbeddedEventStore {
       );
       for (const { text, id, rec } of texts)
         update.run(key, text, id, rec.contextId, rec.userId, rec.version, rec.updatedAt.getTime());
-    }).catch(() => undefined);
+    }, true).catch(() => undefined);
   }
 
   override search<P extends Payload>(q: SearchQuery): Promise<StoredRecord<P>[]> {

@@ -308,6 +308,57 @@ describe('SQLite rendered records (listRendered)', () => {
     await store.close();
   });
 
+  it("a read never waits for another connection's write lock to keep its texts (they are dropped)", async () => {
+    const f = file();
+    const store = await SqliteEventStore.open({ file: f, checkpointer: false });
+    await store.store(req(1, { userId: 'u1' }));
+    const other = new Database(f);
+    other.pragma('busy_timeout = 0');
+    other.prepare('BEGIN IMMEDIATE').run(); // an import or a restore holding the write lock
+    const k = counting('k');
+    expect(await store.listRendered(q, k)).toHaveLength(1);
+    const before = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the write-back's turn comes and goes
+    expect(performance.now() - before).toBeLessThan(1000); // busy_timeout would have held the loop 5 s
+    other.prepare('ROLLBACK').run();
+    other.close();
+    await store.listRendered(q, k);
+    expect(k.calls).toBe(2); // dropped, so rendered again
+    await store.close();
+  });
+
+  it('the page and the rows read after it are one snapshot, whatever another process commits meanwhile', async () => {
+    const f = file();
+    const store = await SqliteEventStore.open({ file: f, checkpointer: false });
+    const a = await store.store(req(1, { userId: 'u1', payload: { meal: 'snack', n: 1 } }));
+    const b = await store.store(req(2, { userId: 'u1', payload: { meal: 'snack', n: 2 } }));
+    const other = new Database(f);
+    let changed = false;
+    const k = {
+      key: 'k',
+      render(r: { contextId: string; payload: unknown }): string {
+        if (!changed) {
+          // Between the page and the next row: another connection moves b out of the filter.
+          other
+            .prepare(
+              `UPDATE records SET payload = '{"meal":"lunch","n":2}', version = version + 1, view = NULL WHERE context_id = ?`,
+            )
+            .run(b.contextId);
+          changed = true;
+        }
+        return JSON.stringify(r.payload);
+      },
+    };
+    const page = await store.listRendered({ ...q, where: { meal: 'snack' } }, k);
+    // Newest first: a (a day old) before b (two days); b as it was when the page was read.
+    expect(page.map((t) => JSON.parse(t))).toEqual([a.payload, b.payload]);
+    other.close();
+    expect(
+      (await store.listRendered({ ...q, where: { meal: 'snack' } }, k)).map((t) => JSON.parse(t)),
+    ).toEqual([a.payload]);
+    await store.close();
+  });
+
   it('a store of the previous schema gains the columns, its records rendered on first read', async () => {
     const f = file();
     const old = new Database(f);
