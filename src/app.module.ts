@@ -7,6 +7,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { ChatModule } from './chat/chat.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { CounterStore } from './common/counter-store.js';
+import { StaticMetadataReflector } from './common/static-reflector.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG, ConfigModule } from './config/config.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         ReportsModule,
       ],
       providers: [
+        StaticMetadataReflector,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: AppThrottlerGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC, type AuthUser } from '../common/decorators.js';
+import { StaticMetadataReflector } from '../common/static-reflector.js';
 import { ErrorCode, unauthorized } from '../common/errors.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 
@@ -22,7 +22,7 @@ export function bearerToken(header: string | undefined): string | null {
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly reflector: StaticMetadataReflector,
     private readonly verifier: AccessTokenVerifier,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { StaticMetadataReflector } from '../../common/static-reflector.js';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -56,7 +56,7 @@ export class AppThrottlerGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
+    reflector: StaticMetadataReflector,
     @Inject(OVER_LIMIT_EXEMPTION) private readonly exempt: OverLimitExemption,
   ) {
     super(options, storage, reflector);
