@@ -11,6 +11,7 @@ import { AppModule } from './app.module.js';
 import { AccessLogService } from './auth/access-log/access-log.service.js';
 import { MAX_BATCH_ITEMS } from './health-data/batch/batch.js';
 import { ErrorCode } from './common/errors.js';
+import { registerCors } from './common/cors.js';
 import { budgetedJsonParser } from './common/json-body.js';
 import { registerMethodNotAllowed } from './common/method-not-allowed.js';
 import { registerRequestContext } from './common/request-context.js';
@@ -117,13 +118,8 @@ export async function createApp(
     }
     docsHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined));
   });
-  registerMethodNotAllowed(fastify); // after the headers: its 405 is answered from an onRequest hook
-  await app.register(multipart, {
-    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
-  });
-  app.enableCors({
-    origin: config.corsOrigins,
-    credentials: true,
+  registerCors(fastify, {
+    origins: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Accept', 'Accept-Language'],
     exposedHeaders: [
@@ -134,7 +130,11 @@ export async function createApp(
       'X-RateLimit-Reset',
       'Retry-After',
     ],
-    maxAge: 600,
+    maxAgeSeconds: 600,
+  }); // after the headers (a preflight carries them), before the 405s (a preflight is answered, not refused)
+  registerMethodNotAllowed(fastify); // its 405 is answered from an onRequest hook
+  await app.register(multipart, {
+    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });
 
   registerServerSpans(fastify); // first, so every later hook runs inside the request's span

@@ -75,7 +75,8 @@ export const ENV_VARS: EnvVarSpec[] = [
     name: 'CORS_ORIGINS',
     default:
       '["http://localhost:3000","http://127.0.0.1:3000","http://localhost:8000","http://127.0.0.1:8000"]',
-    description: 'Allowed CORS origins: a JSON list or a comma-separated list',
+    description:
+      'Allowed CORS origins: a JSON list or a comma-separated list of exact origins; `*` any origin (answered `*`, without credentials); `[]` none',
   },
   {
     name: 'BODY_LIMIT_BYTES',

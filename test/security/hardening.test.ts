@@ -211,15 +211,67 @@ describe('CORS', () => {
 
   it('allows the configured origins and refuses any other', async () => {
     const ok = await preflight(t, '/api/vitals', 'https://app.podd.example', 'authorization,content-type');
-    expect(ok.status).toBeLessThan(300);
+    expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe('https://app.podd.example');
-    for (const origin of ['https://evil.example', 'https://app.podd.example.evil.example', 'null']) {
+    expect(ok.headers['access-control-allow-credentials']).toBe('true');
+    expect(ok.headers['access-control-allow-methods']).toContain('POST');
+    expect(ok.headers['access-control-allow-headers']?.toLowerCase()).toContain('authorization');
+    expect(ok.headers['access-control-max-age']).toBe('600');
+    expect(ok.headers.vary).toContain('Origin');
+    expect(ok.headers['cache-control']).toBe('no-store'); // the security headers come first
+    for (const origin of ['https://evil.example', 'https://app.podd.example.evil.example', 'null', '']) {
       const pre = await preflight(t, '/api/vitals', origin);
       expect(pre.headers['access-control-allow-origin'], origin).toBeUndefined();
-      // (@fastify/cors sends `allow-credentials` whatever the origin; without a matching allow-origin the
-      // browser refuses the response all the same.)
+      expect(pre.headers['access-control-allow-credentials'], origin).toBeUndefined();
+      expect(pre.headers['access-control-allow-methods'], origin).toBeUndefined();
       const get = await t.http.get('/health').set('Origin', origin);
       expect(get.headers['access-control-allow-origin'], origin).toBeUndefined();
+      expect(get.headers.vary, origin).toContain('Origin');
     }
+  });
+
+  it('lets an allowed page read the answer and the headers it needs, errors included', async () => {
+    const res = await t.http.get('/api/vitals').set('Origin', 'http://localhost:3000');
+    expect(res.status).toBe(401);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    expect(res.headers['access-control-expose-headers']).toContain('X-Request-Id');
+    expect(res.headers['access-control-expose-headers']).toContain('Retry-After');
+    expect(res.headers.vary).toContain('Origin');
+    // No Origin (apps, devices, servers): no CORS headers beyond Vary.
+    const plain = await t.http.get('/health');
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+    expect(plain.headers['access-control-expose-headers']).toBeUndefined();
+  });
+
+  it('answers an OPTIONS that is no preflight like any method a path lacks: 405 with Allow, or 404', async () => {
+    const res = await t.http.options('/api/vitals').set('Origin', 'http://localhost:3000');
+    expect(res.status).toBe(405);
+    expect(res.body).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    expect(res.headers.allow).toContain('POST');
+    const unknown = await t.http.options('/api/nowhere').set('Access-Control-Request-Method', 'GET');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+  });
+});
+
+describe('CORS open to every origin, and off', () => {
+  const any = appSuite({ env: { CORS_ORIGINS: '*' }, users: 0 });
+  const off = appSuite({ env: { CORS_ORIGINS: '[]' }, users: 0 });
+
+  it('`*` answers `*` without credentials (the standard forbids both together)', async () => {
+    const pre = await preflight(any.t, '/api/vitals', 'https://anywhere.example', 'authorization');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(pre.headers['access-control-allow-headers']?.toLowerCase()).toContain('authorization');
+  });
+
+  it('an empty list sends no CORS header and answers no preflight', async () => {
+    const pre = await preflight(off.t, '/api/vitals', 'http://localhost:3000');
+    expect(pre.status).toBe(405);
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await off.t.http.get('/health').set('Origin', 'http://localhost:3000');
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+    expect(get.headers.vary).toBeUndefined();
   });
 });
