@@ -4,13 +4,15 @@ import type { Redis } from 'ioredis';
 export const COUNTER_STORE = 'COUNTER_STORE';
 
 /**
- * Fixed-window counters shared by the request throttler and the login limiter.
+ * Fixed-window counters shared by the request rate limit and the login limiter.
  * In memory for one replica; in Redis (atomic INCR + PEXPIRE in one script) when REDIS_URL is set,
  * so every replica sees the same counts.
  */
 export interface CounterStore {
   /** Increments `key` (window starts at the first hit) and returns the count and ms until the window ends. */
   increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /** The same, answered at once, where the counts are in this process (the hot path of every request). */
+  incrementNow?(key: string, windowMs: number): { count: number; resetInMs: number };
   /** Current count without incrementing. */
   peek(key: string): Promise<{ count: number; resetInMs: number }>;
   reset(key: string): Promise<void>;
@@ -21,6 +23,10 @@ export class MemoryCounterStore implements CounterStore {
   private lastSweep = Date.now();
 
   async increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
+    return this.incrementNow(key, windowMs);
+  }
+
+  incrementNow(key: string, windowMs: number): { count: number; resetInMs: number } {
     const now = Date.now();
     this.sweep(now);
     let w = this.windows.get(key);

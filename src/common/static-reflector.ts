@@ -2,10 +2,9 @@ import { Injectable, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
 /**
- * Nest's Reflector with each lookup remembered, for the global guards (authentication, rate limit). Route
- * metadata (`@Public()`, throttler overrides) is written by decorators when the classes are defined and never
- * changes afterwards, but those guards asked `Reflect.getMetadata` for it on every request, walking prototype
- * chains: up to twelve lookups per request by the throttler alone, ~2 % of the CPU of a POST.
+ * Nest's Reflector with each lookup remembered, for the global authentication guard. Route metadata
+ * (`@Public()`) is written by decorators when the classes are defined and never changes afterwards, but a
+ * guard asking `Reflect.getMetadata` for it on every request walks prototype chains each time.
  */
 @Injectable()
 export class StaticMetadataReflector extends Reflector {

@@ -1,17 +1,9 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { StaticMetadataReflector } from '../../common/static-reflector.js';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  ThrottlerGuard,
-  type ThrottlerLimitDetail,
-  type ThrottlerModuleOptions,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { COUNTER_STORE, type CounterStore } from '../../common/counter-store.js';
+import { AppError, ErrorCode } from '../../common/errors.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import { counter } from '../metrics.js';
-
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 const emergencyPasses = counter({
   name: 'podd_rate_limit_emergency_passes_total',
@@ -33,60 +25,68 @@ export type OverLimitExemption = (req: ThrottledRequest) => boolean;
 /** DI token of the OverLimitExemption. */
 export const OVER_LIMIT_EXEMPTION = 'OVER_LIMIT_EXEMPTION';
 
-/** @nestjs/throttler storage on our CounterStore: in memory, or atomic Redis counters shared by replicas. */
-@Injectable()
-export class CounterThrottlerStorage implements ThrottlerStorage {
-  constructor(@Inject(COUNTER_STORE) private readonly counters: CounterStore) {}
+/** The window of RATE_LIMIT_PER_MINUTE. */
+const WINDOW_MS = 60_000;
 
-  async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const { count, resetInMs } = await this.counters.increment(`rl:${key}`, ttl);
-    const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
-    const isBlocked = count > limit;
-    return { totalHits: count, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
-  }
+interface LimitedRequest extends ThrottledRequest {
+  ip: string;
+  user?: { id?: string } | null;
+}
+
+interface LimitedReply {
+  header(name: string, value: string | number): unknown;
 }
 
 /**
  * RATE_LIMIT_PER_MINUTE per user across all /api routes (per client IP when anonymous), except what the
  * OVER_LIMIT_EXEMPTION lets through (an emergency chat message). Runs after the JWT guard, so `req.user` is
- * known. Ops routes (/health, /metrics, /docs) are not limited.
+ * known. Ops routes (/health, /metrics, /docs) are not limited. Fixed windows of a minute on the CounterStore
+ * (in memory, or Redis counters shared by replicas); every limited answer carries `X-RateLimit-Limit`,
+ * `-Remaining` and `-Reset` (seconds), and a 429 `Retry-After`.
+ *
+ * One rule for every route, so no per-route metadata is read: in memory the whole check is synchronous.
  */
 @Injectable()
-export class AppThrottlerGuard extends ThrottlerGuard {
+export class RateLimitGuard implements CanActivate {
+  private readonly limit: number;
+
   constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: StaticMetadataReflector,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(COUNTER_STORE) private readonly counters: CounterStore,
     @Inject(OVER_LIMIT_EXEMPTION) private readonly exempt: OverLimitExemption,
   ) {
-    super(options, storage, reflector);
+    this.limit = config.rateLimitPerMinute;
   }
 
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const url: string = context.switchToHttp().getRequest<{ url: string }>().url ?? '';
-    return !url.startsWith('/api/');
-  }
-
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    return req.user?.id ? `u:${req.user.id}` : `ip:${req.ip}`;
-  }
-
-  protected override async throwThrottlingException(
-    context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
     const http = context.switchToHttp();
-    if (this.exempt(http.getRequest<ThrottledRequest>())) {
-      emergencyPasses.inc();
-      // The throttler already set Retry-After for the refusal that is not happening.
-      http.getResponse<{ removeHeader?: (name: string) => void }>().removeHeader?.('Retry-After');
-      return;
-    }
-    return super.throwThrottlingException(context, detail);
+    const req = http.getRequest<LimitedRequest>();
+    if (!(req.url ?? '').startsWith('/api/')) return true;
+    const reply = http.getResponse<LimitedReply>();
+    // The key of the throttler this replaced, so counts carry across a rolling upgrade.
+    const key = `rl:default:${req.user?.id ? `u:${req.user.id}` : `ip:${req.ip}`}`;
+    const now = this.counters.incrementNow?.(key, WINDOW_MS);
+    if (now) return this.decide(req, reply, now);
+    return this.counters.increment(key, WINDOW_MS).then((hit) => this.decide(req, reply, hit));
   }
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return `${name}:${tracker}`;
+  private decide(
+    req: LimitedRequest,
+    reply: LimitedReply,
+    hit: { count: number; resetInMs: number },
+  ): boolean {
+    const seconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+    if (hit.count > this.limit) {
+      if (!this.exempt(req)) {
+        reply.header('Retry-After', seconds);
+        throw new AppError(429, ErrorCode.RATE_LIMITED, 'Too many requests, please slow down');
+      }
+      emergencyPasses.inc();
+    }
+    reply.header('X-RateLimit-Limit', this.limit);
+    reply.header('X-RateLimit-Remaining', Math.max(0, this.limit - hit.count));
+    reply.header('X-RateLimit-Reset', seconds);
+    return true;
   }
 }
