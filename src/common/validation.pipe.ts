@@ -1,4 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage } from 'class-validator';
 import { planAccept, type AcceptPlan } from './compiled-validation.js';
 import { AppError, ErrorCode, type ValidationIssue } from './errors.js';
@@ -34,6 +35,12 @@ type Storage = ReturnType<typeof getMetadataStorage>;
 
 /** Accept plans per DTO class (null: none); dropped with the rule cache when a rule is registered. */
 let acceptPlans = new Map<Function, AcceptPlan | null>();
+/**
+ * Query DTO classes whose rules accepted an empty query string once (every field optional). Validation of an
+ * empty object depends on the rules only, so later empty queries skip to the instance the pipe would return.
+ * Dropped with the accept plans.
+ */
+let emptyQueryAccepted = new Set<Function>();
 
 function acceptPlanOf(dto: Function): AcceptPlan | null {
   let plan = acceptPlans.get(dto);
@@ -57,6 +64,7 @@ export function memoizeRuleLookup(storage: Storage): void {
   storage.addValidationMetadata = (metadata) => {
     cache = new Map();
     acceptPlans = new Map();
+    emptyQueryAccepted = new Set();
     add(metadata);
   };
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
@@ -70,6 +78,10 @@ export function memoizeRuleLookup(storage: Storage): void {
   };
 }
 memoizeRuleLookup(getMetadataStorage());
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
 
 class ValidationFailed extends Error {
   constructor(readonly errors: ValidationError[]) {
@@ -140,8 +152,14 @@ export class AppValidationPipe extends ValidationPipe {
         this.options.compiled === false ? null : acceptPlanOf(metadata.metatype as Function)?.(plain);
       if (accepted) return accepted;
     }
+    // Most requests of a route with optional query parameters send none (every POST of a record type).
+    const emptyQuery = isDto && metadata.type === 'query' && isEmptyObject(value);
+    if (emptyQuery && emptyQueryAccepted.has(metadata.metatype as Function))
+      return plainToInstance(metadata.metatype as new () => object, {});
     try {
-      return await super.transform(value, metadata);
+      const result = await super.transform(value, metadata);
+      if (emptyQuery) emptyQueryAccepted.add(metadata.metatype as Function);
+      return result;
     } catch (e) {
       if (e instanceof ValidationFailed) {
         const issues: ValidationIssue[] = [];
