@@ -10,7 +10,7 @@
 //   directly (not HTTP); another user receives the POSTs.
 // - Pairs, alternating within each round: POST /api/vitals vs POST /events; GET /api/vitals?limit=100 vs
 //   GET /events?type=hr. Same autocannon connections and duration. Medians of the rounds.
-// - Inside Podd (bench/probe.mjs, preloaded): event-loop delay p99 during each Podd round, a CPU profile of
+// - Inside both servers (bench/probe.mjs, preloaded): event-loop delay p99 during each round. Inside Podd also a CPU profile of
 //   10 s of each route at full load (idle share, top self time), RSS after 1,000 / 100,000 mixed requests and
 //   three further rounds of 20,000.
 // - --postgres URL: Podd's auth DB and event store on PostgreSQL (a scratch database, emptied first);
@@ -203,6 +203,7 @@ async function main() {
   const [ceilingToken, ceilingWriterToken] = readFileSync(join(ceilingDir, 'tokens.txt'), 'utf8').split('\n');
   const dataDir = mkdtempSync(join(tmpdir(), 'podd-bench-'));
   const probeDir = mkdtempSync(join(tmpdir(), 'podd-probe-'));
+  const ceilingProbeDir = mkdtempSync(join(tmpdir(), 'podd-probe-ceiling-'));
   const env = PODD_ENV(dataDir, probeDir);
   if (POSTGRES) await resetPostgres(POSTGRES);
   const load0 = loadavg();
@@ -221,7 +222,11 @@ async function main() {
   const count = await prefill(env, reader.id, PREFILL);
   log(`podd: ${count} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   podd = start('node', PODD_ARGS, { cwd: ROOT, env });
-  const ceiling = start('node', ['servers/b-fastify.mjs'], { cwd: ceilingDir, env: { DB_FILE: 'run.db', PORT: String(CEILING_PORT) } });
+  // The ceiling carries the same probe (event-loop delay only), so both loop delays are measured alike.
+  const ceiling = start('node', ['--import', join(ROOT, 'bench/probe.mjs'), 'servers/b-fastify.mjs'], {
+    cwd: ceilingDir,
+    env: { DB_FILE: 'run.db', PORT: String(CEILING_PORT), PODD_PROBE_DIR: ceilingProbeDir },
+  });
   await Promise.all([waitFor(`${base}/health/live`, podd), waitFor(`http://127.0.0.1:${CEILING_PORT}/events`, ceiling)]);
 
   const targets = {
@@ -250,12 +255,13 @@ async function main() {
     for (const op of ['post', 'get']) {
       const order = r % 2 === 0 ? ['ceiling', 'podd'] : ['podd', 'ceiling'];
       for (const side of order) {
-        if (side === 'podd') await probe(podd, probeDir, 'stats'); // resets the event-loop histogram
+        const [proc, dir] = side === 'podd' ? [podd, probeDir] : [ceiling, ceilingProbeDir];
+        await probe(proc, dir, 'stats'); // resets the event-loop histogram
         const res = await cannon(targets[op][side]);
-        const loop = side === 'podd' ? (await probe(podd, probeDir, 'stats')).loopP99Ms : null;
+        const loop = (await probe(proc, dir, 'stats')).loopP99Ms;
         const bad = res.non2xx + res.errors + res.timeouts;
         results[op][side].push({ rps: res.requests.average, p99: res.latency.p99, p50: res.latency.p50, bad, loop });
-        log(`round ${r + 1} ${op} ${side}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, non-2xx/errors ${bad}${loop === null ? '' : `, loop p99 ${loop.toFixed(1)} ms`}`);
+        log(`round ${r + 1} ${op} ${side}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, non-2xx/errors ${bad}, loop p99 ${loop.toFixed(1)} ms`);
       }
     }
   }
@@ -291,6 +297,7 @@ async function main() {
   const load1 = loadavg();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(probeDir, { recursive: true, force: true });
+  rmSync(ceilingProbeDir, { recursive: true, force: true });
 
   const summary = {};
   for (const op of ['post', 'get']) {
@@ -299,6 +306,7 @@ async function main() {
       s[side] = { rps: median(results[op][side].map((x) => x.rps)), p50: median(results[op][side].map((x) => x.p50)), p99: median(results[op][side].map((x) => x.p99)), bad: results[op][side].reduce((a, x) => a + x.bad, 0) };
     }
     s.loop = median(results[op].podd.map((x) => x.loop));
+    s.ceilingLoop = median(results[op].ceiling.map((x) => x.loop));
     s.ratio = s.podd.rps / s.ceiling.rps;
     s.p99ratio = s.podd.p99 / s.ceiling.p99;
     summary[op] = s;
@@ -316,7 +324,7 @@ function writeReport(s, count, { profiles, memory, fsync, load }) {
   const notes = old.includes(marker) ? old.slice(old.indexOf(marker)) : `${marker}\n`;
   const pct = (x) => `${(x * 100).toFixed(1)} %`;
   const row = (name, x, target) =>
-    `| ${name} | ${x.podd.rps.toFixed(0)} | ${x.ceiling.rps.toFixed(0)} | **${x.ratio.toFixed(2)}** (≥ ${target}) | ${x.podd.p99} / ${x.ceiling.p99} | **${x.p99ratio.toFixed(2)}** (≤ 1.5) | ${x.loop.toFixed(1)} (≤ 10) | ${x.podd.bad} |`;
+    `| ${name} | ${x.podd.rps.toFixed(0)} | ${x.ceiling.rps.toFixed(0)} | **${x.ratio.toFixed(2)}** (≥ ${target}) | ${x.podd.p99} / ${x.ceiling.p99} | **${x.p99ratio.toFixed(2)}** (≤ 1.5) | ${x.loop.toFixed(1)} (≤ 10) / ${x.ceilingLoop.toFixed(1)} | ${x.podd.bad} |`;
   const profile = (op) => {
     const p = profiles[op];
     const top = p.top
@@ -334,7 +342,7 @@ Run: ${new Date().toISOString()} · \`node bench/health-data.mjs${POSTGRES ? ' -
 Podd from \`dist/\` (NODE_ENV=production, LOG_LEVEL=warn, rate limit 1,000,000/min), ${POSTGRES ? 'auth DB and event store on the local PostgreSQL' : 'SQLite event store and auth DB'} · reader holds ${count.toLocaleString('en')} vitals records ·
 ceiling \`servers/b-fastify.mjs\` on its 1M-event database · machine: ${process.arch}, Node ${process.version}, load average ${load[0][0].toFixed(1)} at the start, ${load[1][0].toFixed(1)} at the end (shared with other work: absolute numbers move; the same-run ratio is the figure).
 
-| pair | Podd req/s | ceiling req/s | ratio (target) | p99 ms Podd / ceiling | p99 ratio | Podd event-loop delay p99 ms | Podd non-2xx |
+| pair | Podd req/s | ceiling req/s | ratio (target) | p99 ms Podd / ceiling | p99 ratio | event-loop delay p99 ms Podd (target) / ceiling | Podd non-2xx |
 |---|---|---|---|---|---|---|---|
 ${row('POST /api/vitals vs POST /events', s.post, 0.5)}
 ${row('GET /api/vitals?limit=100 vs GET /events?type=hr', s.get, 0.6)}
