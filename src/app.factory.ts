@@ -118,6 +118,18 @@ export async function createApp(
     }
     docsHeaders(req.raw, reply.raw, (e?: unknown) => done(e as Error | undefined));
   });
+  registerServerSpans(fastify); // early, so every later hook runs inside the request's span
+  const access = log.child({ component: 'http' });
+  const shutdown = app.get(ShutdownState);
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.header('x-request-id', req.id);
+    // With tracing on, every response (errors included) names its trace beside the request id.
+    const traceId = currentTraceId();
+    if (traceId) reply.header('x-trace-id', traceId);
+    // While draining, answer and close the connection so keep-alive sockets do not hold the shutdown open.
+    if (shutdown.shuttingDown) reply.header('connection', 'close');
+    done();
+  });
   registerCors(fastify, {
     origins: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -131,24 +143,12 @@ export async function createApp(
       'Retry-After',
     ],
     maxAgeSeconds: 600,
-  }); // after the headers (a preflight carries them), before the 405s (a preflight is answered, not refused)
+  }); // after the headers and ids (a preflight carries them), before the 405s (a preflight is answered, not refused)
   registerMethodNotAllowed(fastify); // its 405 is answered from an onRequest hook
   await app.register(multipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
   });
 
-  registerServerSpans(fastify); // first, so every later hook runs inside the request's span
-  const access = log.child({ component: 'http' });
-  const shutdown = app.get(ShutdownState);
-  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    reply.header('x-request-id', req.id);
-    // With tracing on, every response (errors included) names its trace beside the request id.
-    const traceId = currentTraceId();
-    if (traceId) reply.header('x-trace-id', traceId);
-    // While draining, answer and close the connection so keep-alive sockets do not hold the shutdown open.
-    if (shutdown.shuttingDown) reply.header('connection', 'close');
-    done();
-  });
   // Request context (request id, user) for deep layers; the health-data accesses it collects are audited.
   const accessLog = app.get(AccessLogService);
   registerRequestContext(fastify, (ctx) => accessLog.record(ctx));

@@ -9,7 +9,7 @@ import { detectEmergency } from './triage-gate.js';
  * ChatModule provides it as the rate limit's OVER_LIMIT_EXEMPTION.
  */
 export function isOverLimitEmergency(req: ThrottledRequest): boolean {
-  if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/api/chat') return false;
+  if (req.method !== 'POST' || req.route !== '/api/chat') return false;
   const message = (req.body as { message?: unknown } | null)?.message;
   return typeof message === 'string' && detectEmergency(message).emergency;
 }

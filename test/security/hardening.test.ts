@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -140,6 +141,25 @@ describe('rate limits', () => {
     }
     expect(limited?.status).toBe(429);
     expect(Number(limited?.headers['retry-after'])).toBeGreaterThan(0);
+    // The limit is the matched route's, whatever spelling of the target reached it.
+    const encoded = await t.as(u).get('/%61pi/vitals');
+    expect(encoded.status).toBe(429);
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<string>((ok, fail) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `GET http://127.0.0.1:${port}/api/vitals HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+            `Authorization: Bearer ${u.accessToken}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => ok(text));
+      socket.on('error', fail);
+    });
+    expect(raw.split('\r\n', 1)[0]).toBe('HTTP/1.1 429 Too Many Requests');
   });
 });
 
@@ -219,6 +239,7 @@ describe('CORS', () => {
     expect(ok.headers['access-control-max-age']).toBe('600');
     expect(ok.headers.vary).toContain('Origin');
     expect(ok.headers['cache-control']).toBe('no-store'); // the security headers come first
+    expect(ok.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/); // and the request id
     for (const origin of ['https://evil.example', 'https://app.podd.example.evil.example', 'null', '']) {
       const pre = await preflight(t, '/api/vitals', origin);
       expect(pre.headers['access-control-allow-origin'], origin).toBeUndefined();

@@ -12,8 +12,9 @@ const emergencyPasses = counter({
 
 /** The parts of a request an over-limit exemption may look at. */
 export interface ThrottledRequest {
-  method?: string;
-  url?: string;
+  method: string;
+  /** The matched route's template (`/api/chat`), never the request target as sent. */
+  route: string;
   body?: unknown;
 }
 
@@ -28,9 +29,12 @@ export const OVER_LIMIT_EXEMPTION = 'OVER_LIMIT_EXEMPTION';
 /** The window of RATE_LIMIT_PER_MINUTE. */
 const WINDOW_MS = 60_000;
 
-interface LimitedRequest extends ThrottledRequest {
+interface LimitedRequest {
+  method: string;
   ip: string;
+  body?: unknown;
   user?: { id?: string } | null;
+  routeOptions?: { url?: string };
 }
 
 interface LimitedReply {
@@ -62,23 +66,27 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const req = http.getRequest<LimitedRequest>();
-    if (!(req.url ?? '').startsWith('/api/')) return true;
+    // The route the router matched, not the target as sent: `/%61pi/vitals` and `http://host/api/vitals` reach
+    // `/api/vitals` too. (Guards run only for matched routes.)
+    const route = req.routeOptions?.url ?? '';
+    if (!route.startsWith('/api/')) return true;
     const reply = http.getResponse<LimitedReply>();
     // The key of the throttler this replaced, so counts carry across a rolling upgrade.
     const key = `rl:default:${req.user?.id ? `u:${req.user.id}` : `ip:${req.ip}`}`;
     const now = this.counters.incrementNow?.(key, WINDOW_MS);
-    if (now) return this.decide(req, reply, now);
-    return this.counters.increment(key, WINDOW_MS).then((hit) => this.decide(req, reply, hit));
+    if (now) return this.decide(req, route, reply, now);
+    return this.counters.increment(key, WINDOW_MS).then((hit) => this.decide(req, route, reply, hit));
   }
 
   private decide(
     req: LimitedRequest,
+    route: string,
     reply: LimitedReply,
     hit: { count: number; resetInMs: number },
   ): boolean {
     const seconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
     if (hit.count > this.limit) {
-      if (!this.exempt(req)) {
+      if (!this.exempt({ method: req.method, route, body: req.body })) {
         reply.header('Retry-After', seconds);
         throw new AppError(429, ErrorCode.RATE_LIMITED, 'Too many requests, please slow down');
       }
