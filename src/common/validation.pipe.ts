@@ -110,7 +110,7 @@ function flatten(errors: ValidationError[], prefix: (string | number)[], out: Va
  * and failures become a 422 whose `detail` lists `{loc, msg, type}` like FastAPI.
  */
 export class AppValidationPipe extends ValidationPipe {
-  /** `compiled: false` always runs the full pipe (the differential test compares both). */
+  /** `compiled: false` always runs the full pipe, with no shortcut (the differential tests compare both). */
   constructor(private readonly options: { compiled?: boolean } = {}) {
     super({
       whitelist: true,
@@ -153,7 +153,8 @@ export class AppValidationPipe extends ValidationPipe {
       if (accepted) return accepted;
     }
     // Most requests of a route with optional query parameters send none (every POST of a record type).
-    const emptyQuery = isDto && metadata.type === 'query' && isEmptyObject(value);
+    const emptyQuery =
+      this.options.compiled !== false && isDto && metadata.type === 'query' && isEmptyObject(value);
     if (emptyQuery && emptyQueryAccepted.has(metadata.metatype as Function))
       return plainToInstance(metadata.metatype as new () => object, {});
     try {

@@ -153,11 +153,12 @@ describe('compiled acceptance of request bodies (differential against class-vali
     const full = new AppValidationPipe({ compiled: false });
     let accepted = 0;
     for (const cls of classes) {
-      const expected = await outcome(full, cls, {}, 'query');
-      if (expected.ok) accepted++;
+      // The fast pipe's first empty query of a class runs the full pipe and remembers; later ones take the shortcut.
       for (let i = 0; i < 3; i++) {
         const got = await outcome(fast, cls, {}, 'query');
+        const expected = await outcome(full, cls, {}, 'query');
         expect({ cls: cls.name, i, ...got }).toStrictEqual({ cls: cls.name, i, ...expected });
+        if (i === 0 && expected.ok) accepted++;
         // A fresh instance each time: a handler may change what it is given.
         if (got.ok && expected.ok) expect(got.value).not.toBe(expected.value);
       }
