@@ -288,9 +288,9 @@ async function main() {
   const steps = [['1,000', 1000], [MIXED.toLocaleString('en'), MIXED - 1000], ...Array(3).fill([`+${further.toLocaleString('en')}`, further])];
   for (const [label, amount] of steps) {
     const res = await cannon({ url: base, requests: mixed, amount });
-    const rss = (await probe(podd, probeDir, 'stats')).rssMiB;
-    memory.push({ label, rss, bad: res.non2xx + res.errors + res.timeouts });
-    log(`mixed ${label}: RSS ${rss.toFixed(0)} MiB`);
+    const { rssMiB: rss, rssAnonMiB: anon, rssFileMiB: file } = await probe(podd, probeDir, 'stats');
+    memory.push({ label, rss, anon, file, bad: res.non2xx + res.errors + res.timeouts });
+    log(`mixed ${label}: RSS ${rss.toFixed(0)} MiB (anonymous ${anon?.toFixed(0)}, file-backed ${file?.toFixed(0)})`);
   }
   await stop(podd);
   const fsync = fdatasyncMs(dataDir);
@@ -357,6 +357,7 @@ ${profile('get')}
 Memory (RSS after 1,000 and ${memory[1].label} requests, then three further rounds; mixed POST /api/vitals, GET /api/vitals?limit=100, GET /api/auth/me at ${CONNECTIONS} connections):
 ${memory.map((m) => `after ${m.label}: ${m.rss.toFixed(0)} MiB`).join(' · ')} · ${memory[1].label} / 1,000: **${(base / memory[0].rss).toFixed(2)}×** (≤ 1.3) ·
 further rounds vs ${memory[1].label}: ${after.map((r) => `${r >= base ? '+' : ''}${(r - base).toFixed(0)} MiB`).join(', ')} · non-2xx ${memory.reduce((a, m) => a + m.bad, 0)}.
+Of which anonymous (heap, buffers, SQLite page cache) / file-backed (the mapped database files, reclaimable): ${memory.map((m) => `${m.anon?.toFixed(0)} / ${m.file?.toFixed(0)}`).join(' · ')} MiB.
 
 ${
   POSTGRES

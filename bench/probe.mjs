@@ -2,7 +2,7 @@
 // event-loop delay (1 ms resolution), RSS and a CPU profile on demand, without touching the app.
 // The bench writes a command into $PODD_PROBE_DIR/cmd and sends SIGUSR2; the answer lands in
 // $PODD_PROBE_DIR/out.json (written atomically via a rename).
-//   stats          → { loopP50Ms, loopP99Ms, loopMaxMs, rssMiB } since the previous `stats`, then resets
+//   stats          → { loopP50Ms, loopP99Ms, loopMaxMs, rssMiB, rssAnonMiB, rssFileMiB } since the previous `stats`, then resets
 //   profile-start  → starts the V8 CPU profiler
 //   profile-stop   → stops it; out.json holds the summary (idle share, top self time)
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,7 @@ if (dir) {
         loopP99Ms: ms(loop.percentile(99)),
         loopMaxMs: ms(loop.max),
         rssMiB: process.memoryUsage.rss() / 2 ** 20,
+        ...rssParts(),
       });
       loop.reset();
     } else if (cmd === 'profile-start') {
@@ -50,6 +51,20 @@ if (dir) {
       answer({ cmd, mainThreadBusy: busy, ...summarise(profile) });
     }
   });
+}
+
+/**
+ * RSS split as Linux counts it: anonymous memory (the JS heap, buffers, SQLite's page cache) and file-backed
+ * pages (mapped database files, which the kernel reclaims under pressure). Linux only; empty elsewhere.
+ */
+function rssParts() {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+    return { rssAnonMiB: kib('RssAnon') / 1024, rssFileMiB: kib('RssFile') / 1024 };
+  } catch {
+    return {};
+  }
 }
 
 /** utime + stime of the main thread (the JS thread; the thread pool is not counted), in seconds. */
