@@ -269,6 +269,14 @@ describe('CORS', () => {
     expect(res.status).toBe(405);
     expect(res.body).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
     expect(res.headers.allow).toContain('POST');
+    // A static path beside a parameter one is its own resource: the batch route allows POST only, not the
+    // methods of `/:id` (which the router would also match).
+    const batch = await t.http.options('/api/appointments/batch');
+    expect(batch.status).toBe(405);
+    expect(batch.headers.allow).toBe('POST');
+    const one = await t.http.post('/api/appointments/some-id');
+    expect(one.status).toBe(405);
+    expect(one.headers.allow).toBe('DELETE, GET, HEAD, PUT');
     const unknown = await t.http.options('/api/nowhere').set('Access-Control-Request-Method', 'GET');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
