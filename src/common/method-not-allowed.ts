@@ -34,7 +34,7 @@ function pathPattern(url: string): RegExp {
 export function registerMethodNotAllowed(fastify: FastifyInstance): void {
   const routes = new Map<string, { pattern: RegExp; rank: number[]; methods: Set<string> }>();
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    if (route.url.includes('*')) return; // catch-alls (CORS preflight, static files) allow nothing by path
+    if (route.url.includes('*')) return; // catch-alls (static files) allow nothing by path
     let entry = routes.get(route.url);
     if (!entry) {
       entry = { pattern: pathPattern(route.url), rank: specificity(route.url), methods: new Set() };
